@@ -1,0 +1,72 @@
+// One entry of the activation catalogue: everything the service, the client
+// and the tests know about a function lives in its `Activation` record.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace activation {
+
+inline constexpr std::size_t kMaxParams = 4;
+
+// A parameter as published in the catalogue. Values must always be finite;
+// `min`/`max` may be +-inf to mean "unbounded on that side".
+struct ParamSpec {
+  std::string_view name;
+  double default_value = 0.0;
+  double min = 0.0;
+  double max = 0.0;
+  bool min_inclusive = true;
+  bool max_inclusive = true;
+  bool required = false;         // no default: the caller must send it
+  std::string_view description;
+  std::vector<double> excluded;  // finite values inside the range that are not allowed (e.g. celu alpha 0)
+};
+
+// Everything a kernel needs besides its arrays: parameter values in the order
+// of `Activation::params`, and for row-wise functions the row length.
+struct KernelArgs {
+  std::array<double, kMaxParams> param{};
+  std::size_t row_length = 0;  // row-wise functions only; n is a multiple of it
+};
+
+// out[i] = f(x[i]) or f'(x[i]); for row-wise functions, per row.
+using UnaryKernel = void (*)(const float* x, float* out, std::size_t n, const KernelArgs& args);
+// out = grad_output^T * J_f(x): for elementwise functions g[i] * f'(x[i]).
+using VjpKernel = void (*)(const float* x, const float* grad_output, float* out, std::size_t n,
+                           const KernelArgs& args);
+
+struct Kernels {
+  UnaryKernel forward = nullptr;
+  UnaryKernel derivative = nullptr;  // elementwise f'(x); Jacobian diagonal when row-wise
+  VjpKernel vjp = nullptr;
+};
+
+// Max error in float32 ULP, measured against a double-precision reference
+// wherever the true result is a normal float (see compute/accuracy_table.inc).
+struct Accuracy {
+  double forward_max_ulp = -1;     // -1: not measured
+  double derivative_max_ulp = -1;
+};
+
+struct Activation {
+  std::string_view name;
+  std::vector<std::string_view> aliases;
+  std::string_view description;
+  std::string_view formula;
+  std::string_view derivative_formula;
+  std::vector<ParamSpec> params;
+  bool rowwise = false;
+  std::string_view gradient_note;  // what Gradient returns without grad_output, when not obvious
+  // Checks relations between parameters (e.g. min_val < max_val); returns an
+  // error message, empty when valid. Single-parameter ranges are in ParamSpec.
+  std::string (*check_params)(const KernelArgs& args) = nullptr;
+  Kernels reference;  // scalar, written for clarity and accuracy
+  Kernels fast;       // vectorized; equals `reference` until a SIMD kernel exists
+  Accuracy accuracy;
+};
+
+}  // namespace activation

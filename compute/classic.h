@@ -1,0 +1,16 @@
+// Scalar reference kernels of the classic five: step, sigmoid, tanh, relu,
+// leaky_relu. Accurate over the whole float range: sensitive expressions are
+// evaluated in double and rounded once.
+#pragma once
+
+#include "compute/activation.h"
+
+namespace activation::classic {
+
+Activation Step();
+Activation Sigmoid();
+Activation Tanh();
+Activation Relu();
+Activation LeakyRelu();
+
+}  // namespace activation::classic

@@ -1,0 +1,32 @@
+// Running an activation over arrays: the single entry point that serves
+// Evaluate, Gradient and their streaming forms alike.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "compute/activation.h"
+#include "compute/status.h"
+
+namespace activation {
+
+enum class Mode {
+  kForward,     // out = f(x)
+  kDerivative,  // out = f'(x) (Jacobian diagonal for row-wise functions)
+  kVjp,         // out = grad_output^T J_f(x)
+};
+
+// Row length for a tensor of `count` elements with optional `shape` (empty =
+// 1-D): the last dimension. Errors when the shape's product differs from
+// `count` or a dimension is negative.
+Status CheckShape(const std::vector<std::int64_t>& shape, std::size_t count,
+                  std::size_t* row_length);
+
+// Runs `mode` of `activation` over n elements into caller-provided `out`
+// (no allocation). `grad_output` is read only for kVjp. `args.row_length`
+// must be set for row-wise functions (see CheckShape).
+void Compute(const Activation& activation, Mode mode, const KernelArgs& args, const float* x,
+             const float* grad_output, float* out, std::size_t n);
+
+}  // namespace activation
