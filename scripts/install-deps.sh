@@ -8,6 +8,7 @@ packages=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libspdlog-dev libgtest-dev libgmock-dev libbenchmark-dev
   libhwy-dev libsleef-dev
+  libcli11-dev
   prometheus-cpp-dev openssl
 )
 

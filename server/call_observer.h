@@ -1,0 +1,40 @@
+// RECONSTRUCTED by ops at 21:5x: ops accidentally overwrote the server engineer's
+// server/call_observer.h (same file name); this is rebuilt from its uses in
+// call_logger.cc and service.h -- server engineer, please check / replace.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <grpcpp/server_context.h>
+#include <grpcpp/support/status.h>
+
+namespace activation::server {
+
+// One finished call as the handlers saw it. Never holds payload data.
+struct CallRecord {
+  std::string_view method;
+  std::string_view activation;
+  std::size_t elements = 0;
+  std::size_t chunks = 0;
+  const grpc::Status* status = nullptr;
+  std::chrono::steady_clock::duration duration{};
+  grpc::CallbackServerContext* context = nullptr;
+};
+
+class CallObserver {
+ public:
+  virtual ~CallObserver() = default;
+  virtual void OnCallStarted(std::string_view /*method*/) {}
+  virtual void OnCallFinished(const CallRecord& record) = 0;
+};
+
+using CallObservers = std::vector<std::shared_ptr<CallObserver>>;
+
+std::shared_ptr<CallObserver> MakeCallLogger();
+
+}  // namespace activation::server

@@ -1,0 +1,51 @@
+#include "server/catalogue_info.h"
+
+#include "compute/registry.h"
+
+namespace activation::server {
+namespace {
+
+constexpr const char* kAccuracyMethod =
+    "max error in float32 ULP against a double-precision reference of the formula, over the special "
+    "values and >= 10^6 inputs log-uniform over the whole float range, both signs, wherever the true "
+    "result is a normal float";
+
+v1::ListActivationsResponse Build() {
+  v1::ListActivationsResponse response;
+  for (const Activation& a : Catalogue()) {
+    v1::ActivationInfo* info = response.add_activations();
+    info->set_name(std::string(a.name));
+    for (std::string_view alias : a.aliases) info->add_aliases(std::string(alias));
+    info->set_formula(std::string(a.formula));
+    info->set_derivative_formula(std::string(a.derivative_formula));
+    info->set_description(std::string(a.description));
+    info->set_rowwise(a.rowwise);
+    info->set_gradient_note(std::string(a.gradient_note));
+    for (const ParamSpec& p : a.params) {
+      v1::ParameterInfo* param = info->add_parameters();
+      param->set_name(std::string(p.name));
+      param->set_default_value(p.default_value);
+      param->set_min(p.min);
+      param->set_max(p.max);
+      param->set_min_inclusive(p.min_inclusive);
+      param->set_max_inclusive(p.max_inclusive);
+      param->set_required(p.required);
+      param->set_description(std::string(p.description));
+      param->set_range(DescribeRange(p));
+    }
+    v1::AccuracyInfo* accuracy = info->mutable_accuracy();
+    accuracy->set_forward_max_ulp(a.accuracy.forward_max_ulp);
+    accuracy->set_derivative_max_ulp(a.accuracy.derivative_max_ulp);
+    accuracy->set_method(kAccuracyMethod);
+  }
+  return response;
+}
+
+}  // namespace
+
+const v1::ListActivationsResponse& CatalogueResponse() {
+  static const v1::ListActivationsResponse response = Build();
+  return response;
+}
+
+}  // namespace activation::server

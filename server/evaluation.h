@@ -1,0 +1,26 @@
+// The one translation between the wire and the compute library: every RPC
+// (Evaluate, Gradient and their streams) goes through Serve().
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+
+#include <grpcpp/support/status.h>
+
+#include "activation/v1/activation.pb.h"
+
+namespace activation::server {
+
+// What a served request amounted to, for logs and metrics.
+struct ServeSummary {
+  std::string_view activation;  // as requested
+  std::size_t elements = 0;
+};
+
+// Validates `request`, computes into `response` (same encoding and shape as
+// the input). A non-OK status names the offending field; `response` is then
+// unspecified.
+grpc::Status Serve(const v1::EvaluateRequest& request, v1::EvaluateResponse* response, ServeSummary* summary);
+grpc::Status Serve(const v1::GradientRequest& request, v1::GradientResponse* response, ServeSummary* summary);
+
+}  // namespace activation::server

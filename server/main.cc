@@ -1,0 +1,72 @@
+// activation-server: flags -> ServerConfig -> Server, until SIGINT/SIGTERM.
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+
+#include <pthread.h>
+
+#include "server/config.h"
+#include "server/log.h"
+#include "server/memory.h"
+#include "server/server.h"
+#include "server/version.h"
+
+namespace {
+
+using activation::server::LogEvent;
+
+// Written atomically (rename) so that a watcher never reads half a number.
+bool WritePortFile(const std::string& path, int port) {
+  const std::string temporary = path + ".tmp";
+  {
+    std::ofstream out(temporary);
+    out << port << "\n";
+    if (!out.good()) return false;
+  }
+  return std::rename(temporary.c_str(), path.c_str()) == 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  activation::server::ServerConfig config;
+  const auto outcome = activation::server::ParseServerConfig(argc, argv, &config);
+  if (!outcome.serve) return outcome.exit_code;
+
+  // Blocked before any thread exists, so that only sigwait below sees them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  activation::server::KeepLargeBuffersMapped();
+  activation::server::InitLogging(config.log_level, config.log_format);
+  std::string settings;
+  for (const auto& [name, value] : activation::server::DescribeServerConfig(config)) {
+    settings += (settings.empty() ? "" : " ") + name + "=" + value;
+  }
+  LogEvent(spdlog::level::info, "activation-server starting",
+           {{"version", activation::server::kVersion}, {"config", settings}});
+
+  std::string error;
+  auto server = activation::server::Server::Start(config, &error);
+  if (server == nullptr) {
+    LogEvent(spdlog::level::err, error);
+    return 1;
+  }
+  LogEvent(spdlog::level::info, "listening on " + server->address(), {{"port", server->port()}});
+  if (!config.port_file.empty() && !WritePortFile(config.port_file, server->port())) {
+    LogEvent(spdlog::level::err, "cannot write --port-file " + config.port_file);
+    return 1;
+  }
+
+  int signal_number = 0;
+  sigwait(&stop_signals, &signal_number);
+  LogEvent(spdlog::level::info, "received signal", {{"signal", signal_number == SIGINT ? "SIGINT" : "SIGTERM"}});
+  server->Shutdown(std::chrono::milliseconds(static_cast<long long>(config.shutdown_grace_seconds * 1000)));
+  server.reset();
+  spdlog::shutdown();
+  return 0;
+}

@@ -1,0 +1,35 @@
+// activation.v1.ActivationService on gRPC's callback API. The handlers only
+// time calls and report them; the work is Serve() (server/evaluation.h).
+#pragma once
+
+#include <memory>
+
+#include "activation/v1/activation.grpc.pb.h"
+#include "server/call_observer.h"
+
+namespace activation::server {
+
+class ActivationServiceImpl final : public v1::ActivationService::CallbackService {
+ public:
+  explicit ActivationServiceImpl(CallObservers observers);
+  ~ActivationServiceImpl() override;
+
+  grpc::ServerUnaryReactor* Evaluate(grpc::CallbackServerContext* context, const v1::EvaluateRequest* request,
+                                     v1::EvaluateResponse* response) override;
+  grpc::ServerUnaryReactor* Gradient(grpc::CallbackServerContext* context, const v1::GradientRequest* request,
+                                     v1::GradientResponse* response) override;
+  grpc::ServerUnaryReactor* ListActivations(grpc::CallbackServerContext* context,
+                                            const v1::ListActivationsRequest* request,
+                                            v1::ListActivationsResponse* response) override;
+  grpc::ServerBidiReactor<v1::EvaluateRequest, v1::EvaluateResponse>* EvaluateStream(
+      grpc::CallbackServerContext* context) override;
+  grpc::ServerBidiReactor<v1::GradientRequest, v1::GradientResponse>* GradientStream(
+      grpc::CallbackServerContext* context) override;
+
+ private:
+  struct Allocators;
+  CallObservers observers_;
+  std::unique_ptr<Allocators> allocators_;
+};
+
+}  // namespace activation::server
