@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian bookworm packages the build and tests need (as root),
 # skipping the apt-get calls entirely when everything is already present.
+# Extra package names given as arguments are installed too (CI stages use this).
 set -euo pipefail
 
 packages=(
@@ -11,6 +12,7 @@ packages=(
   libcli11-dev
   prometheus-cpp-dev openssl
 )
+packages+=("$@")
 
 missing=()
 for p in "${packages[@]}"; do
