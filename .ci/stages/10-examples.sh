@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# CI stage: the API contract and the clients in other languages.
+#  1. buf lint; buf breaking against the committed baseline image (v1 as first
+#     published) and, when git history is there, against the previous revision.
+#  2. A real activation-server on a free loopback port; the Python and Node
+#     example tests and a buf curl call through server reflection, each checking
+#     values against double-precision formulas written in the test.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+repo=$PWD
+build=${EXAMPLES_BUILD_DIR:-$repo/build-ci-examples}
+buf=$repo/examples/node/node_modules/.bin/buf
+
+echo "--- packages"
+scripts/install-deps.sh python3-grpcio python3-protobuf python3-numpy python3-matplotlib grpc-proto
+command -v npm >/dev/null || scripts/install-deps.sh nodejs npm
+(cd examples/node && npm ci --no-audit --no-fund --loglevel=error)
+
+echo "--- buf lint, buf breaking"
+"$buf" lint
+"$buf" breaking --against proto/baseline/activation.v1.image.json
+if git rev-parse -q --verify HEAD~1 >/dev/null; then
+  "$buf" breaking --against ".git#ref=HEAD~1"
+fi
+
+echo "--- build activation-server ($build)"
+cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build "$build" --target activation-server -j2
+python_stubs=$(examples/python/generate_stubs.sh "$build/python-stubs")
+
+echo "--- start the server"
+port_file=$(mktemp)
+"$build/server/activation-server" --listen 127.0.0.1:0 --port-file "$port_file" --log-level warn &
+server_pid=$!
+trap 'kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null; rm -f "$port_file"' EXIT
+for _ in $(seq 100); do
+  [ -s "$port_file" ] && break
+  kill -0 "$server_pid" || { echo "activation-server exited before listening" >&2; exit 1; }
+  sleep 0.1
+done
+[ -s "$port_file" ] || { echo "activation-server did not write $port_file" >&2; exit 1; }
+export ACTIVATION_TARGET=127.0.0.1:$(head -n1 "$port_file")
+echo "server at $ACTIVATION_TARGET"
+
+echo "--- Python example"
+(cd examples/python && ACTIVATION_STUBS=$python_stubs /usr/bin/python3 -m unittest -v test_example)
+
+echo "--- Node example"
+(cd examples/node && node --test test/)
+
+echo "--- buf curl through reflection"
+examples/buf/curl_test.sh "$buf" "$ACTIVATION_TARGET"

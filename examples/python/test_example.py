@@ -1,0 +1,136 @@
+#!/usr/bin/python3
+"""Checks the Python client against a running server ($ACTIVATION_TARGET):
+values against double-precision formulas written here, the raw and values
+encodings against each other for every catalogue entry, and the scripts run.
+
+    ACTIVATION_TARGET=127.0.0.1:PORT /usr/bin/python3 -m unittest -v test_example
+"""
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+import grpc
+import numpy as np
+
+from activation_client import ActivationClient, sample_params, to_values_tensor
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TARGET = os.environ.get("ACTIVATION_TARGET", "127.0.0.1:50051")
+MAX_ULP = 4  # the service's accuracy bound where the true result is a normal float
+
+
+def ulp_distance(a, b):
+    """Elementwise distance in float32 steps (+0 and -0 are the same point)."""
+    def ordered(v):
+        bits = np.asarray(v, dtype=np.float32).view(np.uint32).astype(np.int64)
+        return np.where(bits & 0x80000000, -(bits & 0x7FFFFFFF), bits)
+    return np.abs(ordered(a) - ordered(b))
+
+
+def stable_sigmoid(x):
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
+
+
+# Independent references in double precision: (f, f') for each classic activation.
+REFERENCES = {
+    "sigmoid": (stable_sigmoid, lambda x: np.exp(-np.abs(x)) / (1 + np.exp(-np.abs(x))) ** 2),
+    "tanh": (np.tanh, lambda x: 4 * np.exp(-2 * np.abs(x)) / (1 + np.exp(-2 * np.abs(x))) ** 2),
+    "relu": (lambda x: np.maximum(x, 0), lambda x: (x > 0).astype(np.float64)),
+    "leaky_relu": (lambda x: np.where(x > 0, x, 0.1 * x), lambda x: np.where(x > 0, 1.0, 0.1)),
+    "step": (lambda x: (x > 0.5).astype(np.float64), lambda x: np.zeros_like(x)),
+}
+PARAMS = {"leaky_relu": {"negative_slope": 0.1}, "step": {"threshold": 0.5}}
+
+INPUTS = np.concatenate([
+    np.linspace(-20, 20, 4001),
+    [0.0, -0.0, 0.5, 1e-30, -1e-30, 1e30, -1e30, np.inf, -np.inf],
+]).astype(np.float32)
+
+
+class PythonClientTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.client = ActivationClient(TARGET)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.client.close()
+
+    def assert_close(self, got, want, what):
+        self.assertEqual(got.dtype, np.float32, what)
+        worst = int(ulp_distance(got, np.float32(want)).max())
+        self.assertLessEqual(worst, MAX_ULP, f"{what}: {worst} ulp from the double reference")
+
+    def test_health_is_serving(self):
+        self.assertEqual(self.client.health(), "SERVING")
+        self.assertEqual(self.client.health(""), "SERVING")
+
+    def test_catalogue_lists_the_classics(self):
+        names = {info.name for info in self.client.catalogue()}
+        self.assertLessEqual(set(REFERENCES), names)
+
+    def test_evaluate_matches_double_reference(self):
+        for name, (f, _) in REFERENCES.items():
+            got = self.client.evaluate(name, INPUTS, params=PARAMS.get(name))
+            self.assert_close(got, f(INPUTS.astype(np.float64)), f"{name}(x)")
+
+    def test_gradient_with_grad_output_is_the_vjp(self):
+        g = np.random.default_rng(7).uniform(-2, 2, INPUTS.size).astype(np.float32)
+        for name, (f, df) in REFERENCES.items():
+            grad, y = self.client.gradient(name, INPUTS, grad_output=g, params=PARAMS.get(name),
+                                           include_output=True)
+            x64 = INPUTS.astype(np.float64)
+            self.assert_close(y, f(x64), f"{name}(x) with include_output")
+            self.assert_close(grad, g.astype(np.float64) * df(x64), f"g * {name}'(x)")
+
+    def test_shape_round_trips_and_tails_keep_their_digits(self):
+        x = np.array([[0.0, 1.0], [-20.0, 9.0]], dtype=np.float32)
+        y = self.client.evaluate("sigmoid", x)
+        self.assertEqual(y.shape, (2, 2))
+        # The tails where textbook formulas lose every digit: sigmoid(-20), tanh'(9).
+        self.assert_close(y[1, 0], 2.0611536181902033e-09, "sigmoid(-20)")
+        self.assert_close(self.client.gradient("tanh", x)[1, 1], 6.09199171232323e-08, "tanh'(9)")
+
+    def test_raw_and_values_agree_bit_for_bit_on_every_activation(self):
+        x = np.linspace(-6, 6, 97, dtype=np.float32)
+        for info in self.client.catalogue():
+            params = sample_params(info)
+            shaped = x.reshape(1, -1) if info.rowwise else x
+            raw = self.client.evaluate(info.name, shaped, params=params)
+            values = self.client.evaluate(info.name, shaped, params=params, encode=to_values_tensor)
+            np.testing.assert_array_equal(raw.view(np.uint32), values.view(np.uint32),
+                                          err_msg=info.name)
+
+    def test_nan_in_nan_out(self):
+        for name in REFERENCES:
+            self.assertTrue(np.isnan(self.client.evaluate(name, np.array([np.nan], np.float32))[0]))
+
+    def test_unknown_activation_is_invalid_argument(self):
+        with self.assertRaises(grpc.RpcError) as caught:
+            self.client.evaluate("no_such_activation", np.zeros(3, np.float32))
+        self.assertEqual(caught.exception.code(), grpc.StatusCode.INVALID_ARGUMENT)
+        self.assertIn("no_such_activation", caught.exception.details())
+        self.assertEqual(self.client.health(), "SERVING")  # the server keeps serving
+
+    def test_example_script_runs(self):
+        out = subprocess.run([sys.executable, os.path.join(HERE, "example.py"), "--target", TARGET,
+                              "--bench-floats", "100000", "--bench-repeats", "2"],
+                             capture_output=True, text=True, timeout=120, check=True).stdout
+        self.assertIn("health: SERVING", out)
+        self.assertIn("rejected as expected: INVALID_ARGUMENT", out)
+        self.assertRegex(out, r"benchmark sigmoid, 100000 floats.*raw .* ms.*values .* ms")
+
+    def test_plot_script_draws_the_catalogue(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            png = os.path.join(tmp, "catalogue.png")
+            subprocess.run([sys.executable, os.path.join(HERE, "plot_catalogue.py"), "--target",
+                            TARGET, "--out", png], capture_output=True, timeout=120, check=True)
+            with open(png, "rb") as f:
+                self.assertEqual(f.read(8), b"\x89PNG\r\n\x1a\n")
+
+
+if __name__ == "__main__":
+    unittest.main()
