@@ -29,9 +29,11 @@ const char* CodeName(grpc::StatusCode code) {
 
 class CallLogger final : public CallObserver {
  public:
+  explicit CallLogger(bool log_requests) : served_level_(log_requests ? spdlog::level::info : spdlog::level::debug) {}
+
   void OnCallFinished(const CallRecord& r) override {
     const bool rejected = !r.status->ok();
-    const auto level = rejected ? spdlog::level::warn : spdlog::level::debug;
+    const auto level = rejected ? spdlog::level::warn : served_level_;
     if (!spdlog::should_log(level)) return;
     const long long micros = std::chrono::duration_cast<std::chrono::microseconds>(r.duration).count();
     LogEvent(level, rejected ? "call rejected" : "call",
@@ -44,10 +46,15 @@ class CallLogger final : public CallObserver {
               {"peer", r.context != nullptr ? r.context->peer() : std::string()},
               {"error", r.status->error_message()}});
   }
+
+ private:
+  const spdlog::level::level_enum served_level_;
 };
 
 }  // namespace
 
-std::shared_ptr<CallObserver> MakeCallLogger() { return std::make_shared<CallLogger>(); }
+std::shared_ptr<CallObserver> MakeCallLogger(bool log_requests) {
+  return std::make_shared<CallLogger>(log_requests);
+}
 
 }  // namespace activation::server

@@ -29,12 +29,16 @@ struct CallRecord {
 class CallObserver {
  public:
   virtual ~CallObserver() = default;
-  virtual void OnCallStarted(std::string_view /*method*/) {}
+  // A non-OK status refuses the call before any work (a limit);
+  // OnCallFinished follows for every started call, refused or not.
+  virtual grpc::Status OnCallStarted(std::string_view /*method*/) { return grpc::Status::OK; }
   virtual void OnCallFinished(const CallRecord& record) = 0;
 };
 
 using CallObservers = std::vector<std::shared_ptr<CallObserver>>;
 
-std::shared_ptr<CallObserver> MakeCallLogger();
+// Logs every call at debug level (info with --log-requests) and every
+// rejected one at warn: method, activation, elements, status, duration, peer.
+std::shared_ptr<CallObserver> MakeCallLogger(bool log_requests);
 
 }  // namespace activation::server

@@ -7,6 +7,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "server/tls.h"
 #include "server/version.h"
 
 namespace activation::server {
@@ -20,6 +21,12 @@ CLI::Option* AddFlag(CLI::App& app, const std::string& name, T* value, const std
   std::string env = "ACTIVATION_";
   for (char c : name) env += c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return app.add_option("--" + name, *value, help)->envname(env)->capture_default_str();
+}
+
+std::string Seconds(double value) {
+  std::ostringstream text;
+  text << value;
+  return text.str();
 }
 
 }  // namespace
@@ -56,6 +63,15 @@ std::string ValidateServerConfig(const ServerConfig& c) {
   if (!(c.shutdown_grace_seconds >= 0 && c.shutdown_grace_seconds <= 3600)) {
     return "--shutdown-grace: must be within [0, 3600] seconds";
   }
+  if (!c.metrics_listen.empty() && !SplitHostPort(c.metrics_listen, &host, &port)) {
+    return "--metrics-listen: '" + c.metrics_listen + "' is not HOST:PORT with a port in [0, 65535]";
+  }
+  const std::string tls_problem = ValidateTlsFiles({c.tls_cert, c.tls_key, c.tls_client_ca});
+  if (!tls_problem.empty()) return tls_problem;
+  if (c.max_concurrent_calls < 0) return "--max-concurrent-calls: must be >= 0 (0 = unlimited)";
+  if (!(c.keepalive_time_seconds >= 1)) return "--keepalive-time: must be >= 1 second";
+  if (!(c.keepalive_timeout_seconds >= 1)) return "--keepalive-timeout: must be >= 1 second";
+  if (!(c.max_connection_age_seconds >= 0)) return "--max-connection-age: must be >= 0 seconds (0 = never)";
   return "";
 }
 
@@ -70,6 +86,15 @@ std::vector<std::pair<std::string, std::string>> DescribeServerConfig(const Serv
       {"log-format", c.log_format == LogFormat::kJson ? "json" : "text"},
       {"port-file", c.port_file},
       {"shutdown-grace", grace.str()},
+      {"metrics-listen", c.metrics_listen},
+      {"tls-cert", c.tls_cert},
+      {"tls-key", c.tls_key},
+      {"tls-client-ca", c.tls_client_ca},
+      {"max-concurrent-calls", std::to_string(c.max_concurrent_calls)},
+      {"keepalive-time", Seconds(c.keepalive_time_seconds)},
+      {"keepalive-timeout", Seconds(c.keepalive_timeout_seconds)},
+      {"max-connection-age", Seconds(c.max_connection_age_seconds)},
+      {"log-requests", c.log_requests ? "true" : "false"},
   };
 }
 
@@ -87,6 +112,21 @@ ParseOutcome ParseServerConfig(int argc, const char* const* argv, ServerConfig* 
   AddFlag(app, "port-file", &config->port_file, "Write the bound port and a newline here once listening");
   AddFlag(app, "shutdown-grace", &config->shutdown_grace_seconds,
           "Seconds in-flight calls get to finish after SIGINT/SIGTERM");
+  AddFlag(app, "metrics-listen", &config->metrics_listen,
+          "Serve Prometheus metrics at http://HOST:PORT/metrics (empty = off)");
+  AddFlag(app, "tls-cert", &config->tls_cert, "PEM certificate chain; with --tls-key enables TLS");
+  AddFlag(app, "tls-key", &config->tls_key, "PEM private key of --tls-cert");
+  AddFlag(app, "tls-client-ca", &config->tls_client_ca,
+          "PEM CA bundle; clients must present a certificate it signed (mutual TLS)");
+  AddFlag(app, "max-concurrent-calls", &config->max_concurrent_calls,
+          "Calls in progress at once; more get RESOURCE_EXHAUSTED (0 = unlimited)");
+  AddFlag(app, "keepalive-time", &config->keepalive_time_seconds, "Seconds between keepalive pings");
+  AddFlag(app, "keepalive-timeout", &config->keepalive_timeout_seconds,
+          "Seconds to wait for a keepalive ping's answer before closing the connection");
+  AddFlag(app, "max-connection-age", &config->max_connection_age_seconds,
+          "Seconds before a connection is asked to reconnect, so clients rebalance (0 = never)");
+  app.add_flag("--log-requests", config->log_requests, "Log every call at info level (never payloads)")
+      ->envname("ACTIVATION_LOG_REQUESTS");
   app.add_flag("--print-config", print_config, "Print the effective configuration and exit");
   try {
     app.parse(argc, argv);

@@ -20,6 +20,15 @@ struct ServerConfig {
   LogFormat log_format = LogFormat::kText;
   std::string port_file;                    // gets "<port>\n" once listening
   double shutdown_grace_seconds = 10;       // in-flight calls get this long after SIGTERM
+  // Operations (README: operations).
+  std::string metrics_listen;               // HOST:PORT serving GET /metrics; empty = no metrics
+  std::string tls_cert, tls_key;            // PEM files; both empty = plaintext
+  std::string tls_client_ca;                // PEM CA; set = clients must present a cert it signed
+  int max_concurrent_calls = 256;           // past it: RESOURCE_EXHAUSTED; 0 = unlimited
+  double keepalive_time_seconds = 60;       // server pings idle connections this often
+  double keepalive_timeout_seconds = 20;    // and drops them when a ping goes unanswered this long
+  double max_connection_age_seconds = 0;    // GOAWAY after this age so clients rebalance; 0 = never
+  bool log_requests = false;                // one info line per call (never payloads)
 };
 
 // Exit status of the CLI front end: either go on serving, or stop with `code`

@@ -9,6 +9,7 @@
 #include "server/config.h"
 #include "server/log.h"
 #include "server/memory.h"
+#include "server/operations.h"
 #include "server/server.h"
 #include "server/version.h"
 
@@ -51,7 +52,17 @@ int main(int argc, char** argv) {
            {{"version", activation::server::kVersion}, {"config", settings}});
 
   std::string error;
-  auto server = activation::server::Server::Start(config, &error);
+  // Declared before the server so that it outlives it.
+  auto operations = activation::server::Operations::Start(config, &error);
+  if (operations == nullptr) {
+    LogEvent(spdlog::level::err, error);
+    return 1;
+  }
+  if (operations->metrics_port() != 0) {
+    LogEvent(spdlog::level::info, "metrics on " + config.metrics_listen.substr(0, config.metrics_listen.rfind(':')) +
+                                      ":" + std::to_string(operations->metrics_port()) + "/metrics");
+  }
+  auto server = activation::server::Server::Start(config, operations->Extensions(), &error);
   if (server == nullptr) {
     LogEvent(spdlog::level::err, error);
     return 1;

@@ -31,7 +31,7 @@ std::uint64_t ElementCount(const v1::Tensor& tensor) {
 std::string ActivationLabel(const std::string& requested) {
   if (requested.empty()) return "";
   const Activation* found = FindActivation(requested);
-  return found != nullptr ? found->name : "unknown";
+  return found != nullptr ? std::string(found->name) : "unknown";
 }
 
 class MetricsInterceptor : public grpc::experimental::Interceptor {

@@ -39,7 +39,7 @@ std::unique_ptr<Server> Server::Start(const ServerConfig& config, ServerExtensio
   EnableHealthAndReflection();
   auto impl = std::make_unique<Impl>();
   CallObservers observers = std::move(extensions.observers);
-  observers.push_back(MakeCallLogger());
+  observers.push_back(MakeCallLogger(config.log_requests));
   impl->service = std::make_unique<ActivationServiceImpl>(std::move(observers));
 
   grpc::ServerBuilder builder;

@@ -13,8 +13,14 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-void ReportStart(const CallObservers& observers, std::string_view method) {
-  for (const auto& observer : observers) observer->OnCallStarted(method);
+// Every observer hears of the call; the first refusal (a limit) answers it.
+grpc::Status ReportStart(const CallObservers& observers, std::string_view method) {
+  grpc::Status admitted;
+  for (const auto& observer : observers) {
+    grpc::Status verdict = observer->OnCallStarted(method);
+    if (admitted.ok() && !verdict.ok()) admitted = std::move(verdict);
+  }
+  return admitted;
 }
 
 void ReportFinish(const CallObservers& observers, CallRecord record, Clock::time_point start) {
@@ -49,9 +55,9 @@ grpc::ServerUnaryReactor* ServeUnary(const CallObservers& observers, std::string
                                      grpc::CallbackServerContext* context, const Request& request,
                                      Response* response) {
   const Clock::time_point start = Clock::now();
-  ReportStart(observers, method);
   ServeSummary summary;
-  const grpc::Status status = Serve(request, response, &summary);
+  grpc::Status status = ReportStart(observers, method);
+  if (status.ok()) status = Serve(request, response, &summary);
   ReportFinish(observers, {method, summary.activation, summary.elements, 0, &status, {}, context}, start);
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   reactor->Finish(status);
@@ -67,7 +73,11 @@ class StreamReactor final : public grpc::ServerBidiReactor<Request, Response> {
  public:
   StreamReactor(const CallObservers& observers, std::string_view method, grpc::CallbackServerContext* context)
       : observers_(observers), method_(method), context_(context), start_(Clock::now()) {
-    ReportStart(observers_, method_);
+    grpc::Status admitted = ReportStart(observers_, method_);
+    if (!admitted.ok()) {
+      Finish(std::move(admitted));
+      return;
+    }
     this->StartRead(&request_);
   }
 
@@ -152,9 +162,8 @@ grpc::ServerUnaryReactor* ActivationServiceImpl::ListActivations(grpc::CallbackS
                                                                  const v1::ListActivationsRequest*,
                                                                  v1::ListActivationsResponse* response) {
   const Clock::time_point start = Clock::now();
-  ReportStart(observers_, "ListActivations");
-  *response = CatalogueResponse();
-  const grpc::Status status = grpc::Status::OK;
+  const grpc::Status status = ReportStart(observers_, "ListActivations");
+  if (status.ok()) *response = CatalogueResponse();
   ReportFinish(observers_, {"ListActivations", {}, 0, 0, &status, {}, context}, start);
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   reactor->Finish(status);
