@@ -30,9 +30,17 @@ python_stubs=$(examples/python/generate_stubs.sh "$build/python-stubs")
 
 echo "--- start the server"
 port_file=$(mktemp)
-"$build/server/activation-server" --listen 127.0.0.1:0 --port-file "$port_file" --log-level warn &
+server_log=$build/server.log
+"$build/server/activation-server" --listen 127.0.0.1:0 --port-file "$port_file" >"$server_log" 2>&1 &
 server_pid=$!
-trap 'kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null; rm -f "$port_file"' EXIT
+stop_server() {
+  local status=$?
+  kill "$server_pid" 2>/dev/null || true
+  wait "$server_pid" 2>/dev/null || true
+  rm -f "$port_file"
+  [ "$status" -eq 0 ] || { echo "--- server log (last 30 lines)"; tail -n 30 "$server_log"; }
+}
+trap stop_server EXIT
 for _ in $(seq 100); do
   [ -s "$port_file" ] && break
   kill -0 "$server_pid" || { echo "activation-server exited before listening" >&2; exit 1; }
