@@ -54,6 +54,8 @@ float LeakyReluDerivative(float x, const KernelArgs& a) {
 
 }  // namespace
 
+Kernels LeakyReluKernels() { return ElementwiseKernels<LeakyReluForward, LeakyReluDerivative>(); }
+
 Activation Step() {
   Activation a;
   a.name = "step";
@@ -106,7 +108,7 @@ Activation LeakyRelu() {
   a.derivative_formula = "1 if x > 0 else negative_slope";
   a.params = {{"negative_slope", 0.01, -kInf, kInf, true, true, false,
                "slope for x <= 0", {}}};
-  a.reference = ElementwiseKernels<LeakyReluForward, LeakyReluDerivative>();
+  a.reference = LeakyReluKernels();
   return a;
 }
 

@@ -13,4 +13,7 @@ Activation Tanh();
 Activation Relu();
 Activation LeakyRelu();
 
+// x where x > 0, else param[0] * x (leaky_relu and prelu share it).
+Kernels LeakyReluKernels();
+
 }  // namespace activation::classic

@@ -2,8 +2,13 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 
 #include "compute/classic.h"
+#include "compute/exponential.h"
+#include "compute/piecewise.h"
+#include "compute/smooth.h"
+#include "compute/softmax.h"
 
 namespace activation {
 namespace {
@@ -20,7 +25,13 @@ constexpr MeasuredAccuracy kMeasured[] = {
 
 std::vector<Activation> BuildCatalogue() {
   std::vector<Activation> all = {
-      classic::Step(), classic::Sigmoid(), classic::Tanh(), classic::Relu(), classic::LeakyRelu(),
+      classic::Step(),        classic::Sigmoid(),        classic::Tanh(),          classic::Relu(),
+      classic::LeakyRelu(),   exponential::Elu(),        exponential::Selu(),      exponential::Celu(),
+      smooth::Gelu(),         smooth::Silu(),            smooth::Mish(),           smooth::Softplus(),
+      smooth::Softsign(),     piecewise::Hardtanh(),     piecewise::Relu6(),       piecewise::Hardsigmoid(),
+      piecewise::Hardswish(), smooth::Logsigmoid(),      smooth::Tanhshrink(),     piecewise::Softshrink(),
+      piecewise::Hardshrink(), piecewise::Threshold(),   piecewise::Prelu(),       softmax::Softmax(),
+      softmax::LogSoftmax(),
   };
   for (Activation& a : all) {
     if (a.fast.forward == nullptr) a.fast = a.reference;
@@ -29,13 +40,6 @@ std::vector<Activation> BuildCatalogue() {
     }
   }
   return all;
-}
-
-std::string FormatNumber(double v) {
-  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
 }
 
 bool InRange(const ParamSpec& s, double v) {
@@ -49,6 +53,16 @@ bool InRange(const ParamSpec& s, double v) {
 }
 
 }  // namespace
+
+std::string FormatNumber(double v) {
+  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+  char buf[32];
+  for (int digits = 1; digits <= 17; ++digits) {  // shortest form that reads back as v
+    std::snprintf(buf, sizeof buf, "%.*g", digits, v);
+    if (std::strtod(buf, nullptr) == v) break;
+  }
+  return buf;
+}
 
 const std::vector<Activation>& Catalogue() {
   static const std::vector<Activation> catalogue = BuildCatalogue();

@@ -33,6 +33,9 @@ using GivenParams = std::vector<std::pair<std::string_view, double>>;
 // NaN/inf, out of range, and violated relations between parameters.
 Status ResolveParams(const Activation& activation, const GivenParams& given, KernelArgs* args);
 
+// Shortest decimal form that reads back as `v` ("0.1", "1e-30", "inf"), for messages.
+std::string FormatNumber(double v);
+
 // "(0, inf)", "[-inf, inf], != 0", ... as shown in errors and the catalogue.
 std::string DescribeRange(const ParamSpec& spec);
 

@@ -26,6 +26,13 @@ std::string Show(long double v) {
   return s.str();
 }
 
+// The limits at +-inf are the reference's values at +-1e100: far beyond
+// FLT_MAX, where every function here has reached its limit to float
+// precision, yet finite, so formulas like x * erfc(x) do not become inf * 0.
+long double ReferenceArgument(float x) {
+  return std::isinf(x) ? std::copysign(1e100L, static_cast<long double>(x)) : x;
+}
+
 }  // namespace
 
 std::int64_t UlpDistance(float a, float b) {
@@ -137,8 +144,9 @@ Measurement MeasureElementwise(const Activation& activation, const Kernels& kern
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     const float x = inputs[i];
     const long double nan = std::numeric_limits<long double>::quiet_NaN();
-    const long double f = std::isnan(x) ? nan : ref.forward(x, params.data());
-    const long double d = std::isnan(x) ? nan : ref.derivative(x, params.data());
+    const long double at = ReferenceArgument(x);
+    const long double f = std::isnan(x) ? nan : ref.forward(at, params.data());
+    const long double d = std::isnan(x) ? nan : ref.derivative(at, params.data());
     m.forward.Add(Compare(forward[i], f), x, forward[i], f, described);
     m.derivative.Add(Compare(derivative[i], d), x, derivative[i], d, described);
   }
