@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Runs the image with podman on a loopback port and checks what users rely on:
+# health SERVING, correct Evaluate results from the host, a non-root server,
+# a prompt graceful stop, and prints the image size.
+# Usage: docker/check-image.sh [IMAGE]   (default localhost/activation-service:dev)
+set -euo pipefail
+export CONTAINERS_CONF=${CONTAINERS_CONF:-$(cd "$(dirname "$0")" && pwd)/containers.conf}
+image=${1:-localhost/activation-service:dev}
+name=activation-check-$$
+
+fail() { echo "FAIL: $*" >&2; podman logs "$name" 2>&1 | tail -n 20 >&2 || true; exit 1; }
+cleanup() { podman rm -f -t 0 "$name" >/dev/null 2>&1 || true; }
+trap cleanup EXIT
+
+# The image's own client, run in the host's network namespace: its calls go
+# through the published loopback port exactly like any host process.
+host_client() { podman run --rm --network host --entrypoint activation-client "$image" "$@"; }
+
+podman run -d --name "$name" -p 127.0.0.1::50051 "$image" >/dev/null
+address=$(podman port "$name" 50051/tcp)
+echo "container $name serving on $address"
+
+for _ in $(seq 50); do
+  host_client health --target "$address" >/dev/null 2>&1 && break
+  sleep 0.2
+done
+health=$(host_client health --target "$address" 2>&1) || fail "health from the host: $health"
+grep -q SERVING <<<"$health" || fail "health from the host says: $health"
+echo "ok   health from the host: $health"
+podman healthcheck run "$name" >/dev/null || fail "the image's HEALTHCHECK does not pass"
+echo "ok   HEALTHCHECK (activation-client health inside the container) passes"
+
+# sigmoid against 1/(1+exp(-x)) in double precision, relative error <= 1e-6.
+inputs=(0 1 -20 4.5)
+got=$(host_client eval --target "$address" --activation sigmoid -- "${inputs[@]}") ||
+  fail "eval from the host: $got"
+paste <(printf '%s\n' "${inputs[@]}") <(printf '%s\n' "$got") |
+  awk '{ want = 1 / (1 + exp(-$1)); err = ($2 - want) / want; if (err < 0) err = -err
+         printf "     sigmoid(%s) = %s (reference %.9g)\n", $1, $2, want
+         if (NF != 2 || err > 1e-6) bad = 1 }
+       END { exit bad || NR != '"${#inputs[@]}"' }' || fail "eval from the host gave wrong values"
+echo "ok   Evaluate from the host matches the reference"
+
+pid=$(podman inspect --format '{{.State.Pid}}' "$name")
+uid=$(awk '/^Uid:/ { print $3 }' "/proc/$pid/status")
+[ "$uid" != 0 ] || fail "the server runs as root"
+echo "ok   PID 1 of the container is $(tr '\0' ' ' <"/proc/$pid/cmdline")(uid $uid, not root)"
+
+start=$(date +%s%N)
+podman stop -t 10 "$name" >/dev/null
+elapsed_ms=$((($(date +%s%N) - start) / 1000000))
+code=$(podman inspect --format '{{.State.ExitCode}}' "$name")
+[ "$elapsed_ms" -le 2000 ] || fail "podman stop took ${elapsed_ms} ms (limit 2000)"
+[ "$code" = 0 ] || fail "the server exited with $code after SIGTERM"
+echo "ok   podman stop: exit 0 after ${elapsed_ms} ms"
+
+size=$(podman image inspect --format '{{.Size}}' "$image")
+echo "image $image: $(numfmt --to=iec --suffix=B "$size") ($size bytes)"
