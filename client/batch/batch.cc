@@ -1,0 +1,214 @@
+#include "client/batch/batch.h"
+
+#include <chrono>
+#include <cmath>
+#include <condition_variable>
+#include <cstring>
+#include <map>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+
+#include "client/batch/progress.h"
+
+namespace activation::client {
+namespace {
+
+// Reads up to `n` elements (all of them when n is 0) into `out`.
+std::size_t ReadUpTo(ArrayReader& reader, std::vector<float>& out, std::size_t n) {
+  out.clear();
+  if (n == 0) {
+    std::vector<float> block(1 << 16);
+    for (std::size_t k; (k = reader.Read(block.data(), block.size())) != 0;) {
+      out.insert(out.end(), block.begin(), block.begin() + k);
+    }
+    return out.size();
+  }
+  out.resize(n);
+  std::size_t got = 0;
+  while (got < n) {
+    const std::size_t k = reader.Read(out.data() + got, n - got);
+    if (k == 0) break;
+    got += k;
+  }
+  out.resize(got);
+  return got;
+}
+
+bool SameBits(float a, float b) {
+  return std::memcmp(&a, &b, sizeof a) == 0 || (std::isnan(a) && std::isnan(b));
+}
+
+void Compare(const std::vector<float>& remote, const std::vector<float>& local, BatchResult* r) {
+  for (std::size_t i = 0; i < remote.size(); ++i) {
+    if (SameBits(remote[i], local[i])) continue;
+    ++r->mismatches;
+    const double d = std::fabs(static_cast<double>(remote[i]) - local[i]);
+    if (!(d <= r->max_abs_diff)) r->max_abs_diff = d;  // NaN/inf differences stick
+  }
+}
+
+// Results in input order, with at most `limit` chunks between Submit and
+// Write; the first error wins and stops everything.
+class OrderedWindow {
+ public:
+  explicit OrderedWindow(std::size_t limit) : limit_(limit) {}
+
+  // Blocks until a chunk may enter; false once failed.
+  bool Enter() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    changed_.wait(lock, [&] { return in_window_ < limit_ || !error_.empty(); });
+    if (!error_.empty()) return false;
+    ++in_window_;
+    return true;
+  }
+  void Done(std::unique_ptr<Chunk> chunk) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      finished_[chunk->seq] = std::move(chunk);
+    }
+    changed_.notify_all();
+  }
+  void Fail(const std::string& message) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (error_.empty()) error_ = message.empty() ? "failed" : message;
+    }
+    changed_.notify_all();
+  }
+  void EndOfInput(std::uint64_t total) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      total_ = total;
+    }
+    changed_.notify_all();
+  }
+  // The next chunk in order; null at the end or after a failure.
+  std::unique_ptr<Chunk> Next() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    changed_.wait(lock, [&] {
+      return !error_.empty() || finished_.count(next_) != 0 || (total_ && next_ == *total_);
+    });
+    if (!error_.empty() || finished_.count(next_) == 0) return nullptr;
+    auto it = finished_.find(next_++);
+    std::unique_ptr<Chunk> chunk = std::move(it->second);
+    finished_.erase(it);
+    return chunk;
+  }
+  void Leave() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      --in_window_;
+    }
+    changed_.notify_all();
+  }
+  std::string error() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return error_;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::size_t limit_;
+  std::size_t in_window_ = 0;
+  std::map<std::uint64_t, std::unique_ptr<Chunk>> finished_;
+  std::uint64_t next_ = 0;
+  std::optional<std::uint64_t> total_;
+  std::string error_;
+};
+
+}  // namespace
+
+BatchResult RunBatch(const Job& job, ArrayReader& input, ArrayReader* grad_output, Transport& transport,
+                     ArrayWriter& writer, const BatchOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  std::size_t row = 0;
+  std::size_t chunk_elements = std::max<std::size_t>(options.chunk, 1);
+  if (options.rowwise) {
+    input.RequireUniformRows();
+    row = options.row_length ? options.row_length : input.row_length();
+    // Without rows in the input, the whole input is one row: one chunk.
+    chunk_elements = row == 0 ? 0 : std::max<std::size_t>(1, chunk_elements / row) * row;
+  }
+
+  OrderedWindow window(std::max<std::size_t>(options.inflight, 1));
+  BatchResult result;
+  Progress progress(options.progress, input.count());
+  transport.Start([&](std::unique_ptr<Chunk> c) { window.Done(std::move(c)); },
+                  [&](const std::string& m) { window.Fail(m); });
+
+  std::thread write_thread([&] {
+    std::vector<float> pairs;
+    try {
+      while (std::unique_ptr<Chunk> chunk = window.Next()) {
+        if (options.verifier != nullptr) {
+          Chunk local;
+          local.input = chunk->input;
+          local.grad_output = chunk->grad_output;
+          local.row_length = chunk->row_length;
+          options.verifier->Run(local);
+          Compare(chunk->result, local.result, &result);
+          Compare(chunk->output, local.output, &result);
+        }
+        if (job.gradient() && job.include_output) {
+          pairs.resize(chunk->result.size() * 2);
+          for (std::size_t i = 0; i < chunk->result.size(); ++i) {
+            pairs[2 * i] = chunk->output[i];
+            pairs[2 * i + 1] = chunk->result[i];
+          }
+          writer.Write(pairs.data(), pairs.size());
+        } else {
+          writer.Write(chunk->result.data(), chunk->result.size());
+        }
+        result.elements += chunk->input.size();
+        progress.Update(result.elements);
+        window.Leave();
+      }
+    } catch (const std::exception& e) {
+      window.Fail(e.what());
+    }
+  });
+
+  std::uint64_t seq = 0;
+  try {
+    while (window.Enter()) {
+      auto chunk = std::make_unique<Chunk>();
+      const std::size_t n = ReadUpTo(input, chunk->input, chunk_elements);
+      if (n == 0) {
+        window.Leave();
+        break;
+      }
+      if (options.rowwise) {
+        chunk->row_length = row == 0 ? n : row;
+        if (n % chunk->row_length != 0) {
+          throw FormatError("the input ends inside a row: " + std::to_string(n % chunk->row_length) +
+                            " elements after the last whole row of " + std::to_string(chunk->row_length));
+        }
+      }
+      if (job.mode == Mode::kVjp) {
+        if (ReadUpTo(*grad_output, chunk->grad_output, n) != n) {
+          throw FormatError("--grad-output has fewer elements than the input");
+        }
+      }
+      chunk->seq = seq++;
+      transport.Submit(std::move(chunk));
+      if (chunk_elements == 0) break;  // the whole input went in one chunk
+    }
+    if (job.mode == Mode::kVjp && window.error().empty()) {
+      float extra;
+      if (grad_output->Read(&extra, 1) != 0) throw FormatError("--grad-output has more elements than the input");
+    }
+  } catch (const std::exception& e) {
+    window.Fail(e.what());
+  }
+  window.EndOfInput(seq);
+  transport.Close();
+  write_thread.join();
+  progress.Finish();
+  if (std::string error = window.error(); !error.empty()) throw std::runtime_error(error);
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return result;
+}
+
+}  // namespace activation::client

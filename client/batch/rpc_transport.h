@@ -1,0 +1,29 @@
+// Chunks evaluated by the service: one unary call per chunk (Evaluate /
+// Gradient), or a few long streams (EvaluateStream / GradientStream) with
+// several chunks in flight on each. Both spread over the channel's
+// backends with round_robin: unary calls one by one, streams stream by
+// stream. A stream that fails with UNAVAILABLE (a server went away) is
+// reopened and its unanswered chunks are sent again: every RPC here is a
+// pure function, so repeating one is safe.
+#pragma once
+
+#include <memory>
+
+#include <grpcpp/channel.h>
+
+#include "client/batch/transport.h"
+
+namespace activation::client {
+
+struct RpcTransportOptions {
+  bool streaming = true;
+  int streams = 1;         // streaming: parallel streams (lanes)
+  int unary_threads = 4;   // unary: calls in flight
+  int max_reconnects = 5;  // streaming: per lane, on UNAVAILABLE
+  double timeout_seconds = 0;  // per unary call; 0 = none
+};
+
+std::unique_ptr<Transport> MakeRpcTransport(std::shared_ptr<grpc::Channel> channel, const Job& job,
+                                            const RpcTransportOptions& options);
+
+}  // namespace activation::client

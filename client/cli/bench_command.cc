@@ -1,0 +1,360 @@
+// `bench`: a closed-loop load generator for any activation.v1 server, in the
+// spirit of Triton's perf_analyzer. Each of C workers keeps one call in
+// flight over one of N channels; a warm-up runs first, then a window of a
+// duration or a request count is measured. A sample of responses is checked
+// bit for bit against the linked compute library.
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+#include <memory>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <grpcpp/client_context.h>
+
+#include "activation/v1/activation.grpc.pb.h"
+#include "client/batch/local_evaluator.h"
+#include "client/batch/rpc_codec.h"
+#include "client/cli/command.h"
+#include "client/cli/options.h"
+
+namespace activation::client {
+namespace {
+
+using activation::v1::ActivationService;
+using Clock = std::chrono::steady_clock;
+
+struct BenchOptions {
+  ConnectionOptions connection;
+  ActivationOptions activation;
+  std::string method = "evaluate";
+  std::vector<std::size_t> sizes = {256};
+  std::string encoding = "raw";
+  std::vector<int> concurrency = {1};
+  int channels = 1;
+  double duration = 5;
+  std::uint64_t requests = 0;
+  double warmup = 1;
+  int verify_every = 100;
+  bool json = false;
+};
+
+constexpr int kCodes = 17;
+
+struct WorkerStats {
+  std::vector<double> latencies_us;  // OK calls in the measured window
+  std::array<std::uint64_t, kCodes> status_counts{};
+  std::uint64_t verified = 0, mismatches = 0;
+};
+
+struct RunResult {
+  std::size_t size = 0;
+  int concurrency = 0;
+  double seconds = 0;
+  std::uint64_t ok = 0;
+  std::array<std::uint64_t, kCodes> status_counts{};
+  double p50 = 0, p90 = 0, p99 = 0, max = 0;
+  std::uint64_t verified = 0, mismatches = 0;
+  double req_per_s() const { return seconds > 0 ? ok / seconds : 0; }
+  double mb_per_s() const { return req_per_s() * size * 4 / 1e6; }
+};
+
+// The measured window: by time, or by a shared budget of requests.
+class Window {
+ public:
+  Window(const BenchOptions& o) : options_(o) {
+    start_ = Clock::now() + std::chrono::microseconds(static_cast<std::int64_t>(o.warmup * 1e6));
+    end_ = start_ + std::chrono::microseconds(static_cast<std::int64_t>(o.duration * 1e6));
+    budget_ = static_cast<std::int64_t>(o.requests);
+  }
+  // Before the window: warm-up; false once the window is over.
+  bool Measuring(Clock::time_point now) const { return now >= start_; }
+  bool Claim(Clock::time_point now) {
+    if (now < start_) return true;
+    if (options_.requests > 0) return budget_.fetch_sub(1) > 0;
+    return now < end_;
+  }
+  Clock::time_point start() const { return start_; }
+
+ private:
+  const BenchOptions& options_;
+  Clock::time_point start_, end_;
+  std::atomic<std::int64_t> budget_{0};
+};
+
+bool SameBits(const std::vector<float>& a, const std::vector<float>& b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (std::memcmp(&a[i], &b[i], 4) != 0 && !(std::isnan(a[i]) && std::isnan(b[i]))) return false;
+  }
+  return true;
+}
+
+template <typename Request, typename Response>
+struct Sample {
+  const Job& job;
+  const Chunk& chunk;          // the input
+  const Chunk* expected;       // null: no verification
+  int verify_every;
+  std::uint64_t n = 0;
+
+  void Check(const Response& response, WorkerStats* stats) {
+    if (expected == nullptr || verify_every <= 0 || n++ % verify_every != 0) return;
+    Chunk got;
+    got.input = chunk.input;
+    try {
+      TakeResponse(job, response, &got);
+    } catch (const std::exception&) {
+      ++stats->mismatches;
+      ++stats->verified;
+      return;
+    }
+    ++stats->verified;
+    if (!SameBits(got.result, expected->result)) ++stats->mismatches;
+  }
+};
+
+template <typename Request, typename Response, typename Call>
+void UnaryWorker(const Job& job, const Chunk& chunk, const Chunk* expected, const BenchOptions& o,
+                 Window& window, Call call, WorkerStats* stats) {
+  Request request;
+  BuildRequest(job, chunk, &request);
+  Response response;
+  Sample<Request, Response> sample{job, chunk, expected, o.verify_every};
+  for (;;) {
+    const auto begin = Clock::now();
+    if (!window.Claim(begin)) return;
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+    const grpc::Status status = call(&context, request, &response);
+    const auto end = Clock::now();
+    if (!window.Measuring(begin)) continue;
+    ++stats->status_counts[std::min(static_cast<int>(status.error_code()), kCodes - 1)];
+    if (!status.ok()) continue;
+    stats->latencies_us.push_back(std::chrono::duration<double, std::micro>(end - begin).count());
+    sample.Check(response, stats);
+  }
+}
+
+// One EvaluateStream per worker, one message in flight: the latency of a
+// chunk on an open stream.
+void StreamWorker(ActivationService::Stub& stub, const Job& job, const Chunk& chunk, const Chunk* expected,
+                  const BenchOptions& o, Window& window, WorkerStats* stats) {
+  activation::v1::EvaluateRequest request;
+  BuildRequest(job, chunk, &request);
+  activation::v1::EvaluateResponse response;
+  Sample<activation::v1::EvaluateRequest, activation::v1::EvaluateResponse> sample{job, chunk, expected,
+                                                                                   o.verify_every};
+  bool more = true;
+  while (more) {
+    grpc::ClientContext context;
+    auto stream = stub.EvaluateStream(&context);
+    for (;;) {
+      const auto begin = Clock::now();
+      if (!window.Claim(begin)) {
+        more = false;
+        break;
+      }
+      if (!stream->Write(request) || !stream->Read(&response)) break;
+      const auto end = Clock::now();
+      if (!window.Measuring(begin)) continue;
+      ++stats->status_counts[0];
+      stats->latencies_us.push_back(std::chrono::duration<double, std::micro>(end - begin).count());
+      sample.Check(response, stats);
+    }
+    stream->WritesDone();
+    const grpc::Status status = stream->Finish();
+    if (!status.ok() && window.Measuring(Clock::now())) {
+      ++stats->status_counts[std::min(static_cast<int>(status.error_code()), kCodes - 1)];
+    }
+    if (!status.ok() && more) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+}
+
+double Percentile(const std::vector<double>& sorted, double p) {
+  if (sorted.empty()) return 0;
+  const std::size_t i = static_cast<std::size_t>(std::ceil(p / 100.0 * sorted.size()));
+  return sorted[std::min(sorted.size() - 1, i == 0 ? 0 : i - 1)];
+}
+
+RunResult RunOne(const BenchOptions& o, const Job& job, const LocalEvaluator* local,
+                 std::vector<std::unique_ptr<ActivationService::Stub>>& stubs, std::size_t size, int concurrency) {
+  Chunk chunk;
+  std::mt19937 rng(42);
+  std::uniform_real_distribution<float> dist(-8.f, 8.f);
+  chunk.input.resize(size);
+  for (float& v : chunk.input) v = dist(rng);
+  if (job.mode == Mode::kVjp) chunk.grad_output.assign(size, 1.f);
+  std::unique_ptr<Chunk> expected;
+  if (local != nullptr && o.verify_every > 0) {
+    expected = std::make_unique<Chunk>(chunk);
+    local->Run(*expected);
+  }
+
+  Window window(o);
+  std::vector<WorkerStats> stats(concurrency);
+  std::vector<std::thread> workers;
+  for (int i = 0; i < concurrency; ++i) {
+    ActivationService::Stub& stub = *stubs[i % stubs.size()];
+    WorkerStats* s = &stats[i];
+    workers.emplace_back([&, s] {
+      if (o.method == "stream") {
+        StreamWorker(stub, job, chunk, expected.get(), o, window, s);
+      } else if (o.method == "gradient") {
+        UnaryWorker<activation::v1::GradientRequest, activation::v1::GradientResponse>(
+            job, chunk, expected.get(), o, window,
+            [&](grpc::ClientContext* c, const auto& q, auto* r) { return stub.Gradient(c, q, r); }, s);
+      } else {
+        UnaryWorker<activation::v1::EvaluateRequest, activation::v1::EvaluateResponse>(
+            job, chunk, expected.get(), o, window,
+            [&](grpc::ClientContext* c, const auto& q, auto* r) { return stub.Evaluate(c, q, r); }, s);
+      }
+    });
+  }
+  for (std::thread& t : workers) t.join();
+  const auto end = Clock::now();
+
+  RunResult r;
+  r.size = size;
+  r.concurrency = concurrency;
+  r.seconds = std::chrono::duration<double>(end - window.start()).count();
+  std::vector<double> all;
+  for (const WorkerStats& s : stats) {
+    all.insert(all.end(), s.latencies_us.begin(), s.latencies_us.end());
+    for (int c = 0; c < kCodes; ++c) r.status_counts[c] += s.status_counts[c];
+    r.verified += s.verified;
+    r.mismatches += s.mismatches;
+  }
+  r.ok = r.status_counts[0];
+  std::sort(all.begin(), all.end());
+  r.p50 = Percentile(all, 50);
+  r.p90 = Percentile(all, 90);
+  r.p99 = Percentile(all, 99);
+  r.max = all.empty() ? 0 : all.back();
+  return r;
+}
+
+std::string ErrorsText(const RunResult& r, bool json) {
+  std::string out;
+  for (int c = 1; c < kCodes; ++c) {
+    if (r.status_counts[c] == 0) continue;
+    const char* name = StatusCodeName(static_cast<grpc::StatusCode>(c));
+    if (json) {
+      out += std::string(out.empty() ? "" : ", ") + "\"" + name + "\": " + std::to_string(r.status_counts[c]);
+    } else {
+      out += std::string(out.empty() ? "" : ",") + name + "=" + std::to_string(r.status_counts[c]);
+    }
+  }
+  return json ? "{" + out + "}" : (out.empty() ? "-" : out);
+}
+
+void PrintText(const BenchOptions& o, const RunResult& r, bool header) {
+  if (header) {
+    std::printf("%-9s %9s %5s %7s %10s %9s %9s %9s %9s %9s %8s  %s\n", "method", "floats", "conc", "enc", "req/s",
+                "MB/s", "p50_ms", "p90_ms", "p99_ms", "max_ms", "verified", "errors");
+  }
+  std::printf("%-9s %9zu %5d %7s %10.1f %9.1f %9.3f %9.3f %9.3f %9.3f %8s  %s\n", o.method.c_str(), r.size,
+              r.concurrency, o.encoding.c_str(), r.req_per_s(), r.mb_per_s(), r.p50 / 1e3, r.p90 / 1e3,
+              r.p99 / 1e3, r.max / 1e3,
+              r.verified == 0 ? "-" : (std::to_string(r.verified - r.mismatches) + "/" + std::to_string(r.verified)).c_str(),
+              ErrorsText(r, false).c_str());
+  std::fflush(stdout);
+}
+
+std::string JsonResult(const BenchOptions& o, const RunResult& r) {
+  char buf[640];
+  std::snprintf(buf, sizeof buf,
+                "{\"method\": \"%s\", \"activation\": \"%s\", \"floats\": %zu, \"encoding\": \"%s\", "
+                "\"concurrency\": %d, \"channels\": %d, \"seconds\": %.3f, \"ok\": %llu, \"req_per_s\": %.2f, "
+                "\"payload_mb_per_s\": %.2f, \"latency_ms\": {\"p50\": %.4f, \"p90\": %.4f, \"p99\": %.4f, "
+                "\"max\": %.4f}, \"verified\": %llu, \"mismatches\": %llu, \"errors\": ",
+                o.method.c_str(), o.activation.activation.c_str(), r.size, o.encoding.c_str(), r.concurrency,
+                o.channels, r.seconds, static_cast<unsigned long long>(r.ok), r.req_per_s(), r.mb_per_s(),
+                r.p50 / 1e3, r.p90 / 1e3, r.p99 / 1e3, r.max / 1e3, static_cast<unsigned long long>(r.verified),
+                static_cast<unsigned long long>(r.mismatches));
+  return buf + ErrorsText(r, true) + "}";
+}
+
+int RunBench(const BenchOptions& o) {
+  Job job;
+  job.activation = o.activation.activation;
+  job.params = ParseParams(o.activation.params);
+  job.mode = o.method == "gradient" ? Mode::kDerivative : Mode::kForward;
+  job.raw_encoding = o.encoding == "raw";
+  std::unique_ptr<LocalEvaluator> local;
+  if (o.verify_every > 0) {
+    try {
+      local = std::make_unique<LocalEvaluator>(job);
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(std::string(e.what()) + " (or run with --verify-every 0)");
+    }
+  }
+  std::vector<std::unique_ptr<ActivationService::Stub>> stubs;
+  for (int i = 0; i < o.channels; ++i) stubs.push_back(ActivationService::NewStub(MakeChannel(o.connection, i)));
+
+  bool first = true;
+  std::uint64_t failures = 0;
+  if (o.json) std::printf("[");
+  for (std::size_t size : o.sizes) {
+    for (int concurrency : o.concurrency) {
+      const RunResult r = RunOne(o, job, local.get(), stubs, size, concurrency);
+      failures += r.mismatches;
+      for (int c = 1; c < kCodes; ++c) failures += r.status_counts[c];
+      if (o.json) {
+        std::printf("%s\n  %s", first ? "" : ",", JsonResult(o, r).c_str());
+        std::fflush(stdout);
+      } else {
+        PrintText(o, r, first);
+      }
+      first = false;
+    }
+  }
+  if (o.json) std::printf("\n]\n");
+  return failures == 0 ? 0 : 1;
+}
+
+}  // namespace
+
+Command AddBenchCommand(CLI::App& parent) {
+  auto o = std::make_shared<BenchOptions>();
+  CLI::App* app = parent.add_subcommand(
+      "bench", "Load generator: req/s, MB/s, latency percentiles and status counts per size and concurrency");
+  AddActivationOptions(*app, &o->activation, false);
+  o->activation.activation = "sigmoid";
+  AddConnectionOptions(*app, &o->connection);
+  app->add_option("--method", o->method, "evaluate, gradient (unary) or stream (EvaluateStream, one in flight)")
+      ->check(CLI::IsMember({"evaluate", "gradient", "stream"}))
+      ->capture_default_str();
+  app->add_option("--sizes", o->sizes, "Floats per request (comma separated)")
+      ->delimiter(',')
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 28));
+  app->add_option("--encoding", o->encoding, "Tensor encoding")
+      ->check(CLI::IsMember({"raw", "values"}))
+      ->capture_default_str();
+  app->add_option("-c,--concurrency", o->concurrency, "Calls in flight; a list sweeps (e.g. 1,8,32)")
+      ->delimiter(',')
+      ->check(CLI::Range(1, 4096));
+  app->add_option("--channels", o->channels, "gRPC channels (connections) shared by the workers")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  app->add_option("--duration", o->duration, "Seconds measured per run")->check(CLI::PositiveNumber)->capture_default_str();
+  app->add_option("--requests", o->requests, "Measure this many requests instead of a duration");
+  app->add_option("--warmup", o->warmup, "Seconds of warm-up before each run")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  app->add_option("--verify-every", o->verify_every,
+                  "Check every Nth response against the compute library (0: off, e.g. for an echo server)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  app->add_flag("--json", o->json, "JSON output");
+  return Command{app, [o] { return RunBench(*o); }};
+}
+
+}  // namespace activation::client

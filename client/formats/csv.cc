@@ -1,0 +1,247 @@
+#include "client/formats/csv.h"
+
+#include <vector>
+
+#include "client/formats/number.h"
+#include "client/formats/scanner.h"
+
+namespace activation::client {
+
+void CsvLayout::AppendLiteral(std::string_view text) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  text_.append(text);
+}
+
+void CsvLayout::AppendSlot() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  text_.push_back(kSlot);
+}
+
+bool CsvLayout::TakeUntilSlot(std::string* out) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  const std::size_t slot = text_.find(kSlot, consumed_);
+  const std::size_t end = slot == std::string::npos ? text_.size() : slot;
+  out->append(text_, consumed_, end - consumed_);
+  consumed_ = slot == std::string::npos ? end : end + 1;
+  if (consumed_ > (1 << 20) && consumed_ * 2 > text_.size()) {
+    text_.erase(0, consumed_);
+    consumed_ = 0;
+  }
+  return slot != std::string::npos;
+}
+
+std::string CsvLayout::TakeRest() {
+  std::string rest;
+  while (TakeUntilSlot(&rest)) {
+  }
+  return rest;
+}
+
+namespace {
+
+struct Cell {
+  std::string text;  // verbatim, quotes included
+  bool quoted = false;
+  std::uint64_t line = 0, column = 0;
+};
+
+class CsvReader : public ArrayReader {
+ public:
+  CsvReader(ByteSource& source, std::shared_ptr<CsvLayout> layout)
+      : scanner_(source), layout_(std::move(layout)) {
+    // Settle the header question and the row length before the first Read().
+    if (NextRow()) {
+      if (IsHeader()) {
+        Emit(/*header=*/true);
+        if (NextRow()) Emit(false);
+      } else {
+        Emit(false);
+      }
+    }
+  }
+
+  std::size_t Read(float* out, std::size_t max) override {
+    while (pending_.size() - taken_ < max && NextRow()) Emit(false);
+    const std::size_t n = std::min(max, pending_.size() - taken_);
+    std::copy(pending_.begin() + taken_, pending_.begin() + taken_ + n, out);
+    taken_ += n;
+    if (taken_ == pending_.size()) {
+      pending_.clear();
+      taken_ = 0;
+    }
+    return n;
+  }
+
+  std::size_t row_length() const override { return row_length_; }
+  void RequireUniformRows() override { uniform_ = true; }
+
+ private:
+  // Parses one record into cells_ and line_end_; false at the end of input.
+  bool NextRow() {
+    cells_.clear();
+    line_end_.clear();
+    if (scanner_.Peek() < 0) return false;
+    for (;;) {
+      Cell cell;
+      cell.line = scanner_.line();
+      cell.column = scanner_.column();
+      int c = scanner_.Peek();
+      if (c == '"') {
+        cell.quoted = true;
+        cell.text.push_back(static_cast<char>(scanner_.Get()));
+        for (;;) {
+          c = scanner_.Get();
+          if (c < 0) throw scanner_.Error(cell.line, cell.column, "unterminated quoted cell");
+          Check(c);
+          cell.text.push_back(static_cast<char>(c));
+          if (c == '"') {
+            if (scanner_.Peek() != '"') break;
+            cell.text.push_back(static_cast<char>(scanner_.Get()));
+          }
+        }
+      }
+      for (c = scanner_.Peek(); c >= 0 && c != ',' && c != '\n' && c != '\r'; c = scanner_.Peek()) {
+        Check(scanner_.Get());
+        cell.text.push_back(static_cast<char>(c));
+      }
+      cells_.push_back(std::move(cell));
+      if (c == ',') {
+        scanner_.Get();
+        continue;
+      }
+      if (c == '\r') {
+        line_end_.push_back(static_cast<char>(scanner_.Get()));
+        if (scanner_.Peek() == '\n') line_end_.push_back(static_cast<char>(scanner_.Get()));
+      } else if (c == '\n') {
+        line_end_.push_back(static_cast<char>(scanner_.Get()));
+      }
+      return true;
+    }
+  }
+
+  void Check(int c) const {
+    if (c == 0) throw scanner_.Error(scanner_.line(), scanner_.column() - 1, "NUL byte in CSV text");
+  }
+
+  static std::string_view Trimmed(const std::string& s) {
+    const std::size_t b = s.find_first_not_of(" \t");
+    if (b == std::string::npos) return {};
+    return std::string_view(s).substr(b, s.find_last_not_of(" \t") - b + 1);
+  }
+
+  bool IsHeader() const {
+    float v;
+    for (const Cell& cell : cells_) {
+      const std::string_view t = Trimmed(cell.text);
+      if (!t.empty() && (cell.quoted || !ParseFloat(t, &v))) return true;
+    }
+    return false;
+  }
+
+  void Emit(bool header) {
+    std::string literal;
+    std::size_t numbers = 0;
+    for (std::size_t i = 0; i < cells_.size(); ++i) {
+      if (i) literal.push_back(',');
+      const Cell& cell = cells_[i];
+      const std::string_view t = Trimmed(cell.text);
+      float v;
+      if (header || cell.quoted || t.empty()) {
+        literal += cell.text;
+        continue;
+      }
+      if (!ParseFloat(t, &v)) {
+        const std::size_t lead = cell.text.find_first_not_of(" \t");
+        throw scanner_.Error(cell.line, cell.column + lead,
+                             QuoteToken(std::string(t)) + " is not a float32 number (quote text cells)");
+      }
+      pending_.push_back(v);
+      ++numbers;
+      if (layout_) {
+        layout_->AppendLiteral(literal);
+        layout_->AppendSlot();
+        literal.clear();
+      }
+    }
+    literal += line_end_;
+    if (layout_) layout_->AppendLiteral(literal);
+    if (header) return;
+    if (row_length_ == 0 && !seen_data_) row_length_ = numbers;
+    seen_data_ = true;
+    if (uniform_ && numbers != row_length_) {
+      throw scanner_.Error(cells_.front().line, 1,
+                           "row has " + std::to_string(numbers) + " numbers, the first row " +
+                               std::to_string(row_length_) + "; a row-wise function needs equal rows");
+    }
+  }
+
+  Scanner scanner_;
+  std::shared_ptr<CsvLayout> layout_;
+  std::vector<Cell> cells_;
+  std::string line_end_;
+  std::vector<float> pending_;
+  std::size_t taken_ = 0;
+  std::size_t row_length_ = 0;
+  bool seen_data_ = false;
+  bool uniform_ = false;
+};
+
+class CsvWriter : public ArrayWriter {
+ public:
+  CsvWriter(ByteSink& sink, const OutputLayout& layout, std::shared_ptr<CsvLayout> csv)
+      : sink_(sink), width_(layout.width), csv_(std::move(csv)) {
+    per_line_ = layout.shape.size() >= 2 ? static_cast<std::size_t>(layout.shape.back()) : 1;
+    if (per_line_ == 0) per_line_ = 1;
+  }
+
+  void Write(const float* values, std::size_t n) override {
+    char buf[kMaxFloatChars];
+    for (std::size_t i = 0; i < n; i += width_) {
+      if (csv_) {
+        if (!csv_->TakeUntilSlot(&out_)) throw FormatError("csv output: more results than input cells");
+      } else if (element_ % per_line_ != 0) {
+        out_.push_back(',');
+      }
+      for (std::size_t k = 0; k < width_; ++k) {
+        if (k) out_.push_back(',');
+        out_.append(buf, FormatFloat(values[i + k], buf));
+      }
+      ++element_;
+      if (!csv_ && element_ % per_line_ == 0) out_.push_back('\n');
+      if (out_.size() > (1 << 16)) Flush();
+    }
+    Flush();
+  }
+
+  void Finish() override {
+    if (csv_) out_ += csv_->TakeRest();
+    else if (element_ % per_line_ != 0) out_.push_back('\n');
+    Flush();
+  }
+
+ private:
+  void Flush() {
+    sink_.Write(out_);
+    out_.clear();
+  }
+
+  ByteSink& sink_;
+  std::size_t width_;
+  std::shared_ptr<CsvLayout> csv_;
+  std::size_t per_line_ = 1;
+  std::uint64_t element_ = 0;
+  std::string out_;
+};
+
+}  // namespace
+
+std::unique_ptr<ArrayReader> MakeCsvReader(ByteSource& source, std::shared_ptr<CsvLayout> layout) {
+  return std::make_unique<CsvReader>(source, std::move(layout));
+}
+
+std::unique_ptr<ArrayWriter> MakeCsvWriter(ByteSink& sink, const OutputLayout& layout,
+                                           std::shared_ptr<CsvLayout> csv_layout) {
+  return std::make_unique<CsvWriter>(sink, layout, std::move(csv_layout));
+}
+
+}  // namespace activation::client

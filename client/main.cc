@@ -1,0 +1,44 @@
+// activation-client: the command-line client of activation.v1.
+// Exit codes: 0 success, 1 runtime error (gRPC status, I/O, malformed
+// data), 2 usage error, 3 --verify found differences.
+#include <cstdio>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "client/cli/command.h"
+#include "client/cli/options.h"
+#include "client/formats/format.h"
+
+int main(int argc, char** argv) {
+  using namespace activation::client;
+  CLI::App app("activation-client: evaluate activation functions through activation-server");
+  app.require_subcommand(1);
+  app.failure_message(CLI::FailureMessage::help);
+  const std::vector<Command> commands = {AddEvalCommand(app), AddGradCommand(app), AddListCommand(app),
+                                         AddHealthCommand(app), AddBenchCommand(app)};
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "activation-client: error: %s\n", e.what());
+    std::fprintf(stderr, "run 'activation-client %s--help' for the flags\n",
+                 app.get_subcommands().empty() ? "" : (app.get_subcommands()[0]->get_name() + " ").c_str());
+    return 2;
+  }
+  try {
+    for (const Command& command : commands) {
+      if (command.app->parsed()) return command.run();
+    }
+  } catch (const UsageError& e) {
+    std::fprintf(stderr, "activation-client: error: %s\n", e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "activation-client: error: %s\n", e.what());
+    return 1;
+  }
+  return 2;
+}
