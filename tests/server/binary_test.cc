@@ -75,6 +75,11 @@ struct Child {
   std::string err() const { return ReadFile(err_path); }
 };
 
+// An idle synchronous client reads the server's GOAWAY only when its backup
+// poller runs (every 5 s by default); the server's graceful shutdown waits
+// for that, so poll often here.
+const bool kFastBackupPoll = setenv("GRPC_CLIENT_CHANNEL_BACKUP_POLL_INTERVAL_MS", "50", 1) == 0;
+
 int WaitForPort(const std::string& port_file) {
   for (int i = 0; i < 500; ++i) {
     std::ifstream in(port_file);
