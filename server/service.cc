@@ -3,8 +3,7 @@
 #include <chrono>
 #include <string>
 
-#include <google/protobuf/arena.h>
-
+#include "server/arena_allocator.h"
 #include "server/catalogue_info.h"
 #include "server/evaluation.h"
 
@@ -27,26 +26,6 @@ void ReportFinish(const CallObservers& observers, CallRecord record, Clock::time
   record.duration = Clock::now() - start;
   for (const auto& observer : observers) observer->OnCallFinished(record);
 }
-
-// Request and response of a unary call live on one protobuf arena, freed in
-// one go when the call ends.
-template <typename Request, typename Response>
-class ArenaAllocator final : public grpc::MessageAllocator<Request, Response> {
-  class Holder final : public grpc::MessageHolder<Request, Response> {
-   public:
-    Holder() {
-      this->set_request(google::protobuf::Arena::CreateMessage<Request>(&arena_));
-      this->set_response(google::protobuf::Arena::CreateMessage<Response>(&arena_));
-    }
-    void Release() override { delete this; }
-
-   private:
-    google::protobuf::Arena arena_;
-  };
-
- public:
-  grpc::MessageHolder<Request, Response>* AllocateMessages() override { return new Holder; }
-};
 
 // Evaluate and Gradient alike: serve inline on gRPC's callback thread (the
 // kernels are faster than a hand-off to another thread).
