@@ -1,6 +1,9 @@
 #include "compute/compute.h"
 
+#include <algorithm>
 #include <string>
+
+#include "compute/parallel.h"
 
 namespace activation {
 
@@ -28,15 +31,45 @@ Status CheckShape(const std::vector<std::int64_t>& shape, std::size_t count, std
   return Status();
 }
 
-void Compute(const Activation& activation, Mode mode, const KernelArgs& args, const float* x,
-             const float* grad_output, float* out, std::size_t n) {
-  if (n == 0) return;
-  const Kernels& k = activation.fast;
+namespace {
+
+void RunKernels(const Kernels& k, Mode mode, const KernelArgs& args, const float* x,
+                const float* grad_output, float* out, std::size_t n) {
   switch (mode) {
     case Mode::kForward: k.forward(x, out, n, args); break;
     case Mode::kDerivative: k.derivative(x, out, n, args); break;
     case Mode::kVjp: k.vjp(x, grad_output, out, n, args); break;
   }
+}
+
+// Parts of a split call start on a multiple of `granule`: whole rows for
+// row-wise functions, whole cache lines (16 floats) otherwise.
+std::size_t Granule(const Activation& activation, const KernelArgs& args) {
+  return activation.rowwise && args.row_length > 0 ? args.row_length : 16;
+}
+
+}  // namespace
+
+void Compute(const Activation& activation, Mode mode, const KernelArgs& args, const float* x,
+             const float* grad_output, float* out, std::size_t n) {
+  if (n == 0) return;
+  const Kernels& k = activation.fast;
+  WorkerPool* pool = n >= ParallelThreshold() ? &ComputePool() : nullptr;
+  if (pool == nullptr || pool->size() == 1) {
+    RunKernels(k, mode, args, x, grad_output, out, n);
+    return;
+  }
+  const std::size_t granule = Granule(activation, args);
+  const std::size_t granules = (n + granule - 1) / granule;
+  const std::size_t parts = std::min(pool->size(), granules);
+  const auto task = [&](std::size_t part) {
+    const std::size_t begin = std::min(n, granules * part / parts * granule);
+    const std::size_t end = std::min(n, granules * (part + 1) / parts * granule);
+    if (begin == end) return;
+    RunKernels(k, mode, args, x + begin, mode == Mode::kVjp ? grad_output + begin : nullptr,
+               out + begin, end - begin);
+  };
+  pool->Run(parts, task);
 }
 
 }  // namespace activation

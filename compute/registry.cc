@@ -6,6 +6,7 @@
 
 #include "compute/classic.h"
 #include "compute/exponential.h"
+#include "compute/fast_kernels.h"
 #include "compute/piecewise.h"
 #include "compute/smooth.h"
 #include "compute/softmax.h"
@@ -33,6 +34,7 @@ std::vector<Activation> BuildCatalogue() {
       piecewise::Hardshrink(), piecewise::Threshold(),   piecewise::Prelu(),       softmax::Softmax(),
       softmax::LogSoftmax(),
   };
+  AttachFastKernels(all);
   for (Activation& a : all) {
     if (a.fast.forward == nullptr) a.fast = a.reference;
     for (const MeasuredAccuracy& m : kMeasured) {

@@ -1,0 +1,23 @@
+// The vectorized kernels, one `Kernels` record per function, each
+// dispatching at run time to the best instruction set the CPU supports
+// (see target.h to force a lower one). compute/fast_kernels.cc attaches
+// them to the catalogue entries by name.
+#pragma once
+
+#include "compute/activation.h"
+
+namespace activation::simd {
+
+// piecewise.cc
+Kernels Step();
+Kernels Relu();
+Kernels LeakyRelu();  // also prelu: the same function with another default
+Kernels Hardtanh();
+Kernels Relu6();
+Kernels Hardsigmoid();
+Kernels Hardswish();
+Kernels Softshrink();
+Kernels Hardshrink();
+Kernels Threshold();
+
+}  // namespace activation::simd

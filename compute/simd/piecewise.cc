@@ -1,0 +1,204 @@
+// Vector kernels of the piecewise-linear activations: step, relu,
+// leaky_relu/prelu, hardtanh, relu6, hardsigmoid, hardswish, softshrink,
+// hardshrink, threshold. Lanes: every Highway target (EMU128 .. AVX-512).
+// Accuracy: comparisons and clamps are exact (double thresholds become the
+// float on the right side, see params.h); products and sums with a double
+// parameter round once (<= 1 ULP, usually 0); hardsigmoid and hardswish
+// divide by 6 after an exact or once-rounded x + 3 (<= 2 ULP). Range: all
+// floats; NaN in -> NaN out in forward and derivative; the kink conventions
+// are the reference kernels' (compute/classic.cc, compute/piecewise.cc).
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "compute/simd/piecewise.cc"
+#include "hwy/foreach_target.h"  // IWYU pragma: keep
+
+#include "compute/simd/map-inl.h"
+#include "compute/simd/params.h"
+#include "hwy/highway.h"
+
+HWY_BEFORE_NAMESPACE();
+namespace activation::simd::HWY_NAMESPACE {
+
+// v where x is not NaN, else x: the NaN-propagating select every kink uses.
+template <class V>
+HWY_INLINE V KeepNaN(V x, V v) {
+  return hn::IfThenElse(hn::IsNaN(x), x, v);
+}
+
+// 1 where x > 0, 0 where x <= 0, NaN for NaN.
+template <class D, class V>
+HWY_INLINE V UnitStepAbove(D d, V x, V threshold) {
+  return KeepNaN(x, hn::IfThenElseZero(hn::Gt(x, threshold), hn::Set(d, 1.0f)));
+}
+
+struct Step {
+  float above;  // x > threshold  <=>  x > above
+  explicit Step(const KernelArgs& a) : above(RoundDown(a.param[0])) {}
+  template <class D, class V>
+  V Forward(D d, V x) const { return UnitStepAbove(d, x, hn::Set(d, above)); }
+  template <class D, class V>
+  V Derivative(D d, V x) const { return KeepNaN(x, hn::Zero(d)); }
+};
+
+struct Relu {
+  explicit Relu(const KernelArgs&) {}
+  template <class D, class V>
+  V Forward(D d, V x) const { return hn::IfThenZeroElse(hn::Le(x, hn::Zero(d)), x); }
+  template <class D, class V>
+  V Derivative(D d, V x) const { return UnitStepAbove(d, x, hn::Zero(d)); }
+};
+
+// x where x > 0, else slope * x rounded once like the double reference:
+// fma(x, hi, x * lo). Tiny x is first scaled by 2^64 (exactly) so that
+// x * lo does not underflow, and inf skips the lo term (inf - inf).
+struct LeakyRelu {
+  SplitConstant slope;
+  float derivative;  // the slope rounded once, as the reference returns it
+  explicit LeakyRelu(const KernelArgs& a) : slope(a.param[0]), derivative(static_cast<float>(a.param[0])) {}
+  template <class D, class V>
+  V Forward(D d, V x) const {
+    const auto tiny = hn::Lt(hn::Abs(x), hn::Set(d, 0x1p-60f));
+    const V xs = hn::IfThenElse(tiny, hn::Mul(x, hn::Set(d, 0x1p64f)), x);
+    const V lo_term = hn::Mul(hn::IfThenZeroElse(hn::IsInf(x), xs), hn::Set(d, slope.lo));
+    const V scaled = hn::Mul(hn::MulAdd(xs, hn::Set(d, slope.hi), lo_term), hn::Set(d, slope.scale));
+    const V negative = hn::IfThenElse(tiny, hn::Mul(scaled, hn::Set(d, 0x1p-64f)), scaled);
+    return hn::IfThenElse(hn::Gt(x, hn::Zero(d)), x, negative);
+  }
+  template <class D, class V>
+  V Derivative(D d, V x) const {
+    return KeepNaN(x, hn::IfThenElse(hn::Gt(x, hn::Zero(d)), hn::Set(d, 1.0f), hn::Set(d, derivative)));
+  }
+};
+
+// Clamp to [lo, hi]; slope 1 strictly inside, 0 at and beyond both ends.
+struct Clamp {
+  float below, above;    // x < lo <=> x < below; x > hi <=> x > above
+  float lo_out, hi_out;  // the clamped values, rounded as the reference rounds them
+  float lo_in, hi_in;    // x > lo <=> x > lo_in; x < hi <=> x < hi_in
+  Clamp(double lo, double hi)
+      : below(RoundUp(lo)), above(RoundDown(hi)), lo_out(static_cast<float>(lo)),
+        hi_out(static_cast<float>(hi)), lo_in(RoundDown(lo)), hi_in(RoundUp(hi)) {}
+  template <class D, class V>
+  V Forward(D d, V x) const {
+    const V low = hn::IfThenElse(hn::Lt(x, hn::Set(d, below)), hn::Set(d, lo_out), x);
+    return hn::IfThenElse(hn::Gt(x, hn::Set(d, above)), hn::Set(d, hi_out), low);
+  }
+  template <class D, class V>
+  V Derivative(D d, V x) const {
+    const auto inside = hn::And(hn::Gt(x, hn::Set(d, lo_in)), hn::Lt(x, hn::Set(d, hi_in)));
+    return KeepNaN(x, hn::IfThenElseZero(inside, hn::Set(d, 1.0f)));
+  }
+};
+struct Hardtanh : Clamp {
+  explicit Hardtanh(const KernelArgs& a) : Clamp(a.param[0], a.param[1]) {}
+};
+struct Relu6 : Clamp {
+  explicit Relu6(const KernelArgs&) : Clamp(0.0, 6.0) {}
+};
+
+// 0 at and below -3, 1 at and above 3, (x + 3) / 6 between: x + 3 is exact
+// near -3 (Sterbenz), so the result keeps its relative accuracy down to 0.
+struct Hardsigmoid {
+  explicit Hardsigmoid(const KernelArgs&) {}
+  template <class D, class V>
+  V Forward(D d, V x) const {
+    const V three = hn::Set(d, 3.0f);
+    const V mid = hn::Div(hn::Add(x, three), hn::Set(d, 6.0f));
+    const V low = hn::IfThenZeroElse(hn::Le(x, hn::Neg(three)), mid);
+    return hn::IfThenElse(hn::Ge(x, three), hn::Set(d, 1.0f), low);
+  }
+  template <class D, class V>
+  V Derivative(D d, V x) const {
+    const V three = hn::Set(d, 3.0f);
+    const auto inside = hn::And(hn::Gt(x, hn::Neg(three)), hn::Lt(x, three));
+    return KeepNaN(x, hn::IfThenElseZero(inside, hn::Set(d, static_cast<float>(1.0 / 6.0))));
+  }
+};
+
+// 0 at and below -3, x at and above 3, x (x + 3) / 6 between; derivative
+// (x + 1.5) / 3 on [-3, 3] (PyTorch CPU autograd: 1.5 at 3, -0.5 at -3).
+struct Hardswish {
+  explicit Hardswish(const KernelArgs&) {}
+  template <class D, class V>
+  V Forward(D d, V x) const {
+    const V three = hn::Set(d, 3.0f);
+    const V mid = hn::Div(hn::Mul(x, hn::Add(x, three)), hn::Set(d, 6.0f));
+    const V low = hn::IfThenZeroElse(hn::Le(x, hn::Neg(three)), mid);
+    return hn::IfThenElse(hn::Ge(x, three), x, low);
+  }
+  template <class D, class V>
+  V Derivative(D d, V x) const {
+    const V three = hn::Set(d, 3.0f);
+    const V mid = hn::Div(hn::Add(x, hn::Set(d, 1.5f)), three);
+    const V low = hn::IfThenZeroElse(hn::Lt(x, hn::Neg(three)), mid);
+    return hn::IfThenElse(hn::Gt(x, three), hn::Set(d, 1.0f), low);
+  }
+};
+
+// Zero band [-lambd, lambd]; slope 1 outside it.
+struct Shrink {
+  float above;        // |x| > lambd <=> |x| > above
+  SplitAddend lambd;  // x -+ lambd rounded once: (x - hi) is exact near the band
+  explicit Shrink(const KernelArgs& a) : above(RoundDown(a.param[0])), lambd(a.param[0]) {}
+  template <class D, class V>
+  auto Outside(D d, V x) const { return hn::Gt(hn::Abs(x), hn::Set(d, above)); }
+  template <class D, class V>
+  V Derivative(D d, V x) const { return KeepNaN(x, hn::IfThenElseZero(Outside(d, x), hn::Set(d, 1.0f))); }
+};
+struct Softshrink : Shrink {
+  using Shrink::Shrink;
+  template <class D, class V>
+  V Forward(D d, V x) const {
+    const V hi = hn::CopySign(hn::Set(d, lambd.hi), x);
+    const V lo = hn::CopySign(hn::Set(d, lambd.lo), x);
+    return KeepNaN(x, hn::IfThenElseZero(Outside(d, x), hn::Sub(hn::Sub(x, hi), lo)));
+  }
+};
+struct Hardshrink : Shrink {
+  using Shrink::Shrink;
+  template <class D, class V>
+  V Forward(D d, V x) const { return KeepNaN(x, hn::IfThenElseZero(Outside(d, x), x)); }
+};
+
+struct Threshold {
+  float above, value;
+  explicit Threshold(const KernelArgs& a)
+      : above(RoundDown(a.param[0])), value(static_cast<float>(a.param[1])) {}
+  template <class D, class V>
+  V Forward(D d, V x) const {
+    return KeepNaN(x, hn::IfThenElse(hn::Gt(x, hn::Set(d, above)), x, hn::Set(d, value)));
+  }
+  template <class D, class V>
+  V Derivative(D d, V x) const { return UnitStepAbove(d, x, hn::Set(d, above)); }
+};
+
+ACTIVATION_SIMD_TARGET_KERNELS(Step)
+ACTIVATION_SIMD_TARGET_KERNELS(Relu)
+ACTIVATION_SIMD_TARGET_KERNELS(LeakyRelu)
+ACTIVATION_SIMD_TARGET_KERNELS(Hardtanh)
+ACTIVATION_SIMD_TARGET_KERNELS(Relu6)
+ACTIVATION_SIMD_TARGET_KERNELS(Hardsigmoid)
+ACTIVATION_SIMD_TARGET_KERNELS(Hardswish)
+ACTIVATION_SIMD_TARGET_KERNELS(Softshrink)
+ACTIVATION_SIMD_TARGET_KERNELS(Hardshrink)
+ACTIVATION_SIMD_TARGET_KERNELS(Threshold)
+
+}  // namespace activation::simd::HWY_NAMESPACE
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
+#include "compute/simd/export.h"
+#include "compute/simd/kernels.h"
+
+namespace activation::simd {
+ACTIVATION_SIMD_EXPORT_KERNELS(Step)
+ACTIVATION_SIMD_EXPORT_KERNELS(Relu)
+ACTIVATION_SIMD_EXPORT_KERNELS(LeakyRelu)
+ACTIVATION_SIMD_EXPORT_KERNELS(Hardtanh)
+ACTIVATION_SIMD_EXPORT_KERNELS(Relu6)
+ACTIVATION_SIMD_EXPORT_KERNELS(Hardsigmoid)
+ACTIVATION_SIMD_EXPORT_KERNELS(Hardswish)
+ACTIVATION_SIMD_EXPORT_KERNELS(Softshrink)
+ACTIVATION_SIMD_EXPORT_KERNELS(Hardshrink)
+ACTIVATION_SIMD_EXPORT_KERNELS(Threshold)
+}  // namespace activation::simd
+#endif  // HWY_ONCE
