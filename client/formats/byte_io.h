@@ -68,6 +68,7 @@ class ByteSink {
 
 class StringSink : public ByteSink {
  public:
+  using ByteSink::Write;
   void Write(const char* data, std::size_t n) override { bytes.append(data, n); }
   bool Patch(std::uint64_t offset, std::string_view b) override;
   std::string bytes;
@@ -83,6 +84,7 @@ class AtomicFileSink : public ByteSink {
   ~AtomicFileSink() override;
   AtomicFileSink(const AtomicFileSink&) = delete;
   AtomicFileSink& operator=(const AtomicFileSink&) = delete;
+  using ByteSink::Write;
   void Write(const char* data, std::size_t n) override;
   bool Patch(std::uint64_t offset, std::string_view bytes) override;
   void Commit();

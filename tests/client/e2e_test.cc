@@ -1,0 +1,351 @@
+// activation-client end to end: the real binary against real activation-server
+// child processes on loopback, values checked against formulas in double.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <functional>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "client/formats/open.h"
+
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+std::string TempDir() {
+  char dir[] = "/tmp/client_e2e_XXXXXX";
+  return mkdtemp(dir);
+}
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+bool Exists(const std::string& path) { return access(path.c_str(), F_OK) == 0; }
+
+class Server {
+ public:
+  explicit Server(const std::string& dir) {
+    port_file_ = dir + "/port-" + std::to_string(counter_++);
+    pid_ = fork();
+    if (pid_ == 0) {
+      const std::string log = port_file_ + ".log";
+      freopen(log.c_str(), "w", stderr);
+      freopen(log.c_str(), "a", stdout);
+      execl(ACTIVATION_SERVER_PATH, ACTIVATION_SERVER_PATH, "--listen", "127.0.0.1:0", "--port-file",
+            port_file_.c_str(), static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    for (int i = 0; i < 200 && port_ == 0; ++i) {
+      std::ifstream in(port_file_);
+      if (!(in >> port_)) port_ = 0;
+      if (port_ == 0) std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    }
+  }
+  ~Server() { Stop(SIGTERM); }
+  void Stop(int signal) {
+    if (pid_ <= 0) return;
+    kill(pid_, signal);
+    int status;
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+  }
+  std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
+  int port() const { return port_; }
+
+ private:
+  static inline int counter_ = 0;
+  std::string port_file_;
+  pid_t pid_ = -1;
+  int port_ = 0;
+};
+
+struct Result {
+  int code = -1;
+  std::string out, err;
+};
+
+class ClientE2E : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new std::string(TempDir());
+    server_ = new Server(*dir_);
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    delete dir_;
+  }
+  void SetUp() override { ASSERT_NE(server_->port(), 0) << "activation-server did not start"; }
+
+  // Runs the client with `args` (shell words), stdin from `input`.
+  static Result Client(const std::string& args, const std::string& input = "") {
+    const std::string in = *dir_ + "/stdin", out = *dir_ + "/stdout", err = *dir_ + "/stderr";
+    { std::ofstream(in, std::ios::binary) << input; }
+    const std::string command = std::string(ACTIVATION_CLIENT_PATH) + " " + args + " < " + in + " > " + out +
+                                " 2> " + err;
+    Result r;
+    const int status = std::system(command.c_str());
+    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.out = Slurp(out);
+    r.err = Slurp(err);
+    return r;
+  }
+  static std::string Target() { return " --target " + server_->address() + " "; }
+
+  static std::vector<double> Lines(const std::string& text) {
+    std::vector<double> v;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) v.push_back(std::strtod(line.c_str(), nullptr));
+    return v;
+  }
+
+  static inline std::string* dir_ = nullptr;
+  static inline Server* server_ = nullptr;
+};
+
+double Sigmoid(double x) { return 1 / (1 + std::exp(-x)); }
+
+TEST_F(ClientE2E, EvalPrintsNineSignificantDigits) {
+  const Result r = Client("eval" + Target() + "--activation sigmoid 0 1 -20");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "0.5\n0.731058598\n2.06115369e-09\n");
+  const std::vector<double> got = Lines(r.out);
+  const double xs[] = {0, 1, -20};
+  for (int i = 0; i < 3; ++i) EXPECT_NEAR(got[i], Sigmoid(xs[i]), 1e-7 * Sigmoid(xs[i]));
+}
+
+TEST_F(ClientE2E, GradOfTanhInTheTail) {
+  const Result r = Client("grad" + Target() + "--activation tanh 9");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const double expected = 4 / std::pow(std::exp(9.0) + std::exp(-9.0), 2);  // sech^2, no cancellation
+  EXPECT_NEAR(Lines(r.out).at(0), expected, 1e-6 * expected);
+  EXPECT_THAT(r.out, HasSubstr("6.09199"));
+}
+
+TEST_F(ClientE2E, GradWithOutputAsJson) {
+  const Result r = Client("grad" + Target() + "-a relu --include-output --format json -- -1 2");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "{\"values\": [[0, 0], [2, 1]]}\n");
+}
+
+TEST_F(ClientE2E, ParamsReachTheServer) {
+  const Result r = Client("eval" + Target() + "-a leaky_relu --param negative_slope=0.5 -- -4 4");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "-2\n4\n");
+}
+
+TEST_F(ClientE2E, ServerErrorsShowCodeAndMessage) {
+  Result r = Client("eval" + Target() + "-a no_such_thing 1");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_THAT(r.err, HasSubstr("INVALID_ARGUMENT"));
+  EXPECT_THAT(r.err, HasSubstr("no_such_thing"));
+  r = Client("eval" + Target() + "-a leaky_relu -p negative_slope=inf 1");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_THAT(r.err, HasSubstr("INVALID_ARGUMENT"));
+  EXPECT_THAT(r.err, HasSubstr("negative_slope"));
+}
+
+TEST_F(ClientE2E, UsageErrorsExitTwo) {
+  Result r = Client("eval" + Target() + "-a sigmoid 1 zwei");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("'zwei' is not a float32 number"));
+  r = Client("eval" + Target() + "-a sigmoid --no-such-flag 1");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("--no-such-flag"));
+  r = Client("eval -a sigmoid -p oops 1");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("name=value"));
+  r = Client("frobnicate");
+  EXPECT_EQ(r.code, 2);
+}
+
+TEST_F(ClientE2E, HelpForEverySubcommand) {
+  for (const char* sub : {"eval", "grad", "list", "health", "bench"}) {
+    const Result r = Client(std::string(sub) + " --help");
+    EXPECT_EQ(r.code, 0) << sub;
+    EXPECT_THAT(r.out, HasSubstr("--target")) << sub;
+  }
+}
+
+TEST_F(ClientE2E, ListShowsTheCatalogue) {
+  Result r = Client("list" + Target());
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("sigmoid (aliases: logistic)"));
+  EXPECT_THAT(r.out, HasSubstr("param negative_slope = 0.01"));
+  EXPECT_THAT(r.out, HasSubstr("accuracy: forward"));
+  r = Client("list --format json" + Target());
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("\"name\": \"leaky_relu\""));
+}
+
+TEST_F(ClientE2E, HealthIsServingAndFailsWithoutAServer) {
+  Result r = Client("health" + Target());
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "SERVING\n");
+  r = Client("health --target 127.0.0.1:1 --timeout 2");
+  EXPECT_NE(r.code, 0);
+  EXPECT_THAT(r.err, HasSubstr("UNAVAILABLE"));
+}
+
+TEST_F(ClientE2E, StreamsATextFileInManyChunksToNpy) {
+  std::string text;
+  std::vector<double> xs;
+  for (int i = 0; i < 200000; ++i) {
+    const float x = static_cast<float>(std::sin(i * 0.37) * 30);
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.9g\n", x);
+    text += buf;
+    xs.push_back(x);
+  }
+  const std::string in = *dir_ + "/x.txt", out = *dir_ + "/y.npy";
+  { std::ofstream(in) << text; }
+  const Result r = Client("eval" + Target() + "-a sigmoid -q --chunk 3000 --inflight 5 -i " + in + " -o " + out);
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto y = activation::client::ParseArray(activation::client::Format::kNpy, Slurp(out));
+  EXPECT_EQ(y.shape, (std::vector<std::int64_t>{200000}));
+  ASSERT_EQ(y.values.size(), xs.size());
+  for (std::size_t i = 0; i < xs.size(); ++i) {
+    const float expected = static_cast<float>(Sigmoid(xs[i]));
+    const double ulp = std::nextafter(expected, 2.f) - expected;
+    ASSERT_NEAR(y.values[i], Sigmoid(xs[i]), 4 * ulp) << i;
+  }
+}
+
+TEST_F(ClientE2E, CsvKeepsItsStructureThroughTheServer) {
+  const std::string in = *dir_ + "/t.csv", out = *dir_ + "/u.csv";
+  { std::ofstream(in) << "name,x,y\n\"a\",-1,2\n\"b\",3,-4\n"; }
+  const Result r = Client("eval" + Target() + "-a relu -i " + in + " -o " + out);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(Slurp(out), "name,x,y\n\"a\",0,2\n\"b\",3,0\n");
+}
+
+TEST_F(ClientE2E, NpyShapeIsKeptAndVerifyAgreesBitForBit) {
+  const std::string in = *dir_ + "/m.npy", out = *dir_ + "/n.npy";
+  {
+    activation::client::StringSink sink;
+    activation::client::OutputLayout layout;
+    layout.shape = {4, 3, 2};
+    auto w = activation::client::OpenWriter(activation::client::Format::kNpy, sink, layout);
+    std::vector<float> v(24);
+    for (int i = 0; i < 24; ++i) v[i] = (i - 12) * 0.75f;
+    w->Write(v.data(), v.size());
+    w->Finish();
+    std::ofstream(in, std::ios::binary) << sink.bytes;
+  }
+  const Result r = Client("eval" + Target() + "-a tanh --verify -i " + in + " -o " + out);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("24 elements, 0 differ"));
+  const auto y = activation::client::ParseArray(activation::client::Format::kNpy, Slurp(out));
+  EXPECT_EQ(y.shape, (std::vector<std::int64_t>{4, 3, 2}));
+  for (int i = 0; i < 24; ++i) EXPECT_NEAR(y.values[i], std::tanh((i - 12) * 0.75), 1e-6);
+}
+
+TEST_F(ClientE2E, LocalEqualsRemoteBitForBit) {
+  std::string raw(4 * 100000, '\0');
+  for (std::size_t i = 0; i < 100000; ++i) {
+    const float x = static_cast<float>((static_cast<double>(i) - 50000) / 997.0);
+    std::memcpy(&raw[i * 4], &x, 4);
+  }
+  const std::string in = *dir_ + "/r.f32";
+  { std::ofstream(in, std::ios::binary) << raw; }
+  const Result remote = Client("grad" + Target() + "-a sigmoid -i " + in + " -o " + *dir_ + "/remote.f32");
+  const Result local = Client("grad --local -a sigmoid -i " + in + " -o " + *dir_ + "/local.f32");
+  ASSERT_EQ(remote.code, 0) << remote.err;
+  ASSERT_EQ(local.code, 0) << local.err;
+  EXPECT_EQ(Slurp(*dir_ + "/remote.f32"), Slurp(*dir_ + "/local.f32"));
+  EXPECT_EQ(Slurp(*dir_ + "/local.f32").size(), raw.size());
+}
+
+TEST_F(ClientE2E, MalformedInputLeavesNoOutputAndNamesTheSpot) {
+  std::string text;
+  for (int i = 0; i < 50000; ++i) text += std::to_string(i % 7) + "\n";
+  text += "3.5 4..5\n";
+  const std::string in = *dir_ + "/bad.txt", out = *dir_ + "/never.txt";
+  { std::ofstream(in) << text; }
+  const Result r = Client("eval" + Target() + "-a relu --chunk 1000 -i " + in + " -o " + out);
+  EXPECT_EQ(r.code, 1);
+  EXPECT_THAT(r.err, HasSubstr(in + ":50001:5: '4..5' is not a float32 number"));
+  EXPECT_FALSE(Exists(out));
+  EXPECT_EQ(std::system(("test -z \"$(ls " + *dir_ + " | grep partial)\"").c_str()), 0);
+}
+
+// Feeds the client's stdin in two halves with `between` run in the middle:
+// the client has streamed the first half when `between` runs.
+Result PipeInTwoHalves(const std::string& args, const std::string& first, const std::string& second,
+                       const std::function<void()>& between, const std::string& dir) {
+  const std::string out = dir + "/pipe.out", err = dir + "/pipe.err";
+  FILE* p = popen((std::string(ACTIVATION_CLIENT_PATH) + " " + args + " > " + out + " 2> " + err).c_str(), "w");
+  fwrite(first.data(), 1, first.size(), p);
+  fflush(p);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  between();
+  fwrite(second.data(), 1, second.size(), p);
+  const int status = pclose(p);
+  Result r;
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.out = Slurp(out);
+  r.err = Slurp(err);
+  return r;
+}
+
+std::string Ramp(int from, int to) {
+  std::string s;
+  for (int i = from; i < to; ++i) s += std::to_string(i % 100 - 50) + "\n";
+  return s;
+}
+
+TEST_F(ClientE2E, ServerDyingMidStreamFailsTheRunWithoutOutput) {
+  Server doomed(*dir_);
+  ASSERT_NE(doomed.port(), 0);
+  const std::string out = *dir_ + "/doomed.txt";
+  const Result r = PipeInTwoHalves("eval --target " + doomed.address() + " -a relu --chunk 100 -i - -o " + out,
+                                   Ramp(0, 20000), Ramp(20000, 40000), [&] { doomed.Stop(SIGKILL); }, *dir_);
+  EXPECT_EQ(r.code, 1);
+  EXPECT_THAT(r.err, HasSubstr("UNAVAILABLE"));
+  EXPECT_FALSE(Exists(out));
+}
+
+TEST_F(ClientE2E, RoundRobinSurvivesLosingAReplica) {
+  Server a(*dir_), b(*dir_), c(*dir_);
+  ASSERT_TRUE(a.port() && b.port() && c.port());
+  const std::string target = "ipv4:127.0.0.1:" + std::to_string(a.port()) + ",127.0.0.1:" +
+                             std::to_string(b.port()) + ",127.0.0.1:" + std::to_string(c.port());
+  const std::string out = *dir_ + "/rr.txt";
+  const Result r = PipeInTwoHalves("eval --target " + target + " --lb round_robin -a relu --chunk 100 -i - -o " + out,
+                                   Ramp(0, 30000), Ramp(30000, 60000), [&] { b.Stop(SIGKILL); }, *dir_);
+  ASSERT_EQ(r.code, 0) << r.err;
+  const std::vector<double> got = Lines(Slurp(out));
+  ASSERT_EQ(got.size(), 60000u);
+  for (int i = 0; i < 60000; ++i) ASSERT_EQ(got[i], std::max(0, i % 100 - 50)) << i;
+}
+
+TEST_F(ClientE2E, BenchReportsAndVerifies) {
+  const Result r = Client("bench" + Target() +
+                          "--sizes 16,1024 --concurrency 1,4 --duration 0.3 --warmup 0.1 --verify-every 1 --json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("\"floats\": 1024"));
+  EXPECT_THAT(r.out, HasSubstr("\"concurrency\": 4"));
+  EXPECT_THAT(r.out, HasSubstr("\"mismatches\": 0"));
+  EXPECT_THAT(r.out, Not(HasSubstr("\"ok\": 0,")));
+  const Result s = Client("bench" + Target() + "--method stream --requests 200 --warmup 0 --sizes 4096");
+  ASSERT_EQ(s.code, 0) << s.err;
+  EXPECT_THAT(s.out, HasSubstr("p99_ms"));
+}
+
+}  // namespace
