@@ -71,8 +71,10 @@ class UnaryTransport : public Transport {
           const grpc::Status status = Calls::Call(*stub_, &context, request, &response);
           try {
             if (!status.ok()) {
-              throw std::runtime_error(std::string(Calls::kUnary) + " (chunk " + std::to_string((*chunk)->seq) +
-                                       "): " + DescribeStatus(status));
+              const std::uint64_t seq = (*chunk)->seq;
+              throw std::runtime_error(std::string(Calls::kUnary) +
+                                       (seq ? " (chunk " + std::to_string(seq) + ")" : std::string()) + ": " +
+                                       DescribeStatus(status));
             }
             TakeResponse(job_, response, chunk->get());
           } catch (const std::exception& e) {
