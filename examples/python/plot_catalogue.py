@@ -16,7 +16,7 @@ import numpy as np  # noqa: E402
 
 from activation_client import ActivationClient, sample_params  # noqa: E402
 
-COLUMNS = 4
+COLUMNS = 5
 
 
 def curves(client, info, x):
@@ -49,7 +49,8 @@ def main():
     with ActivationClient(args.target) as client:
         catalogue = client.catalogue()
         rows = math.ceil(len(catalogue) / COLUMNS)
-        fig, axes = plt.subplots(rows, COLUMNS, figsize=(4 * COLUMNS, 3 * rows), squeeze=False)
+        fig, axes = plt.subplots(rows, COLUMNS, figsize=(3.6 * COLUMNS, 2.8 * rows), squeeze=False,
+                                 layout="constrained")
         for ax, info in zip(axes.flat, catalogue):
             y, dy = curves(client, info, x)
             ax.plot(x, y, label="f(x)", color="tab:blue")
@@ -63,7 +64,6 @@ def main():
             ax.axis("off")
         axes.flat[0].legend(loc="upper left", fontsize=8)
     fig.suptitle("activation.v1 catalogue: f and f' over [-6, 6], computed by the service")
-    fig.tight_layout()
     fig.savefig(args.out, dpi=80)
     print(f"wrote {args.out}: {len(catalogue)} activations")
 
