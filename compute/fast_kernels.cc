@@ -28,6 +28,18 @@ constexpr FastEntry kFastKernels[] = {
     {"softshrink", &simd::Softshrink},
     {"hardshrink", &simd::Hardshrink},
     {"threshold", &simd::Threshold},
+    {"sigmoid", &simd::Sigmoid},
+    {"silu", &simd::Silu},
+    {"logsigmoid", &simd::Logsigmoid},
+    {"softplus", &simd::Softplus},
+    {"tanh", &simd::Tanh},
+    {"tanhshrink", &simd::Tanhshrink},
+    {"mish", &simd::Mish},
+    {"elu", &simd::Elu},
+    {"selu", &simd::Selu},
+    {"celu", &simd::Celu},
+    {"gelu", &simd::Gelu},
+    {"softsign", &simd::Softsign},
 };
 
 }  // namespace

@@ -20,4 +20,24 @@ Kernels Softshrink();
 Kernels Hardshrink();
 Kernels Threshold();
 
+// logistic.cc
+Kernels Sigmoid();
+Kernels Silu();
+Kernels Logsigmoid();
+Kernels Softplus();
+
+// hyperbolic.cc
+Kernels Tanh();
+Kernels Tanhshrink();
+Kernels Mish();
+
+// elu.cc
+Kernels Elu();
+Kernels Selu();
+Kernels Celu();
+
+// gelu.cc
+Kernels Gelu();
+Kernels Softsign();
+
 }  // namespace activation::simd

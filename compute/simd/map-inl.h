@@ -9,6 +9,10 @@
 //   template <class D, class V> V Derivative(D d, V x) const;
 // The VJP is always grad_output * Derivative(x), exactly as the scalar
 // reference computes it, so the two agree bit for bit wherever f' does.
+// An Op with `static constexpr bool kInDouble = true` receives double
+// vectors (half as many lanes): for formulas whose float evaluation would
+// cancel (derivatives with a root inside the range, small differences of
+// transcendental terms), as the scalar references do in double.
 #if defined(ACTIVATION_COMPUTE_SIMD_MAP_INL_H_) == defined(HWY_TARGET_TOGGLE)
 #ifdef ACTIVATION_COMPUTE_SIMD_MAP_INL_H_
 #undef ACTIVATION_COMPUTE_SIMD_MAP_INL_H_
@@ -16,7 +20,9 @@
 #define ACTIVATION_COMPUTE_SIMD_MAP_INL_H_
 #endif
 
+#include <algorithm>
 #include <cstddef>
+#include <type_traits>
 
 #include "compute/activation.h"
 #include "hwy/highway.h"
@@ -40,11 +46,32 @@ HWY_INLINE V Apply(const Op& op, D d, V x, V g) {
   }
 }
 
+// The last partial vector goes through a zero-padded stack copy: a masked
+// load is not available on every target and a full load could read past
+// the caller's buffer into an unmapped page.
+struct TailBuffers {
+  alignas(HWY_MAX_BYTES) float x[HWY_MAX_BYTES / sizeof(float)] = {};
+  alignas(HWY_MAX_BYTES) float g[HWY_MAX_BYTES / sizeof(float)] = {};
+  alignas(HWY_MAX_BYTES) float out[HWY_MAX_BYTES / sizeof(float)];
+  TailBuffers(const float* px, const float* pg, std::size_t begin, std::size_t end, bool reads_g) {
+    std::copy(px + begin, px + end, x);
+    if (reads_g) std::copy(pg + begin, pg + end, g);
+  }
+  void CopyOut(float* pout, std::size_t begin, std::size_t end) const {
+    std::copy(out, out + (end - begin), pout + begin);
+  }
+};
+
+template <class Op, class = void>
+struct InDouble : std::false_type {};
+template <class Op>
+struct InDouble<Op, std::void_t<decltype(Op::kInDouble)>> : std::bool_constant<Op::kInDouble> {};
+
 // out[i] = pass(x[i], g[i]); g is read only for the VJP. Four vectors per
 // step keep enough loads in flight to reach memory bandwidth; the tail uses
 // a masked load and store, so no element is computed twice or out of bounds.
 template <Pass kPass, class Op>
-HWY_INLINE void Map(const Op& op, const float* x, const float* g, float* out, std::size_t n) {
+HWY_INLINE void MapInFloat(const Op& op, const float* x, const float* g, float* out, std::size_t n) {
   const hn::ScalableTag<float> d;
   const std::size_t N = hn::Lanes(d);
   const auto zero = hn::Zero(d);
@@ -69,9 +96,81 @@ HWY_INLINE void Map(const Op& op, const float* x, const float* g, float* out, st
     hn::StoreU(Apply<kPass>(op, d, hn::LoadU(d, x + i), g0), d, out + i);
   }
   if (i < n) {
-    const auto mask = hn::FirstN(d, n - i);
-    const auto g0 = kReadsG ? hn::MaskedLoad(mask, d, g + i) : zero;
-    hn::BlendedStore(Apply<kPass>(op, d, hn::MaskedLoad(mask, d, x + i), g0), mask, d, out + i);
+    TailBuffers tail(x, g, i, n, kReadsG);
+    hn::Store(Apply<kPass>(op, d, hn::Load(d, tail.x), hn::Load(d, tail.g)), d, tail.out);
+    tail.CopyOut(out, i, n);
+  }
+}
+
+// Rounds double lanes to float. The emulated targets' DemoteTo clamps to
+// +-FLT_MAX; a float conversion per lane keeps overflow to inf, as the
+// references (and the x86 conversion instructions) do.
+template <class DF, class VD>
+HWY_INLINE hn::Vec<DF> RoundToFloat(DF df, VD v) {
+#if HWY_TARGET == HWY_SCALAR || HWY_TARGET == HWY_EMU128
+  const hn::Rebind<double, DF> dd;
+  alignas(HWY_MAX_BYTES) double wide[HWY_MAX_BYTES / sizeof(double)];
+  alignas(HWY_MAX_BYTES) float narrow[HWY_MAX_BYTES / sizeof(float)];
+  hn::Store(v, dd, wide);
+  for (std::size_t i = 0; i < hn::Lanes(df); ++i) narrow[i] = static_cast<float>(wide[i]);
+  return hn::Load(df, narrow);
+#else
+  return hn::DemoteTo(df, v);
+#endif
+}
+
+// One step of MapInDouble: f or f' in double, rounded to float once; the VJP
+// multiplies the rounded f' by g in float, as the reference does.
+template <Pass kPass, class Op, class DF, class VF>
+HWY_INLINE VF ApplyInDouble(const Op& op, DF df, VF x, VF g) {
+  const hn::Rebind<double, DF> dd;
+  const auto xd = hn::PromoteTo(dd, x);
+  // NaN in -> NaN out for every function here (the vector exp/log return
+  // finite values for NaN), so the ops need not handle it.
+  const auto nan = hn::IsNaN(xd);
+  if constexpr (kPass == Pass::kForward) {
+    (void)g;
+    return RoundToFloat(df, hn::IfThenElse(nan, xd, op.Forward(dd, xd)));
+  } else {
+    const VF derivative = RoundToFloat(df, hn::IfThenElse(nan, xd, op.Derivative(dd, xd)));
+    if constexpr (kPass == Pass::kDerivative) {
+      (void)g;
+      return derivative;
+    } else {
+      return hn::Mul(g, derivative);
+    }
+  }
+}
+
+template <Pass kPass, class Op>
+HWY_INLINE void MapInDouble(const Op& op, const float* x, const float* g, float* out, std::size_t n) {
+  const hn::ScalableTag<double> dd;
+  const hn::Rebind<float, decltype(dd)> df;  // as many float lanes as double lanes
+  const std::size_t N = hn::Lanes(dd);
+  const auto zero = hn::Zero(df);
+  constexpr bool kReadsG = kPass == Pass::kVjp;
+  std::size_t i = 0;
+  for (; i + 2 * N <= n; i += 2 * N) {
+    const auto g0 = kReadsG ? hn::LoadU(df, g + i) : zero;
+    const auto g1 = kReadsG ? hn::LoadU(df, g + i + N) : zero;
+    const auto y0 = ApplyInDouble<kPass>(op, df, hn::LoadU(df, x + i), g0);
+    const auto y1 = ApplyInDouble<kPass>(op, df, hn::LoadU(df, x + i + N), g1);
+    hn::StoreU(y0, df, out + i);
+    hn::StoreU(y1, df, out + i + N);
+  }
+  for (; i < n; i += N) {
+    TailBuffers tail(x, g, i, std::min(n, i + N), kReadsG);
+    hn::Store(ApplyInDouble<kPass>(op, df, hn::Load(df, tail.x), hn::Load(df, tail.g)), df, tail.out);
+    tail.CopyOut(out, i, std::min(n, i + N));
+  }
+}
+
+template <Pass kPass, class Op>
+HWY_INLINE void Map(const Op& op, const float* x, const float* g, float* out, std::size_t n) {
+  if constexpr (InDouble<Op>::value) {
+    MapInDouble<kPass>(op, x, g, out, n);
+  } else {
+    MapInFloat<kPass>(op, x, g, out, n);
   }
 }
 

@@ -1,0 +1,69 @@
+// Double-precision building blocks shared by the smooth activations'
+// vector kernels (lanes: every Highway target; double vectors). Each keeps
+// the form the scalar references use, so the float results match them:
+//   Logistic, LogisticSlope: 1/(1+e^-x) and its slope without cancellation;
+//   Softplus1: log(1 + e^x) without overflow;
+//   ExpAll, Expm1All: Highway's Exp/Expm1 (1 and 4 ULP in double, valid to
+//   +706) extended to any argument: +inf beyond 709.
+// Per-target include: see map-inl.h for the toggle pattern.
+#if defined(ACTIVATION_COMPUTE_SIMD_MATH_INL_H_) == defined(HWY_TARGET_TOGGLE)
+#ifdef ACTIVATION_COMPUTE_SIMD_MATH_INL_H_
+#undef ACTIVATION_COMPUTE_SIMD_MATH_INL_H_
+#else
+#define ACTIVATION_COMPUTE_SIMD_MATH_INL_H_
+#endif
+
+#include <limits>
+
+#include "hwy/contrib/math/math-inl.h"
+#include "hwy/highway.h"
+
+HWY_BEFORE_NAMESPACE();
+namespace activation::simd::HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+
+template <class D, class V>
+HWY_INLINE V ExpAll(D d, V a) {
+  const V inf = hn::Set(d, std::numeric_limits<double>::infinity());
+  return hn::IfThenElse(hn::Gt(a, hn::Set(d, 709.0)), inf, hn::Exp(d, a));
+}
+
+template <class D, class V>
+HWY_INLINE V Expm1All(D d, V a) {
+  const V inf = hn::Set(d, std::numeric_limits<double>::infinity());
+  return hn::IfThenElse(hn::Gt(a, hn::Set(d, 709.0)), inf, hn::Expm1(d, a));
+}
+
+// e^-|x|: in (0, 1], never overflows.
+template <class D, class V>
+HWY_INLINE V ExpMinusAbs(D d, V x) {
+  return hn::Exp(d, hn::Neg(hn::Abs(x)));
+}
+
+// 1 / (1 + e^-x) = (x >= 0 ? 1 : e) / (1 + e) with e = e^-|x|.
+template <class D, class V>
+HWY_INLINE V Logistic(D d, V x) {
+  const V one = hn::Set(d, 1.0);
+  const V e = ExpMinusAbs(d, x);
+  return hn::Div(hn::IfThenElse(hn::Ge(x, hn::Zero(d)), one, e), hn::Add(one, e));
+}
+
+// sigmoid(x) (1 - sigmoid(x)) = e / (1 + e)^2: full relative accuracy in the tails.
+template <class D, class V>
+HWY_INLINE V LogisticSlope(D d, V x) {
+  const V e = ExpMinusAbs(d, x);
+  const V p = hn::Add(hn::Set(d, 1.0), e);
+  return hn::Div(e, hn::Mul(p, p));
+}
+
+// log(1 + e^x) = max(x, 0) + log1p(e^-|x|).
+template <class D, class V>
+HWY_INLINE V Softplus1(D d, V x) {
+  const V positive = hn::IfThenElseZero(hn::Gt(x, hn::Zero(d)), x);
+  return hn::Add(positive, hn::Log1p(d, ExpMinusAbs(d, x)));
+}
+
+}  // namespace activation::simd::HWY_NAMESPACE
+HWY_AFTER_NAMESPACE();
+
+#endif  // ACTIVATION_COMPUTE_SIMD_MATH_INL_H_
