@@ -26,14 +26,11 @@ std::string Show(long double v) {
   return s.str();
 }
 
-// The limits at +-inf are the reference's values at +-1e100: far beyond
-// FLT_MAX, where every function here has reached its limit to float
-// precision, yet finite, so formulas like x * erfc(x) do not become inf * 0.
+}  // namespace
+
 long double ReferenceArgument(float x) {
   return std::isinf(x) ? std::copysign(1e100L, static_cast<long double>(x)) : x;
 }
-
-}  // namespace
 
 std::int64_t UlpDistance(float a, float b) {
   const std::int64_t d = OrderedKey(a) - OrderedKey(b);

@@ -27,6 +27,11 @@ struct Comparison {
 };
 Comparison Compare(float got, long double exact);
 
+// Where the reference is evaluated for input x: x itself, or +-1e100 for
+// +-inf (beyond FLT_MAX every function has reached its limit to float
+// precision, and formulas such as x * erfc(x) do not become inf * 0).
+long double ReferenceArgument(float x);
+
 // Worst case seen in one mode.
 struct Worst {
   std::int64_t ulp = 0;
