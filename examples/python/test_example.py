@@ -18,6 +18,7 @@ from activation_client import ActivationClient, sample_params, to_values_tensor
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TARGET = os.environ.get("ACTIVATION_TARGET", "127.0.0.1:50051")
+CLI = os.environ.get("ACTIVATION_CLIENT")  # activation-client, for its --local compute library
 MAX_ULP = 4  # the service's accuracy bound where the true result is a normal float
 
 
@@ -103,6 +104,36 @@ class PythonClientTest(unittest.TestCase):
             values = self.client.evaluate(info.name, shaped, params=params, encode=to_values_tensor)
             np.testing.assert_array_equal(raw.view(np.uint32), values.view(np.uint32),
                                           err_msg=info.name)
+
+    @unittest.skipUnless(CLI, "set ACTIVATION_CLIENT to the activation-client binary")
+    def test_every_activation_matches_the_compute_library_bit_for_bit(self):
+        """What Python receives is exactly what the compute library computes in
+        process (activation-client --local), for f and for the VJP."""
+        x = np.concatenate([np.linspace(-25, 25, 997), [0, -0.0, 1e-30, -1e-30, 1e30, -1e30, 100,
+                                                          -100, np.inf, -np.inf, np.nan]])
+        x = x.astype(np.float32).reshape(-1, 16)  # 2-D: rows for softmax and log_softmax
+        g = np.random.default_rng(3).uniform(-2, 2, x.shape).astype(np.float32)
+        with tempfile.TemporaryDirectory() as tmp:
+            x_file, g_file, out = (os.path.join(tmp, n) for n in ("x.npy", "g.npy", "out.npy"))
+            np.save(x_file, x)
+            np.save(g_file, g)
+
+            def local(command, name, params, *extra):
+                flags = [f"--param={k}={v!r}" for k, v in params.items()]
+                subprocess.run([CLI, command, "--local", "--quiet", "--activation", name, *flags,
+                                "--input", x_file, "--output", out, *extra], check=True, timeout=60)
+                return np.load(out)
+
+            for info in self.client.catalogue():
+                params = sample_params(info)
+                got = self.client.evaluate(info.name, x, params=params)
+                np.testing.assert_array_equal(got.view(np.uint32),
+                                              local("eval", info.name, params).view(np.uint32),
+                                              err_msg=f"{info.name}(x)")
+                got = self.client.gradient(info.name, x, grad_output=g, params=params)
+                want = local("grad", info.name, params, "--grad-output", g_file)
+                np.testing.assert_array_equal(got.view(np.uint32), want.view(np.uint32),
+                                              err_msg=f"g * {info.name}'(x)")
 
     def test_nan_in_nan_out(self):
         for name in REFERENCES:
