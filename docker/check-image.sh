@@ -7,16 +7,20 @@ set -euo pipefail
 export CONTAINERS_CONF=${CONTAINERS_CONF:-$(cd "$(dirname "$0")" && pwd)/containers.conf}
 image=${1:-localhost/activation-service:dev}
 name=activation-check-$$
+log=$(mktemp)
 
 fail() { echo "FAIL: $*" >&2; podman logs "$name" 2>&1 | tail -n 20 >&2 || true; exit 1; }
-cleanup() { podman rm -f -t 0 "$name" >/dev/null 2>&1 || true; }
+cleanup() { podman rm -f -t 0 "$name" >/dev/null 2>&1 || true; rm -f "$log"; }
 trap cleanup EXIT
 
 # The image's own client, run in the host's network namespace: its calls go
 # through the published loopback port exactly like any host process.
-host_client() { podman run --rm --network host --entrypoint activation-client "$image" "$@"; }
+host_client() { podman run --rm --no-healthcheck --network host --entrypoint activation-client "$image" "$@"; }
 
-podman run -d --name "$name" -p 127.0.0.1::50051 "$image" >/dev/null
+# No periodic health timer (podman would need systemd for it); the check runs
+# it on demand. podman's complaints about the missing systemd go to a file.
+podman run -d --name "$name" --health-interval disable -p 127.0.0.1::50051 "$image" >/dev/null 2>"$log" ||
+  { cat "$log" >&2; exit 1; }
 address=$(podman port "$name" 50051/tcp)
 echo "container $name serving on $address"
 
@@ -46,13 +50,17 @@ uid=$(awk '/^Uid:/ { print $3 }' "/proc/$pid/status")
 [ "$uid" != 0 ] || fail "the server runs as root"
 echo "ok   PID 1 of the container is $(tr '\0' ' ' <"/proc/$pid/cmdline")(uid $uid, not root)"
 
+# The server's own exit time (State.FinishedAt) is what SIGTERM handling
+# controls; podman's network teardown afterwards is reported separately.
 start=$(date +%s%N)
-podman stop -t 10 "$name" >/dev/null
-elapsed_ms=$((($(date +%s%N) - start) / 1000000))
+podman stop -t 10 "$name" >/dev/null 2>>"$log"
+returned_ms=$((($(date +%s%N) - start) / 1000000))
+finished=$(date -d "$(podman inspect --format '{{.State.FinishedAt}}' "$name" | awk '{ print $1, $2, $3 }')" +%s%N)
+exited_ms=$(((finished - start) / 1000000))
 code=$(podman inspect --format '{{.State.ExitCode}}' "$name")
-[ "$elapsed_ms" -le 2000 ] || fail "podman stop took ${elapsed_ms} ms (limit 2000)"
+[ "$exited_ms" -le 2000 ] || fail "the server exited ${exited_ms} ms after podman stop (limit 2000)"
 [ "$code" = 0 ] || fail "the server exited with $code after SIGTERM"
-echo "ok   podman stop: exit 0 after ${elapsed_ms} ms"
+echo "ok   podman stop: the server exited with 0 after ${exited_ms} ms (podman stop returned after ${returned_ms} ms)"
 
 size=$(podman image inspect --format '{{.Size}}' "$image")
 echo "image $image: $(numfmt --to=iec --suffix=B "$size") ($size bytes)"
