@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Serving performance side by side: starts activation-server and the echo
+# baseline (serve_baseline) on loopback, drives both with the same
+# `activation-client bench` load, and prints each figure as the median of
+# REPEATS runs with activation-server's ratio to echo.
+#
+#   bench/serving/serve.sh                 # uses ./build (BUILD_DIR to change)
+#   DURATION=5 REPEATS=3 bench/serving/serve.sh
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+BUILD_DIR=${BUILD_DIR:-build}
+DURATION=${DURATION:-3}
+WARMUP=${WARMUP:-1}
+REPEATS=${REPEATS:-3}
+SERVER_ARGS=${SERVER_ARGS:-}
+server_bin=$BUILD_DIR/server/activation-server
+echo_bin=$BUILD_DIR/bench/serving/serve_baseline
+client_bin=$BUILD_DIR/client/activation-client
+for bin in "$server_bin" "$echo_bin" "$client_bin"; do
+  [ -x "$bin" ] || { echo "missing $bin: build first (cmake --build $BUILD_DIR)" >&2; exit 1; }
+done
+
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+start() {  # start NAME BINARY ARGS...: waits for its port file, sets port
+  local name=$1 bin=$2
+  shift 2
+  "$bin" --listen 127.0.0.1:0 --port-file "$work/$name.port" "$@" >"$work/$name.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 200); do
+    [ -s "$work/$name.port" ] && { port=$(cat "$work/$name.port"); return; }
+    sleep 0.05
+  done
+  echo "$name did not start:" >&2
+  cat "$work/$name.log" >&2
+  exit 1
+}
+# shellcheck disable=SC2086
+start server "$server_bin" --log-level warn $SERVER_ARGS
+server_port=$port
+start echo "$echo_bin"
+echo_port=$port
+
+# name | bench arguments. relu is the cheapest kernel, so those rows show the
+# serving overhead itself; the sigmoid rows add a transcendental kernel's cost
+# (bench/kernels measures kernels alone).
+cases=(
+  "relu, 16 floats, values, 32 in flight|--activation relu --method evaluate --sizes 16 --encoding values -c 32"
+  "relu, 256 floats, values, 32 in flight|--activation relu --method evaluate --sizes 256 --encoding values -c 32"
+  "relu, 256 floats, raw, 32 in flight|--activation relu --method evaluate --sizes 256 --encoding raw -c 32"
+  "relu, 64K floats, raw, 1 in flight|--activation relu --method evaluate --sizes 65536 --encoding raw -c 1"
+  "relu, 64K floats, values, 1 in flight|--activation relu --method evaluate --sizes 65536 --encoding values -c 1"
+  "relu, 1M floats, raw, 1 in flight|--activation relu --method evaluate --sizes 1048576 --encoding raw -c 1"
+  "relu, 1M floats, values, 1 in flight|--activation relu --method evaluate --sizes 1048576 --encoding values -c 1"
+  "relu, 1M floats, raw, EvaluateStream|--activation relu --method stream --sizes 1048576 --encoding raw -c 1"
+  "relu, 1M floats, raw, Gradient|--activation relu --method gradient --sizes 1048576 --encoding raw -c 1"
+  "sigmoid, 256 floats, raw, 32 in flight|--activation sigmoid --method evaluate --sizes 256 --encoding raw -c 32"
+  "sigmoid, 1M floats, raw, 1 in flight|--activation sigmoid --method evaluate --sizes 1048576 --encoding raw -c 1"
+)
+
+results=$work/results.jsonl
+for case in "${cases[@]}"; do
+  name=${case%%|*}
+  args=${case#*|}
+  for run in $(seq "$REPEATS"); do
+    # Alternate the order so that neither side always runs on a warmer machine.
+    if [ $((run % 2)) -eq 1 ]; then order="server echo"; else order="echo server"; fi
+    for target in $order; do
+      port=$server_port verify=1
+      [ "$target" = echo ] && port=$echo_port verify=0  # echo returns the input unchanged
+      # shellcheck disable=SC2086
+      "$client_bin" bench --target "127.0.0.1:$port" $args \
+        --duration "$DURATION" --warmup "$WARMUP" --verify-every "$((verify * 50))" --json |
+        python3 -c 'import json,sys; r=json.load(sys.stdin)[0]; r["case"]=sys.argv[1]; r["target"]=sys.argv[2]; print(json.dumps(r))' \
+          "$name" "$target" >>"$results"
+    done
+  done
+done
+
+python3 - "$results" "$REPEATS" <<'PY'
+import json, statistics, sys
+rows = [json.loads(line) for line in open(sys.argv[1])]
+cases = list(dict.fromkeys(r["case"] for r in rows))
+def med(case, target, key):
+    values = [r[key] if key != "p99" else r["latency_ms"]["p99"] for r in rows if r["case"] == case and r["target"] == target]
+    return statistics.median(values)
+print(f"median of {sys.argv[2]} runs each; ratio = activation-server / echo")
+print(f"| case | server req/s | echo req/s | ratio | server MB/s | echo MB/s | server p99 ms | echo p99 ms | p99 ratio | errors |")
+print(f"|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+for c in cases:
+    s, e = med(c, "server", "req_per_s"), med(c, "echo", "req_per_s")
+    sm, em = med(c, "server", "payload_mb_per_s"), med(c, "echo", "payload_mb_per_s")
+    sp, ep = med(c, "server", "p99"), med(c, "echo", "p99")
+    bad = sum(r["mismatches"] + sum(r["errors"].values()) for r in rows if r["case"] == c)
+    print(f"| {c} | {s:,.0f} | {e:,.0f} | {s/e:.2f} | {sm:,.1f} | {em:,.1f} | {sp:.3f} | {ep:.3f} | {sp/ep:.2f} | {bad} |")
+PY
