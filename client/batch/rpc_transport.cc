@@ -160,7 +160,7 @@ class Lane {
     }
     std::thread reader([&] { ReadResponses(*stream, &reader_error); });
     typename Calls::Request request;
-    for (;;) {
+    for (int fresh = 0; options_.rebalance_every == 0 || fresh < options_.rebalance_every;) {
       Chunk* next = nullptr;
       {
         std::unique_lock<std::mutex> lock(mutex_);
@@ -172,6 +172,7 @@ class Lane {
           if (queue_.empty()) break;  // closed and all sent
           unacked_.push_back(std::move(queue_.front()));
           queue_.pop_front();
+          ++fresh;
         }
         next = unacked_[sent_++].get();
       }

@@ -20,6 +20,10 @@ struct RpcTransportOptions {
   int streams = 1;         // streaming: parallel streams (lanes)
   int unary_threads = 4;   // unary: calls in flight
   int max_reconnects = 5;  // streaming: per lane, on UNAVAILABLE
+  // Streaming: end each stream after this many chunks and open the next, so
+  // that streams opened while only some backends were ready spread out over
+  // all of them later (round_robin); 0 = one stream per lane for the run.
+  int rebalance_every = 0;
   double timeout_seconds = 0;  // per unary call; 0 = none
 };
 

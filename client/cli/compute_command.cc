@@ -128,6 +128,7 @@ int Run(const ComputeOptions& o) {
     RpcTransportOptions rpc;
     rpc.streaming = o.rpc == "stream" || (o.rpc == "auto" && o.numbers.empty());
     rpc.streams = o.streams > 0 ? o.streams : o.connection.lb == "round_robin" ? 4 : 1;
+    rpc.rebalance_every = o.connection.lb == "round_robin" ? 16 : 0;
     rpc.unary_threads = static_cast<int>(o.inflight);
     rpc.timeout_seconds = o.timeout;
     transport = MakeRpcTransport(MakeChannel(o.connection), job, rpc);
