@@ -10,6 +10,7 @@
 
 #include "compute/simd/map-inl.h"
 #include "compute/simd/math-inl.h"
+#include "compute/simd/params.h"
 #include "hwy/highway.h"
 
 HWY_BEFORE_NAMESPACE();
@@ -30,8 +31,8 @@ struct ExponentialLinear {
   }
 };
 
-struct Elu : ExponentialLinear {
-  explicit Elu(const KernelArgs& a) : ExponentialLinear{a.param[0], 1.0, 1.0} {}
+struct EluInDouble : ExponentialLinear {
+  explicit EluInDouble(const KernelArgs& a) : ExponentialLinear{a.param[0], 1.0, 1.0} {}
   template <class D, class V>
   V Derivative(D d, V x) const {
     const V curved = hn::Mul(hn::Set(d, alpha), ExpAll(d, x));
@@ -42,8 +43,8 @@ struct Elu : ExponentialLinear {
 // PyTorch's constants.
 constexpr double kSeluAlpha = 1.6732632423543772848170429916717;
 constexpr double kSeluScale = 1.0507009873554804934193349852946;
-struct Selu : ExponentialLinear {
-  explicit Selu(const KernelArgs&) : ExponentialLinear{kSeluAlpha, 1.0, kSeluScale} {}
+struct SeluInDouble : ExponentialLinear {
+  explicit SeluInDouble(const KernelArgs&) : ExponentialLinear{kSeluAlpha, 1.0, kSeluScale} {}
   template <class D, class V>
   V Derivative(D d, V x) const {
     const V curved = hn::Mul(hn::Set(d, kSeluAlpha), ExpAll(d, x));
@@ -51,12 +52,57 @@ struct Selu : ExponentialLinear {
   }
 };
 
-struct Celu : ExponentialLinear {
-  explicit Celu(const KernelArgs& a) : ExponentialLinear{a.param[0], a.param[0], 1.0} {}
+struct CeluInDouble : ExponentialLinear {
+  explicit CeluInDouble(const KernelArgs& a) : ExponentialLinear{a.param[0], a.param[0], 1.0} {}
   template <class D, class V>
   V Derivative(D d, V x) const {
     return hn::IfThenElse(hn::Gt(x, hn::Zero(d)), hn::Set(d, 1.0), ExpAll(d, Negative(d, x)));
   }
+};
+
+// Float lanes: scale_pos * x above 0; below, scale_neg * expm1(x) and its
+// slope slope_neg * e^x, with Highway's float Expm1/Exp and the constants
+// split so the products round about once. Below -80 e^x would be subnormal:
+// the double kernel takes the vector, as it does for celu with alpha != 1
+// (x / alpha would be rounded before the exponential).
+template <class InDouble>
+struct ExponentialLinearInFloat {
+  using Precise = InDouble;
+  Precise precise;
+  bool float_ok;
+  SplitConstant pos, neg, slope_neg;
+  float slope_pos;
+  ExponentialLinearInFloat(const KernelArgs& a, bool ok, double scale_pos, double scale_neg, double slope)
+      : precise(a), float_ok(ok), pos(scale_pos), neg(scale_neg), slope_neg(slope),
+        slope_pos(static_cast<float>(scale_pos)) {}
+  template <Pass kPass, class D, class V>
+  auto FloatAccurate(D d, V x) const {
+    if (!float_ok) return hn::FirstN(d, 0);
+    if constexpr (kPass == Pass::kForward) return AllLanes(d);
+    return hn::Not(hn::Lt(x, hn::Set(d, -80.0f)));
+  }
+  template <class D, class V>
+  V Forward(D d, V x) const {
+    const V positive = pos.hi == 1.0f && pos.lo == 0.0f && pos.scale == 1.0f ? x : MulByConstant(d, x, pos);
+    const V negative = MulByConstant(d, hn::Expm1(d, hn::Min(x, hn::Zero(d))), neg);
+    return KeepNaN(x, hn::IfThenElse(hn::Gt(x, hn::Zero(d)), positive, negative));
+  }
+  template <class D, class V>
+  V Derivative(D d, V x) const {
+    const V negative = MulByConstant(d, hn::Exp(d, hn::Min(x, hn::Zero(d))), slope_neg);
+    return KeepNaN(x, hn::IfThenElse(hn::Gt(x, hn::Zero(d)), hn::Set(d, slope_pos), negative));
+  }
+};
+
+struct Elu : ExponentialLinearInFloat<EluInDouble> {
+  explicit Elu(const KernelArgs& a) : ExponentialLinearInFloat(a, true, 1.0, a.param[0], a.param[0]) {}
+};
+struct Selu : ExponentialLinearInFloat<SeluInDouble> {
+  explicit Selu(const KernelArgs& a)
+      : ExponentialLinearInFloat(a, true, kSeluScale, kSeluScale * kSeluAlpha, kSeluScale * kSeluAlpha) {}
+};
+struct Celu : ExponentialLinearInFloat<CeluInDouble> {
+  explicit Celu(const KernelArgs& a) : ExponentialLinearInFloat(a, a.param[0] == 1.0, 1.0, 1.0, 1.0) {}
 };
 
 ACTIVATION_SIMD_TARGET_KERNELS(Elu)

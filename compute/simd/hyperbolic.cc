@@ -25,9 +25,9 @@ HWY_INLINE V TanhSlope(D d, V x) {
   return hn::Div(hn::Mul(hn::Set(d, 4.0), e), hn::Mul(p, p));
 }
 
-struct Tanh {
+struct TanhInDouble {
   static constexpr bool kInDouble = true;
-  explicit Tanh(const KernelArgs&) {}
+  explicit TanhInDouble(const KernelArgs&) {}
   template <class D, class V>
   V Forward(D d, V x) const { return hn::Tanh(d, x); }
   template <class D, class V>
@@ -85,6 +85,24 @@ struct Mish {
     const V body = hn::IfThenElse(hn::Gt(x, hn::Set(d, kLinear)), one, slope);
     return hn::IfThenZeroElse(hn::Eq(x, hn::Set(d, -HUGE_VAL)), body);
   }
+};
+
+// Float lanes: Highway's float Tanh (documented 4 ULP; measured in the
+// README) and the slope formula in float, except |x| > 40 where e^-2|x|
+// would be subnormal and the double kernel takes the vector.
+struct Tanh {
+  using Precise = TanhInDouble;
+  Precise precise;
+  explicit Tanh(const KernelArgs& a) : precise(a) {}
+  template <Pass kPass, class D, class V>
+  auto FloatAccurate(D d, V x) const {
+    if constexpr (kPass == Pass::kForward) return AllLanes(d);
+    return hn::Not(hn::Gt(hn::Abs(x), hn::Set(d, 40.0f)));
+  }
+  template <class D, class V>
+  V Forward(D d, V x) const { return KeepNaN(x, hn::Tanh(d, x)); }
+  template <class D, class V>
+  V Derivative(D d, V x) const { return KeepNaN(x, TanhSlope(d, x)); }
 };
 
 ACTIVATION_SIMD_TARGET_KERNELS(Tanh)

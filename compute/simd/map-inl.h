@@ -33,6 +33,18 @@ namespace hn = hwy::HWY_NAMESPACE;
 
 enum class Pass { kForward, kDerivative, kVjp };
 
+// v where x is not NaN, else x: NaN in -> NaN out, also where a formula
+// (or a vector exp) would turn NaN into a number.
+template <class V>
+HWY_INLINE V KeepNaN(V x, V v) {
+  return hn::IfThenElse(hn::IsNaN(x), x, v);
+}
+
+template <class D>
+HWY_INLINE auto AllLanes(D d) {
+  return hn::FirstN(d, hn::Lanes(d));
+}
+
 template <Pass kPass, class Op, class D, class V>
 HWY_INLINE V Apply(const Op& op, D d, V x, V g) {
   if constexpr (kPass == Pass::kForward) {
@@ -44,6 +56,80 @@ HWY_INLINE V Apply(const Op& op, D d, V x, V g) {
   } else {
     return hn::Mul(g, op.Derivative(d, x));
   }
+}
+
+// Rounds double lanes to float. The emulated targets' DemoteTo clamps to
+// +-FLT_MAX; a float conversion per lane keeps overflow to inf, as the
+// references (and the x86 conversion instructions) do.
+template <class DF, class VD>
+HWY_INLINE hn::Vec<DF> RoundToFloat(DF df, VD v) {
+#if HWY_TARGET == HWY_SCALAR || HWY_TARGET == HWY_EMU128
+  const hn::Rebind<double, DF> dd;
+  alignas(HWY_MAX_BYTES) double wide[HWY_MAX_BYTES / sizeof(double)];
+  alignas(HWY_MAX_BYTES) float narrow[HWY_MAX_BYTES / sizeof(float)];
+  hn::Store(v, dd, wide);
+  for (std::size_t i = 0; i < hn::Lanes(df); ++i) narrow[i] = static_cast<float>(wide[i]);
+  return hn::Load(df, narrow);
+#else
+  return hn::DemoteTo(df, v);
+#endif
+}
+
+// One step of MapInDouble: f or f' in double, rounded to float once; the VJP
+// multiplies the rounded f' by g in float, as the reference does.
+template <Pass kPass, class Op, class DF, class VF>
+HWY_INLINE VF ApplyInDouble(const Op& op, DF df, VF x, VF g) {
+  const hn::Rebind<double, DF> dd;
+  const auto xd = hn::PromoteTo(dd, x);
+  // NaN in -> NaN out for every function here (the vector exp/log return
+  // finite values for NaN), so the ops need not handle it.
+  const auto nan = hn::IsNaN(xd);
+  if constexpr (kPass == Pass::kForward) {
+    (void)g;
+    return RoundToFloat(df, hn::IfThenElse(nan, xd, op.Forward(dd, xd)));
+  } else {
+    const VF derivative = RoundToFloat(df, hn::IfThenElse(nan, xd, op.Derivative(dd, xd)));
+    if constexpr (kPass == Pass::kDerivative) {
+      (void)g;
+      return derivative;
+    } else {
+      return hn::Mul(g, derivative);
+    }
+  }
+}
+
+// A float Op may name a double Op `Precise` (member `precise`) and a mask
+// `template <Pass> FloatAccurate(d, x)` of the lanes its float formulas get
+// right; a vector with any other lane (a rare tail region, say) is
+// evaluated by the double Op instead, so the fast path never costs accuracy.
+template <class Op, class = void>
+struct HasPrecise : std::false_type {};
+template <class Op>
+struct HasPrecise<Op, std::void_t<typename Op::Precise>> : std::true_type {};
+
+template <Pass kPass, class Precise, class D, class V>
+HWY_NOINLINE V ApplyPrecise(const Precise& precise, D d, V x, V g) {
+  const hn::ScalableTag<double> dd;
+  const hn::Rebind<float, decltype(dd)> dh;  // as many float lanes as double lanes
+  alignas(HWY_MAX_BYTES) float xs[HWY_MAX_BYTES / sizeof(float)];
+  alignas(HWY_MAX_BYTES) float gs[HWY_MAX_BYTES / sizeof(float)];
+  alignas(HWY_MAX_BYTES) float out[HWY_MAX_BYTES / sizeof(float)];
+  hn::Store(x, d, xs);
+  hn::Store(g, d, gs);
+  for (std::size_t i = 0; i < hn::Lanes(d); i += hn::Lanes(dh)) {
+    hn::Store(ApplyInDouble<kPass>(precise, dh, hn::Load(dh, xs + i), hn::Load(dh, gs + i)), dh, out + i);
+  }
+  return hn::Load(d, out);
+}
+
+template <Pass kPass, class Op, class D, class V>
+HWY_INLINE V ApplyFloat(const Op& op, D d, V x, V g) {
+  if constexpr (HasPrecise<Op>::value) {
+    if (!hn::AllTrue(d, op.template FloatAccurate<kPass>(d, x))) {
+      return ApplyPrecise<kPass>(op.precise, d, x, g);
+    }
+  }
+  return Apply<kPass>(op, d, x, g);
 }
 
 // The last partial vector goes through a zero-padded stack copy: a masked
@@ -86,59 +172,19 @@ HWY_INLINE void MapInFloat(const Op& op, const float* x, const float* g, float* 
     const auto g1 = kReadsG ? hn::LoadU(d, g + i + N) : zero;
     const auto g2 = kReadsG ? hn::LoadU(d, g + i + 2 * N) : zero;
     const auto g3 = kReadsG ? hn::LoadU(d, g + i + 3 * N) : zero;
-    hn::StoreU(Apply<kPass>(op, d, x0, g0), d, out + i);
-    hn::StoreU(Apply<kPass>(op, d, x1, g1), d, out + i + N);
-    hn::StoreU(Apply<kPass>(op, d, x2, g2), d, out + i + 2 * N);
-    hn::StoreU(Apply<kPass>(op, d, x3, g3), d, out + i + 3 * N);
+    hn::StoreU(ApplyFloat<kPass>(op, d, x0, g0), d, out + i);
+    hn::StoreU(ApplyFloat<kPass>(op, d, x1, g1), d, out + i + N);
+    hn::StoreU(ApplyFloat<kPass>(op, d, x2, g2), d, out + i + 2 * N);
+    hn::StoreU(ApplyFloat<kPass>(op, d, x3, g3), d, out + i + 3 * N);
   }
   for (; i + N <= n; i += N) {
     const auto g0 = kReadsG ? hn::LoadU(d, g + i) : zero;
-    hn::StoreU(Apply<kPass>(op, d, hn::LoadU(d, x + i), g0), d, out + i);
+    hn::StoreU(ApplyFloat<kPass>(op, d, hn::LoadU(d, x + i), g0), d, out + i);
   }
   if (i < n) {
     TailBuffers tail(x, g, i, n, kReadsG);
-    hn::Store(Apply<kPass>(op, d, hn::Load(d, tail.x), hn::Load(d, tail.g)), d, tail.out);
+    hn::Store(ApplyFloat<kPass>(op, d, hn::Load(d, tail.x), hn::Load(d, tail.g)), d, tail.out);
     tail.CopyOut(out, i, n);
-  }
-}
-
-// Rounds double lanes to float. The emulated targets' DemoteTo clamps to
-// +-FLT_MAX; a float conversion per lane keeps overflow to inf, as the
-// references (and the x86 conversion instructions) do.
-template <class DF, class VD>
-HWY_INLINE hn::Vec<DF> RoundToFloat(DF df, VD v) {
-#if HWY_TARGET == HWY_SCALAR || HWY_TARGET == HWY_EMU128
-  const hn::Rebind<double, DF> dd;
-  alignas(HWY_MAX_BYTES) double wide[HWY_MAX_BYTES / sizeof(double)];
-  alignas(HWY_MAX_BYTES) float narrow[HWY_MAX_BYTES / sizeof(float)];
-  hn::Store(v, dd, wide);
-  for (std::size_t i = 0; i < hn::Lanes(df); ++i) narrow[i] = static_cast<float>(wide[i]);
-  return hn::Load(df, narrow);
-#else
-  return hn::DemoteTo(df, v);
-#endif
-}
-
-// One step of MapInDouble: f or f' in double, rounded to float once; the VJP
-// multiplies the rounded f' by g in float, as the reference does.
-template <Pass kPass, class Op, class DF, class VF>
-HWY_INLINE VF ApplyInDouble(const Op& op, DF df, VF x, VF g) {
-  const hn::Rebind<double, DF> dd;
-  const auto xd = hn::PromoteTo(dd, x);
-  // NaN in -> NaN out for every function here (the vector exp/log return
-  // finite values for NaN), so the ops need not handle it.
-  const auto nan = hn::IsNaN(xd);
-  if constexpr (kPass == Pass::kForward) {
-    (void)g;
-    return RoundToFloat(df, hn::IfThenElse(nan, xd, op.Forward(dd, xd)));
-  } else {
-    const VF derivative = RoundToFloat(df, hn::IfThenElse(nan, xd, op.Derivative(dd, xd)));
-    if constexpr (kPass == Pass::kDerivative) {
-      (void)g;
-      return derivative;
-    } else {
-      return hn::Mul(g, derivative);
-    }
   }
 }
 

@@ -4,7 +4,9 @@
 //   Logistic, LogisticSlope: 1/(1+e^-x) and its slope without cancellation;
 //   Softplus1: log(1 + e^x) without overflow;
 //   ExpAll, Expm1All: Highway's Exp/Expm1 (1 and 4 ULP in double, valid to
-//   +706) extended to any argument: +inf beyond 709.
+//   +706) extended to any argument: +inf beyond 709;
+//   MulByConstant: v times a double constant, rounded about once.
+// All but ExpAll/Expm1All also serve float vectors.
 // Per-target include: see map-inl.h for the toggle pattern.
 #if defined(ACTIVATION_COMPUTE_SIMD_MATH_INL_H_) == defined(HWY_TARGET_TOGGLE)
 #ifdef ACTIVATION_COMPUTE_SIMD_MATH_INL_H_
@@ -15,6 +17,7 @@
 
 #include <limits>
 
+#include "compute/simd/params.h"
 #include "hwy/contrib/math/math-inl.h"
 #include "hwy/highway.h"
 
@@ -61,6 +64,14 @@ template <class D, class V>
 HWY_INLINE V Softplus1(D d, V x) {
   const V positive = hn::IfThenElseZero(hn::Gt(x, hn::Zero(d)), x);
   return hn::Add(positive, hn::Log1p(d, ExpMinusAbs(d, x)));
+}
+
+// v * c rounded about once for a double constant c split by SplitConstant
+// (params.h); +-inf times c stays +-inf (the lo term would add inf - inf).
+template <class D, class V>
+HWY_INLINE V MulByConstant(D d, V v, const SplitConstant& c) {
+  const V lo = hn::Mul(hn::IfThenZeroElse(hn::IsInf(v), v), hn::Set(d, c.lo));
+  return hn::Mul(hn::MulAdd(v, hn::Set(d, c.hi), lo), hn::Set(d, c.scale));
 }
 
 }  // namespace activation::simd::HWY_NAMESPACE

@@ -18,12 +18,6 @@
 HWY_BEFORE_NAMESPACE();
 namespace activation::simd::HWY_NAMESPACE {
 
-// v where x is not NaN, else x: the NaN-propagating select every kink uses.
-template <class V>
-HWY_INLINE V KeepNaN(V x, V v) {
-  return hn::IfThenElse(hn::IsNaN(x), x, v);
-}
-
 // 1 where x > 0, 0 where x <= 0, NaN for NaN.
 template <class D, class V>
 HWY_INLINE V UnitStepAbove(D d, V x, V threshold) {
