@@ -5,6 +5,9 @@
 //   onednn/<label>/<mode>/<n>     oneDNN's eltwise primitive, where it has the
 //                                 function (backward = its VJP), if built with it
 //   memcpy/<n>                    a plain copy: the bandwidth limit
+//   pool/<label>/forward/<n>      Compute(), which splits large arrays over the
+//                                 worker pool (wall-clock time; compare with
+//                                 fast/ to choose ParallelThreshold)
 // Counters: items_per_second (elements) and bytes_per_second (bytes read +
 // written). bench/kernels/readme_table.py turns the JSON output into the
 // README table. Run: build/bench/kernels/kernels_bench --benchmark_repetitions=3
@@ -16,6 +19,8 @@
 #include <string>
 #include <vector>
 
+#include "compute/compute.h"
+#include "compute/parallel.h"
 #include "compute/registry.h"
 #include "compute/simd/target.h"
 
@@ -105,6 +110,21 @@ void RegisterAll() {
     });
   }
   for (const Case& c : Cases()) {
+    if (c.label == "relu" || c.label == "sigmoid" || c.label == "gelu") {
+      for (std::size_t n : {1u << 14, 1u << 16, 1u << 18, 1u << 20, 1u << 22}) {
+        benchmark::RegisterBenchmark(("pool/" + c.label + "/forward/" + std::to_string(n)).c_str(),
+                                     [c, n](benchmark::State& state) {
+                                       Buffers& b = Data();
+                                       for (auto _ : state) {
+                                         Compute(*c.activation, Mode::kForward, c.args, b.x.data(), nullptr,
+                                                 b.out.data(), n);
+                                         benchmark::ClobberMemory();
+                                       }
+                                       SetCounters(state, n, Pass::kForward);
+                                     })
+            ->UseRealTime();
+      }
+    }
     for (Pass pass : {Pass::kForward, Pass::kDerivative, Pass::kVjp}) {
       for (std::size_t n : kSizes) {
         const std::string suffix = c.label + "/" + kPassNames[static_cast<int>(pass)] + "/" + std::to_string(n);
