@@ -5,7 +5,6 @@
 
 #include <grpc/grpc.h>
 
-#include "server/call_limit.h"
 #include "server/metrics_interceptor.h"
 #include "server/tls.h"
 
@@ -42,9 +41,11 @@ std::unique_ptr<Operations> Operations::Start(const ServerConfig& config, std::s
     *error = e.what();
     return nullptr;
   }
-  if (config.max_concurrent_calls > 0) {
-    ops->extensions_.observers.push_back(std::make_shared<CallLimit>(config.max_concurrent_calls));
-  }
+  ops->admission_ = std::make_shared<Admission>(config.max_concurrent_calls);
+  ops->extensions_.observers.push_back(ops->admission_);
+  ops->extensions_.drain = [admission = ops->admission_](std::chrono::system_clock::time_point deadline) {
+    admission->Drain(deadline);
+  };
   Metrics* metrics = ops->metrics_.get();
   ops->extensions_.customize = [config, metrics](grpc::ServerBuilder& builder) {
     ApplyConnectionSettings(config, builder);

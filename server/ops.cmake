@@ -4,7 +4,7 @@
 find_package(prometheus-cpp CONFIG REQUIRED)
 
 target_sources(activation_server_lib PRIVATE
-  ${CMAKE_CURRENT_LIST_DIR}/call_limit.cc
+  ${CMAKE_CURRENT_LIST_DIR}/admission.cc
   ${CMAKE_CURRENT_LIST_DIR}/metrics.cc
   ${CMAKE_CURRENT_LIST_DIR}/metrics_interceptor.cc
   ${CMAKE_CURRENT_LIST_DIR}/operations.cc

@@ -31,6 +31,7 @@ struct Server::Impl {
   std::unique_ptr<ActivationServiceImpl> service;
   std::unique_ptr<grpc::Server> server;
   std::once_flag shutdown_once;
+  std::function<void(std::chrono::system_clock::time_point)> drain;
 };
 
 Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -56,6 +57,7 @@ std::unique_ptr<Server> Server::Start(const ServerConfig& config, ServerExtensio
     builder.SetResourceQuota(quota);
   }
   if (extensions.customize) extensions.customize(builder);
+  impl->drain = std::move(extensions.drain);
 
   impl->server = builder.BuildAndStart();
   if (impl->server == nullptr || port == 0) {
@@ -78,7 +80,9 @@ void Server::Shutdown(std::chrono::milliseconds grace) {
     LogEvent(spdlog::level::info, "shutting down", {{"grace_ms", static_cast<long long>(grace.count())}});
     // Load balancers and probes see NOT_SERVING before the port goes away.
     impl_->server->GetHealthCheckService()->Shutdown();
-    impl_->server->Shutdown(std::chrono::system_clock::now() + grace);
+    const auto deadline = std::chrono::system_clock::now() + grace;
+    if (impl_->drain) impl_->drain(deadline);
+    impl_->server->Shutdown(deadline);
     LogEvent(spdlog::level::info, "stopped");
   });
 }

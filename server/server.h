@@ -23,6 +23,10 @@ struct ServerExtensions {
   CallObservers observers;
   // Last say on builder settings (quotas, keepalive, extra services).
   std::function<void(grpc::ServerBuilder&)> customize;
+  // On shutdown, after health turns NOT_SERVING and before gRPC stops:
+  // refuse new calls and wait (until `deadline`) for admitted ones, so that
+  // gRPC never cancels a call it has already handed to the service.
+  std::function<void(std::chrono::system_clock::time_point deadline)> drain;
 };
 
 class Server {
