@@ -1,0 +1,126 @@
+// TLS and mutual TLS with throw-away certificates made by openssl at test
+// time (ops_make_certs.sh): TLS works, plaintext against TLS fails, and mTLS
+// refuses clients without a certificate or with one from another CA.
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <grpcpp/create_channel.h>
+#include <grpcpp/security/credentials.h>
+#include <gtest/gtest.h>
+
+#include "server/config.h"
+#include "tests/server/ops_server.h"
+
+namespace activation::server::testing {
+namespace {
+
+std::string Read(const std::string& path) {
+  std::ifstream file(path);
+  std::ostringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+
+class OpsTlsTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new std::string(std::filesystem::temp_directory_path() / ("ops-tls-" + std::to_string(getpid())));
+    const std::string command = std::string("sh ") + OPS_MAKE_CERTS + " " + *dir_;
+    ASSERT_EQ(std::system(command.c_str()), 0) << command;
+  }
+  static void TearDownTestSuite() {
+    std::filesystem::remove_all(*dir_);
+    delete dir_;
+  }
+  static std::string File(const std::string& name) { return *dir_ + "/" + name; }
+
+  static ServerConfig TlsConfig(bool mutual) {
+    ServerConfig config = OpsDefaults();
+    config.tls_cert = File("server.pem");
+    config.tls_key = File("server.key");
+    if (mutual) config.tls_client_ca = File("ca.pem");
+    return config;
+  }
+
+  // Credentials trusting `ca`, presenting `client` (a name in dir_) if given.
+  static std::shared_ptr<grpc::ChannelCredentials> Tls(const std::string& ca, const std::string& client = "") {
+    grpc::SslCredentialsOptions options;
+    options.pem_root_certs = Read(File(ca));
+    if (!client.empty()) {
+      options.pem_cert_chain = Read(File(client + ".pem"));
+      options.pem_private_key = Read(File(client + ".key"));
+    }
+    return grpc::SslCredentials(options);
+  }
+
+  static grpc::Status Call(const OpsServer& server, std::shared_ptr<grpc::ChannelCredentials> credentials) {
+    auto channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(server.port()), credentials);
+    auto stub = v1::ActivationService::NewStub(channel);
+    return EvaluateSigmoid(*stub, 3000);
+  }
+
+  static std::string* dir_;
+};
+std::string* OpsTlsTest::dir_ = nullptr;
+
+TEST_F(OpsTlsTest, ServesAClientThatTrustsItsCa) {
+  OpsServer server(TlsConfig(false));
+  const grpc::Status status = Call(server, Tls("ca.pem"));
+  EXPECT_TRUE(status.ok()) << status.error_message();
+}
+
+TEST_F(OpsTlsTest, PlaintextClientIsRefused) {
+  OpsServer server(TlsConfig(false));
+  EXPECT_EQ(Call(server, grpc::InsecureChannelCredentials()).error_code(), grpc::StatusCode::UNAVAILABLE);
+}
+
+TEST_F(OpsTlsTest, ClientTrustingAnotherCaRejectsTheServer) {
+  OpsServer server(TlsConfig(false));
+  EXPECT_EQ(Call(server, Tls("rogue-ca.pem")).error_code(), grpc::StatusCode::UNAVAILABLE);
+}
+
+TEST_F(OpsTlsTest, MutualTlsServesAClientWithACertificateFromTheCa) {
+  OpsServer server(TlsConfig(true));
+  const grpc::Status status = Call(server, Tls("ca.pem", "client"));
+  EXPECT_TRUE(status.ok()) << status.error_message();
+}
+
+TEST_F(OpsTlsTest, MutualTlsRefusesAClientWithoutCertificate) {
+  OpsServer server(TlsConfig(true));
+  EXPECT_EQ(Call(server, Tls("ca.pem")).error_code(), grpc::StatusCode::UNAVAILABLE);
+}
+
+TEST_F(OpsTlsTest, MutualTlsRefusesAClientWithACertificateFromAnotherCa) {
+  OpsServer server(TlsConfig(true));
+  EXPECT_EQ(Call(server, Tls("ca.pem", "rogue-client")).error_code(), grpc::StatusCode::UNAVAILABLE);
+}
+
+TEST_F(OpsTlsTest, MutualTlsRefusesPlaintext) {
+  OpsServer server(TlsConfig(true));
+  EXPECT_EQ(Call(server, grpc::InsecureChannelCredentials()).error_code(), grpc::StatusCode::UNAVAILABLE);
+}
+
+TEST_F(OpsTlsTest, BadTlsSettingsAreRejectedNamingTheFlag) {
+  ServerConfig config = OpsDefaults();
+  config.tls_cert = File("server.pem");
+  EXPECT_EQ(ValidateServerConfig(config), "--tls-cert and --tls-key must be given together");
+
+  config = OpsDefaults();
+  config.tls_client_ca = File("ca.pem");
+  EXPECT_EQ(ValidateServerConfig(config), "--tls-client-ca needs --tls-cert and --tls-key");
+
+  config = TlsConfig(false);
+  config.tls_key = File("missing.key");
+  EXPECT_EQ(ValidateServerConfig(config), "--tls-key: cannot read " + File("missing.key"));
+
+  config = TlsConfig(true);
+  config.tls_client_ca = File("server.key");  // a key where a CA certificate belongs
+  EXPECT_EQ(ValidateServerConfig(config), "--tls-client-ca: " + File("server.key") + " holds no PEM CERTIFICATE");
+
+  EXPECT_EQ(ValidateServerConfig(TlsConfig(true)), "");
+}
+
+}  // namespace
+}  // namespace activation::server::testing
