@@ -21,7 +21,10 @@ for bin in "$server_bin" "$client_bin"; do
   [ -x "$bin" ] || { echo "missing $bin: build it first (cmake --build $BUILD_DIR)" >&2; exit 1; }
 done
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/cli_batch.XXXXXX")
+# Input and outputs live in RAM (tmpfs) so that the disk's write-back speed
+# does not decide the result; WORK_PARENT=/tmp measures with the disk.
+WORK_PARENT=${WORK_PARENT:-$( [ -d /dev/shm ] && echo /dev/shm || echo "${TMPDIR:-/tmp}")}
+work=$(mktemp -d "$WORK_PARENT/cli_batch.XXXXXX")
 server_pid=
 cleanup() {
   if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
@@ -70,7 +73,7 @@ for run in range(repeats):
             sys.exit(f"{name}: failed (status {status})")
         results.setdefault(name, []).append((seconds, usage.ru_maxrss / 1024))
 cat = statistics.median(s for s, _ in results["cat"])
-print(f"{size_mib} MiB raw float32 in and out, median of {repeats}; {os.cpu_count()} cores")
+print(f"{size_mib} MiB raw float32 in and out ({work}), median of {repeats}; {os.cpu_count()} cores")
 print("| command | seconds | MB/s | time vs cat | max RSS MB |")
 print("|---|---:|---:|---:|---:|")
 for name, runs in results.items():

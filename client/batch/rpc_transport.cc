@@ -12,7 +12,7 @@
 
 #include "activation/v1/activation.grpc.pb.h"
 #include "client/batch/rpc_codec.h"
-#include "client/batch/work_queue.h"
+#include "client/batch/chunk_workers.h"
 #include "client/channel.h"
 
 namespace activation::client {
@@ -54,53 +54,35 @@ template <typename Calls>
 class UnaryTransport : public Transport {
  public:
   UnaryTransport(std::shared_ptr<grpc::Channel> channel, const Job& job, const RpcTransportOptions& options)
-      : stub_(ActivationService::NewStub(channel)), job_(job), options_(options) {}
-  ~UnaryTransport() override { Close(); }
+      : stub_(ActivationService::NewStub(channel)),
+        job_(job),
+        options_(options),
+        workers_(options.unary_threads, [this](Chunk& chunk) { Call(chunk); }) {}
 
-  void Start(Done done, Fail fail) override {
-    for (int i = 0; i < std::max(1, options_.unary_threads); ++i) {
-      workers_.emplace_back([this, done, fail] {
-        typename Calls::Request request;
-        typename Calls::Response response;
-        while (auto chunk = queue_.Pop()) {
-          if (failed_) continue;  // drain without calling
-          grpc::ClientContext context;
-          SetDeadline(context, options_.timeout_seconds);
-          request.Clear();
-          BuildRequest(job_, **chunk, &request);
-          const grpc::Status status = Calls::Call(*stub_, &context, request, &response);
-          try {
-            if (!status.ok()) {
-              const std::uint64_t seq = (*chunk)->seq;
-              throw std::runtime_error(std::string(Calls::kUnary) +
-                                       (seq ? " (chunk " + std::to_string(seq) + ")" : std::string()) + ": " +
-                                       DescribeStatus(status));
-            }
-            TakeResponse(job_, response, chunk->get());
-          } catch (const std::exception& e) {
-            failed_ = true;
-            fail(e.what());
-            continue;
-          }
-          done(std::move(*chunk));
-        }
-      });
-    }
-  }
-  void Submit(std::unique_ptr<Chunk> chunk) override { queue_.Push(std::move(chunk)); }
-  void Close() override {
-    queue_.Close();
-    for (std::thread& t : workers_) t.join();
-    workers_.clear();
-  }
+  void Start(Done done, Fail fail) override { workers_.Start(std::move(done), std::move(fail)); }
+  void Submit(std::unique_ptr<Chunk> chunk) override { workers_.Submit(std::move(chunk)); }
+  void Close() override { workers_.Close(); }
 
  private:
+  void Call(Chunk& chunk) {
+    grpc::ClientContext context;
+    SetDeadline(context, options_.timeout_seconds);
+    typename Calls::Request request;
+    typename Calls::Response response;
+    BuildRequest(job_, chunk, &request);
+    const grpc::Status status = Calls::Call(*stub_, &context, request, &response);
+    if (!status.ok()) {
+      throw std::runtime_error(std::string(Calls::kUnary) +
+                               (chunk.seq ? " (chunk " + std::to_string(chunk.seq) + ")" : std::string()) + ": " +
+                               DescribeStatus(status));
+    }
+    TakeResponse(job_, response, &chunk);
+  }
+
   std::unique_ptr<ActivationService::Stub> stub_;
   Job job_;
   RpcTransportOptions options_;
-  WorkQueue<std::unique_ptr<Chunk>> queue_;
-  std::vector<std::thread> workers_;
-  std::atomic<bool> failed_{false};
+  ChunkWorkers workers_;
 };
 
 // One stream at a time, reopened on UNAVAILABLE. The lane thread writes;

@@ -70,6 +70,14 @@ AtomicFileSink::AtomicFileSink(const std::string& path) : path_(path) {
     file_ = stdout;
     return;
   }
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    // A device or a pipe (/dev/null, a FIFO): nothing to rename; write through.
+    file_ = std::fopen(path.c_str(), "wb");
+    if (file_ == nullptr) throw IoError("cannot open", path);
+    direct_ = true;
+    return;
+  }
   temp_path_ = path + ".partial-XXXXXX";
   const int fd = ::mkstemp(temp_path_.data());
   if (fd < 0) throw IoError("cannot create a temporary file next to it", path);
@@ -88,6 +96,10 @@ AtomicFileSink::~AtomicFileSink() {
     std::fflush(stdout);
     return;
   }
+  if (direct_) {
+    if (!committed_) std::fclose(file_);
+    return;
+  }
   if (!committed_) {
     std::fclose(file_);
     ::unlink(temp_path_.c_str());
@@ -101,7 +113,7 @@ void AtomicFileSink::Write(const char* data, std::size_t n) {
 }
 
 bool AtomicFileSink::Patch(std::uint64_t offset, std::string_view bytes) {
-  if (is_stdout_) return false;
+  if (is_stdout_ || direct_) return false;
   const off_t end = ::ftello(file_);
   if (::fseeko(file_, static_cast<off_t>(offset), SEEK_SET) != 0) return false;
   Write(bytes.data(), bytes.size());
@@ -114,6 +126,11 @@ void AtomicFileSink::Commit() {
     return;
   }
   if (std::fflush(file_) != 0) throw IoError("cannot write", path_);
+  if (direct_) {
+    committed_ = true;
+    if (std::fclose(file_) != 0) throw IoError("cannot write", path_);
+    return;
+  }
   if (std::fclose(file_) != 0) {
     committed_ = true;  // the stream is gone either way
     ::unlink(temp_path_.c_str());

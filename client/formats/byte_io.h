@@ -77,7 +77,8 @@ class StringSink : public ByteSink {
 // Output to a file that appears under its final name only once complete:
 // bytes go to a temporary file next to it, renamed by Commit(). Destroying an
 // uncommitted output removes the temporary file, so a failed run never leaves
-// a partial file that looks finished. "-" writes to stdout directly.
+// a partial file that looks finished. "-" (stdout) and existing non-regular
+// files (/dev/null, FIFOs) are written directly.
 class AtomicFileSink : public ByteSink {
  public:
   explicit AtomicFileSink(const std::string& path);
@@ -95,6 +96,7 @@ class AtomicFileSink : public ByteSink {
   std::string temp_path_;
   std::FILE* file_ = nullptr;
   bool is_stdout_ = false;
+  bool direct_ = false;
   bool committed_ = false;
 };
 

@@ -257,5 +257,12 @@ TEST(AtomicOutput, CommitRenamesIntoPlace) {
   EXPECT_EQ(CountFiles(dir), 1);
 }
 
+TEST(AtomicOutput, DevicesAreWrittenThrough) {
+  AtomicFileSink sink("/dev/null");
+  sink.Write("discarded");
+  EXPECT_TRUE(sink.temp_path().empty());
+  sink.Commit();
+}
+
 }  // namespace
 }  // namespace activation::client
