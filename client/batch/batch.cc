@@ -16,15 +16,15 @@ namespace {
 
 // Reads up to `n` elements (all of them when n is 0) into `out`.
 std::size_t ReadUpTo(ArrayReader& reader, std::vector<float>& out, std::size_t n) {
-  out.clear();
   if (n == 0) {
+    out.clear();
     std::vector<float> block(1 << 16);
     for (std::size_t k; (k = reader.Read(block.data(), block.size())) != 0;) {
       out.insert(out.end(), block.begin(), block.begin() + k);
     }
     return out.size();
   }
-  out.resize(n);
+  out.resize(n);  // a recycled chunk already has the size: no zero-filling
   std::size_t got = 0;
   while (got < n) {
     const std::size_t k = reader.Read(out.data() + got, n - got);
@@ -95,12 +95,22 @@ class OrderedWindow {
     finished_.erase(it);
     return chunk;
   }
-  void Leave() {
+  // A written chunk leaves the window; its buffers serve the next read, so
+  // that steady state allocates (and page-faults) nothing.
+  void Leave(std::unique_ptr<Chunk> spent) {
     {
       std::lock_guard<std::mutex> lock(mutex_);
       --in_window_;
+      if (spent) spare_.push_back(std::move(spent));
     }
     changed_.notify_all();
+  }
+  std::unique_ptr<Chunk> Recycled() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (spare_.empty()) return std::make_unique<Chunk>();
+    std::unique_ptr<Chunk> chunk = std::move(spare_.back());
+    spare_.pop_back();
+    return chunk;
   }
   std::string error() {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -116,6 +126,7 @@ class OrderedWindow {
   std::uint64_t next_ = 0;
   std::optional<std::uint64_t> total_;
   std::string error_;
+  std::vector<std::unique_ptr<Chunk>> spare_;
 };
 
 }  // namespace
@@ -163,7 +174,7 @@ BatchResult RunBatch(const Job& job, ArrayReader& input, ArrayReader* grad_outpu
         }
         result.elements += chunk->input.size();
         progress.Update(result.elements);
-        window.Leave();
+        window.Leave(std::move(chunk));
       }
     } catch (const std::exception& e) {
       window.Fail(e.what());
@@ -173,10 +184,10 @@ BatchResult RunBatch(const Job& job, ArrayReader& input, ArrayReader* grad_outpu
   std::uint64_t seq = 0;
   try {
     while (window.Enter()) {
-      auto chunk = std::make_unique<Chunk>();
+      std::unique_ptr<Chunk> chunk = window.Recycled();
       const std::size_t n = ReadUpTo(input, chunk->input, chunk_elements);
       if (n == 0) {
-        window.Leave();
+        window.Leave(std::move(chunk));
         break;
       }
       if (options.rowwise) {
