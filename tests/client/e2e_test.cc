@@ -41,15 +41,18 @@ bool Exists(const std::string& path) { return access(path.c_str(), F_OK) == 0; }
 
 class Server {
  public:
-  explicit Server(const std::string& dir) {
+  explicit Server(const std::string& dir, std::vector<std::string> extra_args = {}) {
     port_file_ = dir + "/port-" + std::to_string(counter_++);
+    std::vector<std::string> args = {ACTIVATION_SERVER_PATH, "--listen", "127.0.0.1:0", "--port-file", port_file_};
+    args.insert(args.end(), extra_args.begin(), extra_args.end());
     pid_ = fork();
     if (pid_ == 0) {
       const std::string log = port_file_ + ".log";
-      freopen(log.c_str(), "w", stderr);
-      freopen(log.c_str(), "a", stdout);
-      execl(ACTIVATION_SERVER_PATH, ACTIVATION_SERVER_PATH, "--listen", "127.0.0.1:0", "--port-file",
-            port_file_.c_str(), static_cast<char*>(nullptr));
+      if (!freopen(log.c_str(), "w", stderr) || !freopen(log.c_str(), "a", stdout)) _exit(126);
+      std::vector<char*> argv;
+      for (std::string& a : args) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      execv(argv[0], argv.data());
       _exit(127);
     }
     for (int i = 0; i < 200 && port_ == 0; ++i) {
@@ -333,6 +336,29 @@ TEST_F(ClientE2E, RoundRobinSurvivesLosingAReplica) {
   const std::vector<double> got = Lines(Slurp(out));
   ASSERT_EQ(got.size(), 60000u);
   for (int i = 0; i < 60000; ++i) ASSERT_EQ(got[i], std::max(0, i % 100 - 50)) << i;
+}
+
+TEST_F(ClientE2E, MutualTlsWithTheClientFlags) {
+  const std::string certs = *dir_ + "/certs";
+  ASSERT_EQ(std::system(("sh " MAKE_CERTS_SCRIPT " " + certs).c_str()), 0);
+  Server tls(*dir_, {"--tls-cert", certs + "/server.pem", "--tls-key", certs + "/server.key", "--tls-client-ca",
+                     certs + "/ca.pem"});
+  ASSERT_NE(tls.port(), 0);
+  const std::string target = " --target " + tls.address() + " --timeout 3 ";
+  const std::string trust = " --tls-ca " + certs + "/ca.pem --tls-server-name localhost ";
+  const std::string id = " --tls-cert " + certs + "/client.pem --tls-key " + certs + "/client.key ";
+  Result r = Client("health" + target + trust + id);
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "SERVING\n");
+  r = Client("eval --target " + tls.address() + trust + id + "-a sigmoid 0");
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "0.5\n");
+  r = Client("health" + target + trust);  // no client certificate
+  EXPECT_NE(r.code, 0);
+  r = Client("health" + target);  // plaintext
+  EXPECT_NE(r.code, 0);
+  r = Client("health" + target + " --tls-ca " + certs + "/rogue-ca.pem --tls-server-name localhost" + id);
+  EXPECT_NE(r.code, 0);
 }
 
 TEST_F(ClientE2E, BenchReportsAndVerifies) {
