@@ -230,9 +230,8 @@ class NpyWriter : public ArrayWriter {
     if (shape.empty() && layout.count) shape = {static_cast<std::int64_t>(*layout.count)};
     if (shape.empty()) {
       // Count unknown: reserve room and patch at the end.
-      const std::string placeholder = Header({std::int64_t{1} << 50}, kReservedHeader);
-      sink_.Write(placeholder);
-      if (!sink_.Patch(0, placeholder)) throw CannotPatch();
+      if (!sink_.Patch(0, "")) throw CannotPatch();  // fail before writing anything
+      sink_.Write(Header({std::int64_t{1} << 50}, kReservedHeader));
       patch_ = true;
       return;
     }

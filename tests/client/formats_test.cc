@@ -229,6 +229,17 @@ TEST(Npy, UnknownCountIsPatchedAtTheEnd) {
   EXPECT_EQ(back.values, values);
 }
 
+TEST(Npy, UnknownCountOnAPipeFailsBeforeWritingAnything) {
+  struct PipeSink : StringSink {
+    bool Patch(std::uint64_t, std::string_view) override { return false; }
+  } pipe;
+  EXPECT_THROW(OpenWriter(Format::kNpy, pipe, {}), FormatError);
+  EXPECT_TRUE(pipe.bytes.empty());
+  OutputLayout known;
+  known.count = 2;  // a known count needs no patching
+  EXPECT_NO_THROW(OpenWriter(Format::kNpy, pipe, known));
+}
+
 TEST(Npy, ReadsFloat64AndVersion2) {
   const std::vector<double> wide = {0.1, -2.5, 1e300};
   const ParsedArray a = ParseArray(
