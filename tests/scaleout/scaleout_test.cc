@@ -120,7 +120,7 @@ TEST_P(ScaleOutTest, BatchSurvivesAReplicaKilledMidRun) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Rpc, ScaleOutTest, ::testing::Values("unary"),
+INSTANTIATE_TEST_SUITE_P(Rpc, ScaleOutTest, ::testing::Values("unary", "stream"),
                          [](const auto& info) { return std::string(info.param); });
 
 }  // namespace
