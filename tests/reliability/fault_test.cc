@@ -1,0 +1,269 @@
+// Faults from the client side against the server binary: cancellations,
+// missed deadlines, vanished clients, SIGTERM with 100 calls in flight, and
+// malformed HTTP/2 and gRPC framing sent raw to the port. After each, the
+// server must still answer a normal call exactly.
+#include <signal.h>
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <condition_variable>
+#include <cstdio>
+#include <cstring>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include <grpcpp/create_channel.h>
+#include <grpcpp/generic/generic_stub.h>
+#include <grpcpp/support/byte_buffer.h>
+#include <gtest/gtest.h>
+
+#include "activation/v1/activation.grpc.pb.h"
+#include "tests/reliability/child_server.h"
+#include "tests/reliability/raw_http2.h"
+#include "tests/server/tensors.h"
+
+namespace activation::reliability {
+namespace {
+
+using server::testing::Encoding;
+using server::testing::MakeTensor;
+namespace h2 = http2;
+
+constexpr char kEvaluatePath[] = "/activation.v1.ActivationService/Evaluate";
+
+std::unique_ptr<v1::ActivationService::Stub> NewStub(const std::string& target) {
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(-1);
+  return v1::ActivationService::NewStub(grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args));
+}
+
+v1::EvaluateRequest Relu(std::vector<float> x, Encoding encoding = Encoding::kValues) {
+  v1::EvaluateRequest request;
+  request.set_activation("relu");
+  *request.mutable_input() = MakeTensor(x, encoding);
+  return request;
+}
+
+// A new connection gets relu(-1, 2.5) = (0, 2.5).
+void ExpectServes(const std::string& target) {
+  auto stub = NewStub(target);
+  v1::EvaluateResponse response;
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  const grpc::Status status = stub->Evaluate(&context, Relu({-1, 2.5f}), &response);
+  ASSERT_TRUE(status.ok()) << status.error_code() << " " << status.error_message();
+  ASSERT_EQ(response.output().values_size(), 2);
+  EXPECT_EQ(response.output().values(0), 0.f);
+  EXPECT_EQ(response.output().values(1), 2.5f);
+}
+
+class FaultTest : public ::testing::Test {
+ protected:
+  void SetUp() override { ASSERT_NE(server_.port(), 0) << server_.Log(); }
+  void TearDown() override {
+    EXPECT_EQ(server_.WaitExit(std::chrono::milliseconds(0)), -1) << "the server died:\n" << server_.Log();
+  }
+  ChildServer server_{{"--log-level", "warn"}};
+};
+
+TEST_F(FaultTest, ClientCancelsMidStream) {
+  auto stub = NewStub(server_.target());
+  for (int round = 0; round < 20; ++round) {
+    grpc::ClientContext context;
+    auto stream = stub->EvaluateStream(&context);
+    for (int i = 0; i < round % 4; ++i) {
+      v1::EvaluateResponse response;
+      ASSERT_TRUE(stream->Write(Relu({-1, static_cast<float>(i)})));
+      ASSERT_TRUE(stream->Read(&response));
+      EXPECT_EQ(response.output().values(1), static_cast<float>(i));
+    }
+    stream->Write(Relu(std::vector<float>(100000, 1.f), Encoding::kRaw));  // in flight when cancelled
+    context.TryCancel();
+    v1::EvaluateResponse response;
+    while (stream->Read(&response)) {
+    }
+    EXPECT_EQ(stream->Finish().error_code(), grpc::StatusCode::CANCELLED);
+  }
+  ExpectServes(server_.target());
+}
+
+TEST_F(FaultTest, DeadlineExceededOnALargeCall) {
+  auto stub = NewStub(server_.target());
+  const v1::EvaluateRequest big = Relu(std::vector<float>(4 << 20, -1.f), Encoding::kRaw);
+  for (int round = 0; round < 5; ++round) {
+    v1::EvaluateResponse response;
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(1));
+    EXPECT_EQ(stub->Evaluate(&context, big, &response).error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+  }
+  ExpectServes(server_.target());
+}
+
+// A client that sends half a message and vanishes (its socket closes, as
+// when the process dies), many times over, some in the middle of a stream.
+TEST_F(FaultTest, ClientDisconnectsMidMessage) {
+  v1::EvaluateRequest request = Relu(std::vector<float>(1000, 1.f), Encoding::kRaw);
+  const std::string message = h2::GrpcMessage(request.SerializeAsString());
+  for (int round = 0; round < 50; ++round) {
+    h2::Connection connection(server_.port());
+    ASSERT_TRUE(connection.connected());
+    const std::string path = round % 2 ? kEvaluatePath : "/activation.v1.ActivationService/EvaluateStream";
+    connection.Send(h2::kPreface + h2::Frame(h2::kSettings, 0, 0, "") +
+                    h2::GrpcRequestHeaders(1, path, server_.target()) +
+                    h2::Frame(h2::kData, 0, 1, message.substr(0, static_cast<std::size_t>(round) * 80)));
+    if (round % 3 == 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ExpectServes(server_.target());
+}
+
+// Raw bytes that break HTTP/2 or gRPC framing in a different way each; the
+// server must end the call or the connection (not wait forever) and go on.
+struct Malformed {
+  const char* what;
+  std::string bytes;
+};
+
+std::vector<Malformed> MalformedTraffic(const std::string& authority) {
+  const std::string hello = h2::kPreface + h2::Frame(h2::kSettings, 0, 0, "");
+  const std::string headers = hello + h2::GrpcRequestHeaders(1, kEvaluatePath, authority);
+  const std::string body = Relu({1, 2}).SerializeAsString();
+  auto data = [](const std::string& payload) { return h2::Frame(h2::kData, h2::kEndStream, 1, payload); };
+  return {
+      {"not HTTP/2 at all", "GET / HTTP/1.1\r\nHost: x\r\n\r\n"},
+      {"garbage instead of the preface", std::string(64, '\xff')},
+      {"garbage after the preface", hello + std::string(100, '\x5a')},
+      {"frame longer than the max frame size", hello + h2::Frame(h2::kData, 0, 1, "abc", 0xffffff)},
+      {"truncated frame header", hello + std::string("\x00\x00", 2)},
+      {"DATA on stream 0", hello + h2::Frame(h2::kData, h2::kEndStream, 0, "abc")},
+      {"HEADERS with garbage HPACK", hello + h2::Frame(h2::kHeaders, h2::kEndHeaders | h2::kEndStream, 1,
+                                                       std::string(30, '\xfe'))},
+      {"even (server-side) stream id", hello + h2::GrpcRequestHeaders(2, kEvaluatePath, authority)},
+      {"truncated gRPC length prefix", headers + data(std::string("\x00\x00\x00", 3))},
+      {"length prefix longer than the body", headers + data(h2::GrpcMessage(body, 0, 1000))},
+      {"length prefix of 4 GiB", headers + data(h2::GrpcMessage(body, 0, 0xffffffff))},
+      {"compressed flag without grpc-encoding", headers + data(h2::GrpcMessage(body, 1))},
+      {"message that is not a protobuf", headers + data(h2::GrpcMessage(std::string(40, '\xff')))},
+      {"two messages on a unary call", headers + data(h2::GrpcMessage(body) + h2::GrpcMessage(body))},
+      {"no message on a unary call", headers + data("")},
+      {"unknown method", hello + h2::GrpcRequestHeaders(1, "/activation.v1.ActivationService/Nope", authority) +
+                             data(h2::GrpcMessage(body))},
+  };
+}
+
+// True once the server has ended stream 1 (trailers or RST_STREAM) or the
+// whole connection (GOAWAY).
+bool StreamOrConnectionEnded(const std::string& bytes) {
+  for (const h2::FrameHeader& f : h2::ParseFrames(bytes)) {
+    if (f.type == h2::kGoaway) return true;
+    if (f.stream == 1 && (f.type == h2::kRstStream || (f.type == h2::kHeaders && (f.flags & h2::kEndStream)))) {
+      return true;
+    }
+  }
+  return false;
+}
+
+TEST_F(FaultTest, MalformedFramesSentRawEndTheCallAndTheServerGoesOn) {
+  for (const Malformed& m : MalformedTraffic(server_.target())) {
+    SCOPED_TRACE(m.what);
+    h2::Connection connection(server_.port());
+    ASSERT_TRUE(connection.connected());
+    connection.Send(m.bytes);
+    bool closed = false;
+    const std::string answer = connection.Receive(std::chrono::seconds(10), &closed, StreamOrConnectionEnded);
+    EXPECT_TRUE(closed || StreamOrConnectionEnded(answer)) << "the server neither answered nor hung up";
+    ExpectServes(server_.target());
+  }
+}
+
+// The gRPC-level twin of "not a protobuf": a generic call carrying bytes
+// that do not parse as an EvaluateRequest.
+TEST_F(FaultTest, UndecodableRequestBytesAreRejected) {
+  grpc::GenericStub generic(grpc::CreateChannel(server_.target(), grpc::InsecureChannelCredentials()));
+  for (const std::string& bytes : {std::string(40, '\xff'), std::string("\x1a\x05\x12", 3), std::string("\x0a\xff", 2)}) {
+    grpc::Slice slice(bytes);
+    grpc::ByteBuffer request(&slice, 1), response;
+    grpc::ClientContext context;
+    std::mutex mutex;
+    std::condition_variable done_cv;
+    bool done = false;
+    grpc::Status status;
+    generic.UnaryCall(&context, kEvaluatePath, grpc::StubOptions(), &request, &response, [&](grpc::Status s) {
+      std::lock_guard<std::mutex> lock(mutex);
+      status = std::move(s);
+      done = true;
+      done_cv.notify_one();
+    });
+    std::unique_lock<std::mutex> lock(mutex);
+    ASSERT_TRUE(done_cv.wait_for(lock, std::chrono::seconds(10), [&] { return done; }));
+    EXPECT_FALSE(status.ok());
+    EXPECT_NE(status.error_code(), grpc::StatusCode::UNKNOWN) << status.error_message();
+  }
+  ExpectServes(server_.target());
+}
+
+// 100 callers each keep a large call in flight; SIGTERM arrives. Each call
+// either completes with the right answer or is refused UNAVAILABLE; none
+// hangs, none comes back with anything else, and the server exits 0.
+TEST(SigtermFaultTest, HundredCallsInFlightEachCompleteOrAreRefused) {
+  ChildServer server({"--log-level", "warn", "--shutdown-grace", "20"});
+  ASSERT_NE(server.port(), 0) << server.Log();
+  constexpr int kCallers = 100;
+  constexpr int kElements = 1 << 18;
+  std::vector<float> x(kElements);
+  for (int i = 0; i < kElements; ++i) x[i] = static_cast<float>(i % 200 - 100);
+  const v1::EvaluateRequest request = Relu(x, Encoding::kRaw);
+
+  std::atomic<int> started{0}, completed{0}, refused{0}, wrong{0};
+  std::atomic<bool> signalled{false};
+  std::vector<std::string> wrong_status(kCallers);
+  std::vector<std::thread> callers;
+  for (int t = 0; t < kCallers; ++t) {
+    callers.emplace_back([&, t] {
+      auto stub = NewStub(server.target());
+      // Calls until one is refused after the signal (each call checked).
+      for (bool first = true;; first = false) {
+        v1::EvaluateResponse response;
+        grpc::ClientContext context;
+        context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+        if (first) ++started;
+        const grpc::Status status = stub->Evaluate(&context, request, &response);
+        if (status.ok()) {
+          bool right = response.output().raw().size() == x.size() * 4;
+          for (int i = 0; right && i < kElements; i += 997) {
+            float y;
+            std::memcpy(&y, response.output().raw().data() + i * 4, 4);
+            right = y == std::max(x[i], 0.f);
+          }
+          ++completed;
+          wrong += !right;
+          if (signalled) return;
+        } else {
+          if (status.error_code() == grpc::StatusCode::UNAVAILABLE && signalled) {
+            ++refused;
+          } else {
+            ++wrong;
+            wrong_status[t] = std::to_string(status.error_code()) + " " + status.error_message();
+          }
+          return;
+        }
+      }
+    });
+  }
+  while (started < kCallers) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // every caller has calls going
+  const int completed_before = completed;
+  signalled = true;
+  server.Signal(SIGTERM);
+  for (std::thread& caller : callers) caller.join();
+  for (const std::string& s : wrong_status) EXPECT_TRUE(s.empty()) << s;
+  EXPECT_EQ(wrong.load(), 0);
+  EXPECT_GE(completed - completed_before, 1) << "no call was in flight at the signal";
+  std::printf("SIGTERM: %d calls completed before, %d after the signal, %d refused UNAVAILABLE\n",
+              completed_before, completed - completed_before, refused.load());
+  EXPECT_EQ(server.WaitExit(std::chrono::seconds(30)), 0) << server.Log();
+}
+
+}  // namespace
+}  // namespace activation::reliability

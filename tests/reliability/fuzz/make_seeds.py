@@ -1,0 +1,164 @@
+#!/usr/bin/env python3
+"""Writes the seed corpora of the fuzz targets (corpus/<target>/seed-*).
+
+Requests are encoded by hand in the protobuf wire format (no generated code
+needed), one seed per interesting shape of request: every activation family,
+both encodings, shapes, params, and a few of the bad-inputs table's rows.
+Re-run after changing it; crash regressions live next to the seeds as crash-*.
+"""
+import os
+import struct
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def varint(n):
+    n &= (1 << 64) - 1
+    out = b""
+    while True:
+        b = n & 0x7F
+        n >>= 7
+        out += bytes([b | (0x80 if n else 0)])
+        if not n:
+            return out
+
+
+def field(number, wire_type, payload):
+    key = varint(number << 3 | wire_type)
+    if wire_type == 2:
+        return key + varint(len(payload)) + payload
+    return key + payload
+
+
+def tensor(values=None, raw=None, shape=None):
+    out = b""
+    if shape is not None:
+        out += field(1, 2, b"".join(varint(d) for d in shape))
+    if values is not None:
+        out += field(2, 2, struct.pack("<%df" % len(values), *values))
+    if raw is not None:
+        out += field(3, 2, raw)
+    return out
+
+
+def request(activation, params=(), input_tensor=b"", grad_output=None, include_output=False):
+    out = field(1, 2, activation.encode())
+    for name, value in params:
+        out += field(2, 2, field(1, 2, name.encode()) + field(2, 1, struct.pack("<d", value)))
+    out += field(3, 2, input_tensor)
+    if grad_output is not None:
+        out += field(4, 2, grad_output)
+    if include_output:
+        out += field(5, 0, varint(1))
+    return out
+
+
+def raw(values):
+    return struct.pack("<%df" % len(values), *values)
+
+
+SPECIAL = [0.0, -0.0, 1.0, -1.0, 20.0, -20.0, 88.0, -104.0, 1e-45, float("inf"), float("-inf"), float("nan")]
+
+
+def evaluate_seeds():
+    return {
+        "sigmoid-values": request("sigmoid", input_tensor=tensor(values=SPECIAL)),
+        "tanh-raw": request("tanh", input_tensor=tensor(raw=raw(SPECIAL))),
+        "step-threshold": request("step", [("threshold", 0.5)], tensor(values=[0.4, 0.5, 0.6])),
+        "leaky-relu-slope": request("leaky_relu", [("negative_slope", 0.2)], tensor(values=[-1, 2])),
+        "logistic-alias": request("logistic", input_tensor=tensor(values=[0, 1, -20])),
+        "elu-alpha": request("elu", [("alpha", 1.5)], tensor(raw=raw([-3, 0, 3]))),
+        "threshold-required": request("threshold", [("threshold", 1), ("value", -5)], tensor(values=[0, 2])),
+        "softmax-rows": request("softmax", input_tensor=tensor(values=[1, 2, 3, 4, 5, 6], shape=[2, 3])),
+        "log-softmax-empty-rows": request("log_softmax", input_tensor=tensor(shape=[0, 3])),
+        "gelu-shape": request("gelu", input_tensor=tensor(raw=raw([-1, 0, 1, 2]), shape=[2, 2])),
+        "hardtanh-range": request("hardtanh", [("min_val", -2), ("max_val", 2)], tensor(values=[-3, 3])),
+        "empty": request("relu"),
+        "unknown-activation": request("swishh", input_tensor=tensor(values=[1])),
+        "both-encodings": request("relu", input_tensor=tensor(values=[1], raw=raw([1]))),
+        "ragged-raw": request("relu", input_tensor=tensor(raw=b"\0" * 7)),
+        "shape-mismatch": request("relu", input_tensor=tensor(values=[1, 2, 3], shape=[2, 2])),
+        "negative-shape": request("relu", input_tensor=tensor(values=[1, 2], shape=[-1, -2])),
+        "huge-shape": request("relu", input_tensor=tensor(values=[1], shape=[1 << 62, 1 << 62, 4])),
+        "nan-param": request("leaky_relu", [("negative_slope", float("nan"))], tensor(values=[1])),
+    }
+
+
+def gradient_seeds():
+    x = tensor(values=SPECIAL)
+    g = tensor(values=[0.5] * len(SPECIAL))
+    return {
+        "sigmoid-derivative": request("sigmoid", input_tensor=x),
+        "tanh-vjp-output": request("tanh", input_tensor=x, grad_output=g, include_output=True),
+        "relu-raw-vjp": request("relu", input_tensor=tensor(raw=raw(SPECIAL)), grad_output=tensor(raw=raw([2.0] * len(SPECIAL)))),
+        "mixed-encodings": request("leaky_relu", input_tensor=tensor(raw=raw([1, -1])), grad_output=tensor(values=[1, 1])),
+        "softmax-vjp": request("softmax", input_tensor=tensor(values=[1, 2, 3, 4], shape=[2, 2]),
+                               grad_output=tensor(values=[1, 0, 0, 1], shape=[2, 2]), include_output=True),
+        "empty-grad-output": request("tanh", input_tensor=tensor(values=[1]), grad_output=b""),
+        "grad-output-mismatch": request("tanh", input_tensor=tensor(values=[1, 2, 3]), grad_output=tensor(values=[1, 2])),
+        "mish-empty": request("mish", grad_output=b"", include_output=True),
+    }
+
+
+def npy(descr, shape, payload, version=1):
+    dims = ", ".join(str(d) for d in shape) + ("," if len(shape) == 1 else "")
+    header = "{'descr': '%s', 'fortran_order': False, 'shape': (%s), }" % (descr, dims)
+    length_size = 2 if version == 1 else 4
+    pad = (64 - (10 + len(header) + 1) % 64) % 64 if version == 1 else (64 - (12 + len(header) + 1) % 64) % 64
+    header = (header + " " * pad + "\n").encode()
+    length = struct.pack("<H" if length_size == 2 else "<I", len(header))
+    return b"\x93NUMPY" + bytes([version, 0]) + length + header + payload
+
+
+def npy_seeds():
+    return {
+        "f4-1d": npy("<f4", [4], raw([0, 1, -1, 2])),
+        "f4-2d": npy("<f4", [2, 3], raw([1, 2, 3, 4, 5, 6])),
+        "f8-1d": npy("<f8", [3], struct.pack("<3d", 0.5, -1e300, 1e-320)),
+        "f4-scalar": npy("<f4", [], raw([3])),
+        "f4-empty": npy("<f4", [0, 5], b""),
+        "v2": npy("<f4", [2], raw([1, 2]), version=2),
+        "truncated-data": npy("<f4", [10], raw([1, 2])),
+        "fortran": b"\x93NUMPY\x01\x00" + struct.pack("<H", 54) +
+                   b"{'descr': '<f4', 'fortran_order': True, 'shape': (1,), }\n".ljust(54) + raw([1]),
+        "big-endian": npy(">f4", [1], b"\0\0\x80\x3f"),
+        "int": npy("<i4", [1], b"\1\0\0\0"),
+    }
+
+
+def text_seeds():
+    return {
+        "lines": b"0\n1\n-20\n",
+        "spaces-commas": b"1 2,3\t4 , 5\n",
+        "special": b"nan inf -inf -0 1e-45 3.4028235e38 0x1p-3\n",
+        "bad-number": b"1 2 abc\n",
+        "empty": b"",
+        "crlf": b"1\r\n2\r\n",
+    }
+
+
+def csv_seeds():
+    return {
+        "header": b"x,y\n1,2\n3,4\n",
+        "no-header": b"1,2,3\n4,5,6\n",
+        "quoted": b'name,value\n"a,b",1\n"c""d",2\n',
+        "empty-cells": b"1,,2\n,3,\n",
+        "ragged": b"1,2\n3\n",
+        "bad-cell": b"1,2\n3,x\n",
+        "unterminated-quote": b'1,"abc\n',
+    }
+
+
+def main():
+    corpora = {"evaluate": evaluate_seeds(), "gradient": gradient_seeds(), "npy": npy_seeds(),
+               "text": text_seeds(), "csv": csv_seeds()}
+    for target, seeds in corpora.items():
+        directory = os.path.join(HERE, "corpus", target)
+        os.makedirs(directory, exist_ok=True)
+        for name, data in seeds.items():
+            with open(os.path.join(directory, "seed-" + name), "wb") as f:
+                f.write(data)
+
+
+if __name__ == "__main__":
+    main()

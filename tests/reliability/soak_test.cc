@@ -1,0 +1,113 @@
+// Soak: 64 concurrent callers over 8 connections mix every RPC, both
+// encodings, valid and invalid requests, cancellations and missed deadlines
+// against the server binary for SOAK_SECONDS (default 60). Every answer is
+// checked; the server must survive, keep its resident memory within 10% of
+// what it held after the warm-up (a quarter of the run), and exit 0 on SIGTERM.
+#include <signal.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <mutex>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <grpcpp/create_channel.h>
+#include <gtest/gtest.h>
+
+#include "tests/reliability/child_server.h"
+#include "tests/reliability/mixed_load.h"
+
+namespace activation::reliability {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr int kCallers = 64;
+constexpr int kConnections = 8;
+
+// Relative weights of the call kinds, in CallKind order: mostly valid work.
+constexpr int kWeights[] = {6, 6, 1, 3, 3, 2, 2, 1, 1};
+static_assert(sizeof kWeights / sizeof kWeights[0] == static_cast<int>(CallKind::kCount));
+
+double SoakSeconds() {
+  const char* text = std::getenv("SOAK_SECONDS");
+  return text != nullptr ? std::atof(text) : 60.0;
+}
+
+std::shared_ptr<grpc::Channel> Connection(const std::string& target, int index) {
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(-1);
+  args.SetInt("reliability.connection", index);  // distinct args: a connection of its own
+  return grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args);
+}
+
+TEST(SoakTest, MixedCallsFromManyCallersStayCorrectAndMemoryStaysFlat) {
+  ChildServer server({"--log-level", "warn", "--shutdown-grace", "5"});
+  ASSERT_NE(server.port(), 0) << server.Log();
+  std::vector<std::unique_ptr<v1::ActivationService::Stub>> stubs;
+  for (int i = 0; i < kConnections; ++i) stubs.push_back(v1::ActivationService::NewStub(Connection(server.target(), i)));
+
+  const double seconds = SoakSeconds();
+  const Clock::time_point start = Clock::now();
+  const Clock::time_point end = start + std::chrono::milliseconds(static_cast<long>(seconds * 1000));
+  std::atomic<long> calls_by_kind[static_cast<int>(CallKind::kCount)] = {};
+  std::atomic<long> failures{0};
+  std::mutex mutex;
+  std::vector<std::string> first_failures;
+
+  std::vector<std::thread> callers;
+  for (int t = 0; t < kCallers; ++t) {
+    callers.emplace_back([&, t] {
+      std::mt19937_64 rng(1000 + t);
+      std::discrete_distribution<int> pick(std::begin(kWeights), std::end(kWeights));
+      while (Clock::now() < end) {
+        const auto kind = static_cast<CallKind>(pick(rng));
+        const std::string error = MakeCheckedCall(*stubs[t % kConnections], kind, rng);
+        ++calls_by_kind[static_cast<int>(kind)];
+        if (!error.empty()) {
+          ++failures;
+          std::lock_guard<std::mutex> lock(mutex);
+          if (first_failures.size() < 10) first_failures.push_back(std::string(CallKindName(kind)) + ": " + error);
+        }
+      }
+    });
+  }
+
+  // RSS: the level once warm, then every second until the end.
+  std::this_thread::sleep_until(start + (end - start) / 4);
+  const long warm_kib = server.RssKib();
+  long peak_kib = warm_kib, last_kib = warm_kib;
+  while (Clock::now() + std::chrono::seconds(1) < end) {
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+    last_kib = server.RssKib();
+    peak_kib = std::max(peak_kib, last_kib);
+  }
+  for (std::thread& caller : callers) caller.join();
+
+  long total = 0;
+  std::string mix;
+  for (int k = 0; k < static_cast<int>(CallKind::kCount); ++k) {
+    total += calls_by_kind[k];
+    mix += std::string(k ? ", " : "") + CallKindName(static_cast<CallKind>(k)) + " " + std::to_string(calls_by_kind[k]);
+  }
+  std::printf("soak: %.0f s, %d callers, %ld calls (%s); server RSS warm %ld KiB, last %ld KiB, peak %ld KiB\n",
+              seconds, kCallers, total, mix.c_str(), warm_kib, last_kib, peak_kib);
+  for (const std::string& failure : first_failures) ADD_FAILURE() << failure;
+  EXPECT_EQ(failures.load(), 0);
+  for (int k = 0; k < static_cast<int>(CallKind::kCount); ++k) {
+    EXPECT_GT(calls_by_kind[k], 0) << CallKindName(static_cast<CallKind>(k)) << " never ran";
+  }
+  ASSERT_EQ(server.WaitExit(std::chrono::milliseconds(0)), -1) << "the server died:\n" << server.Log();
+  EXPECT_GT(warm_kib, 0);
+  EXPECT_LT(last_kib, warm_kib * 11 / 10) << "server RSS grew more than 10% after the warm-up";
+
+  server.Signal(SIGTERM);
+  EXPECT_EQ(server.WaitExit(std::chrono::seconds(20)), 0) << server.Log();
+}
+
+}  // namespace
+}  // namespace activation::reliability
