@@ -66,8 +66,9 @@ KernelArgs ResolveForTest(const Activation& activation, const ReferenceFunction&
 std::string DescribeParams(const ReferenceFunction& ref, const std::vector<double>& values);
 
 // Measures `kernels` of `activation` over the standard inputs (specials,
-// kinks and `random_count` log-uniform values) for every reference
-// parameter set; row-wise functions over the standard rows.
+// kinks and `random_count` log-uniform values; a tenth of them for the
+// non-default parameter sets) for every reference parameter set; row-wise
+// functions over the standard rows.
 Measurement MeasureStandard(const Activation& activation, const Kernels& kernels,
                             std::size_t random_count = 1000000);
 
