@@ -47,6 +47,35 @@ HWY_INLINE V Erfc(D d, V v) {
   return hn::Load(d, lanes);
 }
 
+// erfc(z) for z >= 0 as t e^(-z^2 + P(t)), t = 1 / (1 + z/2): the Chebyshev
+// fit of Press et al., Numerical Recipes (erfcc), fractional error below
+// 1.2e-7 for every z. About 2 float ULP: used only for gelu's forward
+// (x Phi(x) has no cancellation); the derivative, Phi(x) + x phi(x), cancels
+// near its root at -0.75 and keeps the 1.5-double-ULP erfc above.
+template <class D, class V>
+HWY_INLINE V ErfcChebyshev(D d, V z) {
+  const V t = hn::Div(hn::Set(d, 1.0), hn::MulAdd(hn::Set(d, 0.5), z, hn::Set(d, 1.0)));
+  V p = hn::Set(d, 0.17087277);
+  p = hn::MulAdd(p, t, hn::Set(d, -0.82215223));
+  p = hn::MulAdd(p, t, hn::Set(d, 1.48851587));
+  p = hn::MulAdd(p, t, hn::Set(d, -1.13520398));
+  p = hn::MulAdd(p, t, hn::Set(d, 0.27886807));
+  p = hn::MulAdd(p, t, hn::Set(d, -0.18628806));
+  p = hn::MulAdd(p, t, hn::Set(d, 0.09678418));
+  p = hn::MulAdd(p, t, hn::Set(d, 0.37409196));
+  p = hn::MulAdd(p, t, hn::Set(d, 1.00002368));
+  p = hn::MulAdd(p, t, hn::Set(d, -1.26551223));
+  return hn::Mul(t, hn::Exp(d, hn::Sub(p, hn::Mul(z, z))));
+}
+
+// Phi(x) = erfc(-x / sqrt 2) / 2, with erfc(-z) = 2 - erfc(z).
+template <class D, class V>
+HWY_INLINE V NormalCdf(D d, V x) {
+  const V z = hn::Mul(hn::Abs(x), hn::Set(d, 0.70710678118654752440));
+  const V upper = hn::Mul(hn::Set(d, 0.5), ErfcChebyshev(d, z));  // Phi(-|x|)
+  return hn::IfThenElse(hn::Lt(x, hn::Zero(d)), upper, hn::Sub(hn::Set(d, 1.0), upper));
+}
+
 constexpr double kSqrtHalf = 0.70710678118654752440;     // 1 / sqrt(2)
 constexpr double kInvSqrt2Pi = 0.39894228040143267794;   // 1 / sqrt(2 pi)
 constexpr double kSqrt2OverPi = 0.79788456080286535588;  // sqrt(2 / pi)
@@ -75,7 +104,7 @@ struct Gelu {
     if (tanh_form) {
       body = hn::Mul(x, Logistic(d, hn::Add(TanhArgument(d, x), TanhArgument(d, x))));
     } else {
-      body = hn::Mul(hn::Mul(hn::Set(d, 0.5), x), Erfc(d, hn::Mul(hn::Neg(x), hn::Set(d, kSqrtHalf))));
+      body = hn::Mul(x, NormalCdf(d, x));
     }
     return AtInfinity(d, x, body, x);
   }
