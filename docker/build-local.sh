@@ -5,7 +5,8 @@
 #   2. lints docker/Dockerfile (dockerfile-utils) and compose.yaml (dclint),
 #   3. makes the FROM images with debootstrap (make-base-image.sh),
 #   4. builds docker/Dockerfile with buildah (docker format keeps HEALTHCHECK),
-#   5. runs and checks the image with podman (check-image.sh).
+#   5. runs and checks the image with podman (check-image.sh), and the
+#      compose scenario of three replicas and a client (check-replicas.sh).
 # Environment: IMAGE (default localhost/activation-service:dev).
 set -euo pipefail
 docker_dir=$(cd "$(dirname "$0")" && pwd)
@@ -34,4 +35,6 @@ buildah bud --format docker --isolation chroot --layers --pull=never --quiet \
 
 step "check $image"
 "$docker_dir/check-image.sh" "$image"
+step "three replicas and a client"
+"$docker_dir/check-replicas.sh" "$image"
 step "done"
