@@ -80,8 +80,9 @@ struct Mish {
     const V e = hn::Exp(d, safe);
     const V n = hn::Mul(e, hn::Add(e, hn::Set(d, 2.0)));
     const V q = hn::Add(n, hn::Set(d, 2.0));
-    const V tail = hn::Div(hn::Mul(hn::Mul(hn::Set(d, 4.0), safe), hn::Mul(e, hn::Add(one, e))), hn::Mul(q, q));
-    const V slope = hn::Add(hn::Div(n, q), tail);
+    // (n q + 4 x e (1 + e)) / q^2: one division.
+    const V tail = hn::Mul(hn::Mul(hn::Set(d, 4.0), safe), hn::Mul(e, hn::Add(one, e)));
+    const V slope = hn::Div(hn::MulAdd(n, q, tail), hn::Mul(q, q));
     const V body = hn::IfThenElse(hn::Gt(x, hn::Set(d, kLinear)), one, slope);
     return hn::IfThenZeroElse(hn::Eq(x, hn::Set(d, -HUGE_VAL)), body);
   }

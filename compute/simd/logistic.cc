@@ -30,8 +30,14 @@ struct SiluInDouble {
   }
   template <class D, class V>
   V Derivative(D d, V x) const {
+    // With e = e^-|x| and p = 1 + e, s(x) (1 + x s(-x)) is (p + x e) / p^2
+    // for x >= 0 and e (p + x) / p^2 below: one exp and one division. In
+    // double, p + x near the root (-1.28) cancels only double rounding.
     const V one = hn::Set(d, 1.0);
-    const V slope = hn::Mul(Logistic(d, x), hn::MulAdd(x, Logistic(d, hn::Neg(x)), one));
+    const V e = ExpMinusAbs(d, x);
+    const V p = hn::Add(one, e);
+    const V numerator = hn::IfThenElse(hn::Ge(x, hn::Zero(d)), hn::MulAdd(x, e, p), hn::Mul(e, hn::Add(p, x)));
+    const V slope = hn::Div(numerator, hn::Mul(p, p));
     const V at_inf = hn::IfThenElseZero(hn::Gt(x, hn::Zero(d)), one);
     return hn::IfThenElse(hn::IsInf(x), at_inf, slope);
   }
