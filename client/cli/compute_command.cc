@@ -127,7 +127,9 @@ int Run(const ComputeOptions& o) {
   } else {
     RpcTransportOptions rpc;
     rpc.streaming = o.rpc == "stream" || (o.rpc == "auto" && o.numbers.empty());
-    rpc.streams = o.streams > 0 ? o.streams : o.connection.lb == "round_robin" ? 4 : 1;
+    // Two streams let a server work on two chunks at once (it answers each
+    // stream in order); measured ~1.5x over one on 2 cores.
+    rpc.streams = o.streams > 0 ? o.streams : o.connection.lb == "round_robin" ? 4 : 2;
     rpc.rebalance_every = o.connection.lb == "round_robin" ? 16 : 0;
     rpc.unary_threads = static_cast<int>(o.inflight);
     rpc.timeout_seconds = o.timeout;
@@ -184,7 +186,7 @@ Command AddComputeCommand(CLI::App& parent, bool gradient) {
   }
   app->add_option("--chunk", o->chunk, "Elements per streamed chunk")->check(CLI::PositiveNumber)->capture_default_str();
   app->add_option("--inflight", o->inflight, "Chunks in flight")->check(CLI::Range(1, 1024))->capture_default_str();
-  app->add_option("--streams", o->streams, "Parallel streams (default 1; 4 with --lb round_robin)")
+  app->add_option("--streams", o->streams, "Parallel streams (default 2; 4 with --lb round_robin)")
       ->check(CLI::Range(0, 256));
   app->add_option("--rpc", o->rpc, "auto (unary for arguments, streams for files), unary or stream")
       ->check(CLI::IsMember({"auto", "unary", "stream"}))
