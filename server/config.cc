@@ -50,7 +50,9 @@ std::string ValidateServerConfig(const ServerConfig& c) {
   if (!SplitHostPort(c.listen, &host, &port)) {
     return "--listen: '" + c.listen + "' is not HOST:PORT with a port in [0, 65535]";
   }
-  if (c.threads < 0) return "--threads: must be >= 0 (0 = gRPC's default)";
+  if (c.threads < 0 || c.threads > 1024) {
+    return "--threads: must be within [0, 1024] (0 = compute inline on gRPC's threads)";
+  }
   if (c.max_message_bytes < 1024 || c.max_message_bytes > INT_MAX) {
     return "--max-message-bytes: " + std::to_string(c.max_message_bytes) + " is outside [1024, " +
            std::to_string(INT_MAX) + "]";
@@ -104,7 +106,7 @@ ParseOutcome ParseServerConfig(int argc, const char* const* argv, ServerConfig* 
   app.set_version_flag("--version", kVersion);
   bool print_config = false;
   AddFlag(app, "listen", &config->listen, "Address to listen on, HOST:PORT (port 0 = pick a free port)");
-  AddFlag(app, "threads", &config->threads, "Maximum gRPC threads (0 = gRPC's default)");
+  AddFlag(app, "threads", &config->threads, "Threads that run the kernels (0 = inline on gRPC's callback threads)");
   AddFlag(app, "max-message-bytes", &config->max_message_bytes, "Largest message received or sent");
   AddFlag(app, "log-level", &config->log_level, "trace, debug, info, warn, error, critical or off");
   std::string log_format = config->log_format == LogFormat::kJson ? "json" : "text";

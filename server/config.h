@@ -14,7 +14,7 @@ enum class LogFormat { kText, kJson };
 
 struct ServerConfig {
   std::string listen = "127.0.0.1:50051";  // host:port; port 0 picks a free port
-  int threads = 0;                          // cap on gRPC's threads; 0 = gRPC's default
+  int threads = 0;                          // kernel worker threads; 0 = inline on gRPC's threads
   std::int64_t max_message_bytes = 64 << 20;  // receive and send
   std::string log_level = "info";
   LogFormat log_format = LogFormat::kText;

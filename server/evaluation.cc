@@ -12,6 +12,7 @@ struct Job {
   const std::string& activation;
   const google::protobuf::Map<std::string, double>& params;
   const v1::Tensor& input;
+  v1::Tensor* consumable_input;   // non-null: its storage may become the last output
   const v1::Tensor* grad_output;  // null: none sent
   struct Output {
     Mode mode;
@@ -55,28 +56,51 @@ grpc::Status Run(const Job& job, ServeSummary* summary) {
     }
   }
 
+  // Elementwise kernels may write over their input (out == x); row-wise ones
+  // read a row again after writing it, and a copied input is not in place.
+  const bool in_place = job.consumable_input != nullptr && !activation->rowwise && !x.is_copy();
   for (int i = 0; i < job.output_count; ++i) {
     const Job::Output& out = job.outputs[i];
-    float* destination = PrepareOutput(job.input, x.size(), out.tensor);
-    Compute(*activation, out.mode, args, x.data(), grad.data(), destination, x.size());
+    if (in_place && i == job.output_count - 1) {
+      float* data = TakeStorage(job.consumable_input, out.tensor);
+      Compute(*activation, out.mode, args, data, grad.data(), data, x.size());
+    } else {
+      float* destination = PrepareOutput(job.input, x.size(), out.tensor);
+      Compute(*activation, out.mode, args, x.data(), grad.data(), destination, x.size());
+    }
   }
   return grpc::Status::OK;
+}
+
+Job JobFor(const v1::EvaluateRequest& request, v1::Tensor* consumable, v1::EvaluateResponse* response) {
+  return Job{request.activation(), request.params(), request.input(), consumable, nullptr,
+             {{Mode::kForward, response->mutable_output()}}, 1};
+}
+
+// The forward output comes last, so it is the one computed in place: the
+// derivative still needs the untouched input.
+Job JobFor(const v1::GradientRequest& request, v1::Tensor* consumable, v1::GradientResponse* response) {
+  const bool vjp = request.has_grad_output();
+  Job job{request.activation(), request.params(), request.input(), consumable,
+          vjp ? &request.grad_output() : nullptr,
+          {{vjp ? Mode::kVjp : Mode::kDerivative, response->mutable_grad_input()}}, 1};
+  if (request.include_output()) job.outputs[job.output_count++] = {Mode::kForward, response->mutable_output()};
+  return job;
 }
 
 }  // namespace
 
 grpc::Status Serve(const v1::EvaluateRequest& request, v1::EvaluateResponse* response, ServeSummary* summary) {
-  const Job job{request.activation(), request.params(), request.input(), nullptr,
-                {{Mode::kForward, response->mutable_output()}}, 1};
-  return Run(job, summary);
+  return Run(JobFor(request, nullptr, response), summary);
 }
-
 grpc::Status Serve(const v1::GradientRequest& request, v1::GradientResponse* response, ServeSummary* summary) {
-  const bool vjp = request.has_grad_output();
-  Job job{request.activation(), request.params(), request.input(), vjp ? &request.grad_output() : nullptr,
-          {{vjp ? Mode::kVjp : Mode::kDerivative, response->mutable_grad_input()}}, 1};
-  if (request.include_output()) job.outputs[job.output_count++] = {Mode::kForward, response->mutable_output()};
-  return Run(job, summary);
+  return Run(JobFor(request, nullptr, response), summary);
+}
+grpc::Status Serve(v1::EvaluateRequest* request, v1::EvaluateResponse* response, ServeSummary* summary) {
+  return Run(JobFor(*request, request->mutable_input(), response), summary);
+}
+grpc::Status Serve(v1::GradientRequest* request, v1::GradientResponse* response, ServeSummary* summary) {
+  return Run(JobFor(*request, request->mutable_input(), response), summary);
 }
 
 }  // namespace activation::server

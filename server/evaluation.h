@@ -23,4 +23,11 @@ struct ServeSummary {
 grpc::Status Serve(const v1::EvaluateRequest& request, v1::EvaluateResponse* response, ServeSummary* summary);
 grpc::Status Serve(const v1::GradientRequest& request, v1::GradientResponse* response, ServeSummary* summary);
 
+// The same, consuming the request: for elementwise activations the input's
+// storage moves into the response and the last output is computed in place,
+// so a call allocates and fills no output buffer. `request->input()` is
+// unspecified afterwards. What the server's handlers use.
+grpc::Status Serve(v1::EvaluateRequest* request, v1::EvaluateResponse* response, ServeSummary* summary);
+grpc::Status Serve(v1::GradientRequest* request, v1::GradientResponse* response, ServeSummary* summary);
+
 }  // namespace activation::server

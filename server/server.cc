@@ -28,6 +28,7 @@ void EnableHealthAndReflection() {
 }  // namespace
 
 struct Server::Impl {
+  std::unique_ptr<KernelExecutor> pool;  // first: outlives the calls that use it
   std::unique_ptr<ActivationServiceImpl> service;
   std::unique_ptr<grpc::Server> server;
   std::once_flag shutdown_once;
@@ -41,7 +42,8 @@ std::unique_ptr<Server> Server::Start(const ServerConfig& config, ServerExtensio
   auto impl = std::make_unique<Impl>();
   CallObservers observers = std::move(extensions.observers);
   observers.push_back(MakeCallLogger(config.log_requests));
-  impl->service = std::make_unique<ActivationServiceImpl>(std::move(observers));
+  if (config.threads > 0) impl->pool = std::make_unique<KernelExecutor>(config.threads);
+  impl->service = std::make_unique<ActivationServiceImpl>(std::move(observers), impl->pool.get());
 
   grpc::ServerBuilder builder;
   int port = 0;
@@ -51,11 +53,6 @@ std::unique_ptr<Server> Server::Start(const ServerConfig& config, ServerExtensio
   builder.RegisterService(impl->service.get());
   builder.SetMaxReceiveMessageSize(static_cast<int>(config.max_message_bytes));
   builder.SetMaxSendMessageSize(static_cast<int>(config.max_message_bytes));
-  if (config.threads > 0) {
-    grpc::ResourceQuota quota("activation-server");
-    quota.SetMaxThreads(config.threads);
-    builder.SetResourceQuota(quota);
-  }
   if (extensions.customize) extensions.customize(builder);
   impl->drain = std::move(extensions.drain);
 

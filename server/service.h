@@ -6,12 +6,14 @@
 
 #include "activation/v1/activation.grpc.pb.h"
 #include "server/call_observer.h"
+#include "server/kernel_executor.h"
 
 namespace activation::server {
 
 class ActivationServiceImpl final : public v1::ActivationService::CallbackService {
  public:
-  explicit ActivationServiceImpl(CallObservers observers);
+  // `pool` (optional, must outlive the service) runs the kernels; null: inline.
+  ActivationServiceImpl(CallObservers observers, KernelExecutor* pool);
   ~ActivationServiceImpl() override;
 
   grpc::ServerUnaryReactor* Evaluate(grpc::CallbackServerContext* context, const v1::EvaluateRequest* request,
@@ -29,6 +31,7 @@ class ActivationServiceImpl final : public v1::ActivationService::CallbackServic
  private:
   struct Allocators;
   CallObservers observers_;
+  KernelExecutor* pool_;
   std::unique_ptr<Allocators> allocators_;
 };
 

@@ -54,4 +54,16 @@ float* PrepareOutput(const v1::Tensor& like, std::size_t n, v1::Tensor* out) {
   return values->mutable_data();
 }
 
+float* TakeStorage(v1::Tensor* input, v1::Tensor* out) {
+  out->mutable_shape()->CopyFrom(input->shape());
+  if (!input->raw().empty()) {
+    std::string* raw = out->mutable_raw();
+    raw->swap(*input->mutable_raw());  // moves a heap buffer; copies only a short inline one
+    return reinterpret_cast<float*>(raw->data());
+  }
+  // Same arena (unary) or both on the heap (streams): a pointer swap.
+  out->mutable_values()->Swap(input->mutable_values());
+  return out->mutable_values()->mutable_data();
+}
+
 }  // namespace activation::server

@@ -20,6 +20,7 @@ class TensorInput {
   const float* data() const { return data_; }
   std::size_t size() const { return size_; }
   std::size_t row_length() const { return row_length_; }  // last dimension (see CheckShape)
+  bool is_copy() const { return !aligned_copy_.empty(); }
 
  private:
   friend Status DecodeTensor(const v1::Tensor& tensor, std::string_view field, TensorInput* input);
@@ -36,5 +37,9 @@ Status DecodeTensor(const v1::Tensor& tensor, std::string_view field, TensorInpu
 // Gives `out` the encoding and shape of `like` with room for n floats, sized
 // once, and returns where to write them.
 float* PrepareOutput(const v1::Tensor& like, std::size_t n, v1::Tensor* out);
+
+// Moves `input`'s float storage (raw or values, no copy) and its shape into
+// `out`, and returns where those floats now are, for computing in place.
+float* TakeStorage(v1::Tensor* input, v1::Tensor* out);
 
 }  // namespace activation::server
