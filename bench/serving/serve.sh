@@ -76,10 +76,10 @@ for case in "${cases[@]}"; do
       port=$server_port verify=1
       [ "$target" = echo ] && port=$echo_port verify=0  # echo returns the input unchanged
       # shellcheck disable=SC2086
-      "$client_bin" bench --target "127.0.0.1:$port" $args \
+      "$client_bin" bench --target "127.0.0.1:$port" $args 2>>"$work/bench.log" \
         --duration "$DURATION" --warmup "$WARMUP" --verify-every "$((verify * 50))" --json |
         python3 -c 'import json,sys; r=json.load(sys.stdin)[0]; r["case"]=sys.argv[1]; r["target"]=sys.argv[2]; print(json.dumps(r))' \
-          "$name" "$target" >>"$results"
+          "$name" "$target" >>"$results" || true  # a non-zero exit means errors, counted in the table
     done
   done
 done
@@ -101,3 +101,13 @@ for c in cases:
     bad = sum(r["mismatches"] + sum(r["errors"].values()) for r in rows if r["case"] == c)
     print(f"| {c} | {s:,.0f} | {e:,.0f} | {s/e:.2f} | {sm:,.1f} | {em:,.1f} | {sp:.3f} | {ep:.3f} | {sp/ep:.2f} | {bad} |")
 PY
+
+# Memory bound of streaming: 1 GiB through one EvaluateStream in 4 MB chunks
+# against a fresh server; its peak RSS is what the stream cost.
+start stream-rss "$server_bin" --log-level warn
+"$client_bin" bench --target "127.0.0.1:$port" --activation relu --method stream --sizes 1048576 --encoding raw \
+  -c 1 --requests 256 --warmup 0 --verify-every 16 >"$work/stream.txt"
+rss_pid=${pids[-1]}
+echo
+echo "1 GiB through one EvaluateStream (256 chunks of 4 MiB): server peak RSS" \
+  "$(awk '/VmHWM/ {printf "%.0f MiB", $2 / 1024}' "/proc/$rss_pid/status")"
