@@ -71,12 +71,16 @@ void ForEachRow(std::size_t n, const KernelArgs& args, Body body) {
   for (std::size_t start = 0; start + length <= n && length > 0; start += length) body(start, length);
 }
 
-void SoftmaxForward(const float* x, float* out, std::size_t n, const KernelArgs& args) {
+// out_i = one quantity of each element: s_i (softmax), log s_i (log_softmax),
+// 1 - s_i (log_softmax's Jacobian diagonal).
+template <double Element::*kQuantity>
+void MapRows(const float* x, float* out, std::size_t n, const KernelArgs& args) {
   ForEachRow(n, args, [&](std::size_t start, std::size_t length) {
     const Row r = Analyze(x + start, length);
-    for (std::size_t i = 0; i < length; ++i) out[start + i] = static_cast<float>(At(r, x + start, i).s);
+    for (std::size_t i = 0; i < length; ++i) out[start + i] = static_cast<float>(At(r, x + start, i).*kQuantity);
   });
 }
+
 void SoftmaxDiagonal(const float* x, float* out, std::size_t n, const KernelArgs& args) {
   ForEachRow(n, args, [&](std::size_t start, std::size_t length) {
     const Row r = Analyze(x + start, length);
@@ -98,18 +102,6 @@ void SoftmaxVjp(const float* x, const float* g, float* out, std::size_t n, const
   });
 }
 
-void LogSoftmaxForward(const float* x, float* out, std::size_t n, const KernelArgs& args) {
-  ForEachRow(n, args, [&](std::size_t start, std::size_t length) {
-    const Row r = Analyze(x + start, length);
-    for (std::size_t i = 0; i < length; ++i) out[start + i] = static_cast<float>(At(r, x + start, i).log_s);
-  });
-}
-void LogSoftmaxDiagonal(const float* x, float* out, std::size_t n, const KernelArgs& args) {
-  ForEachRow(n, args, [&](std::size_t start, std::size_t length) {
-    const Row r = Analyze(x + start, length);
-    for (std::size_t i = 0; i < length; ++i) out[start + i] = static_cast<float>(At(r, x + start, i).one_minus_s);
-  });
-}
 // dx_i = g_i - s_i sum_j g_j
 void LogSoftmaxVjp(const float* x, const float* g, float* out, std::size_t n, const KernelArgs& args) {
   ForEachRow(n, args, [&](std::size_t start, std::size_t length) {
@@ -137,7 +129,7 @@ Activation Softmax() {
   a.derivative_formula = "diagonal: s_i (1 - s_i); VJP: s_i (g_i - sum_j g_j s_j)";
   a.rowwise = true;
   a.gradient_note = kRowNote;
-  a.reference = Kernels{&SoftmaxForward, &SoftmaxDiagonal, &SoftmaxVjp};
+  a.reference = Kernels{&MapRows<&Element::s>, &SoftmaxDiagonal, &SoftmaxVjp};
   return a;
 }
 
@@ -149,7 +141,7 @@ Activation LogSoftmax() {
   a.derivative_formula = "diagonal: 1 - s_i; VJP: g_i - s_i sum_j g_j (s = softmax(x))";
   a.rowwise = true;
   a.gradient_note = kRowNote;
-  a.reference = Kernels{&LogSoftmaxForward, &LogSoftmaxDiagonal, &LogSoftmaxVjp};
+  a.reference = Kernels{&MapRows<&Element::log_s>, &MapRows<&Element::one_minus_s>, &LogSoftmaxVjp};
   return a;
 }
 
