@@ -1,6 +1,7 @@
 # Operations tests (issue 6): TLS, metrics, limits, shutdown under load.
 # Included by tests/server/CMakeLists.txt (needs server_test_std_protos).
 add_executable(server_ops_test
+  ops_config_test.cc
   ops_limits_test.cc
   ops_metrics_test.cc
   ops_tls_test.cc)
