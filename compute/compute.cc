@@ -43,9 +43,11 @@ void RunKernels(const Kernels& k, Mode mode, const KernelArgs& args, const float
 }
 
 // Parts of a split call start on a multiple of `granule`: whole rows for
-// row-wise functions, whole cache lines (16 floats) otherwise.
-std::size_t Granule(const Activation& activation, const KernelArgs& args) {
-  return activation.rowwise && args.row_length > 0 ? args.row_length : 16;
+// row-wise functions (row_length 0 means one row of all n), whole cache
+// lines (16 floats) otherwise.
+std::size_t Granule(const Activation& activation, const KernelArgs& args, std::size_t n) {
+  if (activation.rowwise) return args.row_length > 0 ? args.row_length : n;
+  return 16;
 }
 
 }  // namespace
@@ -59,7 +61,7 @@ void Compute(const Activation& activation, Mode mode, const KernelArgs& args, co
     RunKernels(k, mode, args, x, grad_output, out, n);
     return;
   }
-  const std::size_t granule = Granule(activation, args);
+  const std::size_t granule = Granule(activation, args, n);
   const std::size_t granules = (n + granule - 1) / granule;
   const std::size_t parts = std::min(pool->size(), granules);
   const auto task = [&](std::size_t part) {
