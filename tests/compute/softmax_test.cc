@@ -104,6 +104,20 @@ TEST(Softmax, VjpIsRowCoupled) {
   for (float v : zero) EXPECT_NEAR(v, 0.0f, 1e-7f);
 }
 
+// Large calls are split across workers: only at row boundaries.
+TEST(Softmax, LargeRowsStayWholeWhenComputeSplitsTheWork) {
+  const std::size_t n = std::size_t{1} << 20;
+  std::vector<float> x(n, 0.0f), out(n);
+  for (std::size_t length : {std::size_t{0}, n, n / 4}) {
+    KernelArgs args;
+    args.row_length = length;  // 0: one row of all n
+    Compute(Get("softmax"), Mode::kForward, args, x.data(), nullptr, out.data(), n);
+    const std::size_t row = length == 0 ? n : length;
+    EXPECT_FLOAT_EQ(out[0], 1.0f / static_cast<float>(row)) << length;
+    EXPECT_FLOAT_EQ(out[n - 1], 1.0f / static_cast<float>(row)) << length;
+  }
+}
+
 TEST(Softmax, DerivativeIsTheJacobianDiagonal) {
   const auto s = RunRows("softmax", Mode::kForward, {0.0f, 1.0f}, {});
   const auto d = RunRows("softmax", Mode::kDerivative, {0.0f, 1.0f}, {});
