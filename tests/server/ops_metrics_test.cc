@@ -72,24 +72,28 @@ TEST(OpsProcessMetricsTest, ResidentMemoryFollowsTouchedPages) {
   EXPECT_GE(started, now - 3600);
 }
 
+// One server for the suite: stopping the metrics HTTP server takes ~2 s
+// (civetweb's poll interval). The tests use disjoint methods.
 class OpsMetricsTest : public ::testing::Test {
  protected:
-  static ServerConfig Config() {
+  static void SetUpTestSuite() {
     ServerConfig config = OpsDefaults();
     config.metrics_listen = "127.0.0.1:0";
-    return config;
+    server_ = new OpsServer(config);
+    stub_ = v1::ActivationService::NewStub(
+                grpc::CreateChannel("127.0.0.1:" + std::to_string(server_->port()), grpc::InsecureChannelCredentials()))
+                .release();
+  }
+  static void TearDownTestSuite() {
+    delete stub_;
+    delete server_;
   }
 
-  OpsMetricsTest()
-      : server_(Config()),
-        stub_(v1::ActivationService::NewStub(
-            grpc::CreateChannel("127.0.0.1:" + std::to_string(server_.port()), grpc::InsecureChannelCredentials()))) {}
-
-  std::string Scrape() const { return HttpGet(server_.operations->metrics_port(), "/metrics"); }
+  static std::string Scrape() { return HttpGet(server_->operations->metrics_port(), "/metrics"); }
 
   // A call's metrics land when gRPC releases the call, just after the client
   // has its answer: wait for the requests counter to reach `count`.
-  std::string ScrapeWhen(const std::map<std::string, std::string>& labels, double count) const {
+  static std::string ScrapeWhen(const std::map<std::string, std::string>& labels, double count) {
     std::string text;
     for (int i = 0; i < 200; ++i) {
       text = Scrape();
@@ -99,9 +103,11 @@ class OpsMetricsTest : public ::testing::Test {
     return text;
   }
 
-  OpsServer server_;
-  std::unique_ptr<v1::ActivationService::Stub> stub_;
+  static OpsServer* server_;
+  static v1::ActivationService::Stub* stub_;
 };
+OpsServer* OpsMetricsTest::server_ = nullptr;
+v1::ActivationService::Stub* OpsMetricsTest::stub_ = nullptr;
 
 std::map<std::string, std::string> Call(const std::string& method, const std::string& activation,
                                         const std::string& code) {
