@@ -338,6 +338,25 @@ TEST_F(ClientE2E, RoundRobinSurvivesLosingAReplica) {
   for (int i = 0; i < 60000; ++i) ASSERT_EQ(got[i], std::max(0, i % 100 - 50)) << i;
 }
 
+TEST_F(ClientE2E, ProgressOnlyOnATerminal) {
+  const std::string in = *dir_ + "/progress.f32";
+  { std::ofstream(in, std::ios::binary) << std::string(4 << 20, '\0'); }
+  const std::string eval = std::string(ACTIVATION_CLIENT_PATH) + " eval --local -a relu --chunk 4096 -i " + in +
+                           " -o " + *dir_ + "/progress.out";
+  // script(1) gives the client a pseudo-terminal for stdout and stderr.
+  auto on_tty = [&](const std::string& extra) {
+    const std::string log = *dir_ + "/tty.log";
+    EXPECT_EQ(std::system(("script -qec '" + eval + extra + "' /dev/null > " + log).c_str()), 0);
+    return Slurp(log);
+  };
+  EXPECT_THAT(on_tty(""), HasSubstr("1048576 elements"));
+  EXPECT_THAT(on_tty(""), HasSubstr("100.0%"));
+  EXPECT_THAT(on_tty(" --quiet"), Not(HasSubstr("elements")));
+  const Result piped = Client("eval --local -a relu --chunk 4096 -i " + in + " -o " + *dir_ + "/progress.out");
+  EXPECT_EQ(piped.code, 0);
+  EXPECT_EQ(piped.err, "");
+}
+
 TEST_F(ClientE2E, MutualTlsWithTheClientFlags) {
   const std::string certs = *dir_ + "/certs";
   ASSERT_EQ(std::system(("sh " MAKE_CERTS_SCRIPT " " + certs).c_str()), 0);
