@@ -68,6 +68,21 @@ class ActivationClient:
         request = pb.EvaluateRequest(activation=activation, params=params or {}, input=encode(x))
         return from_tensor(self._stub.Evaluate(request, timeout=self._timeout).output)
 
+    def evaluate_chunked(self, activation, x, params=None, chunk=1 << 20):
+        """f(x) for arrays of any size: EvaluateStream, one self-contained request
+        per `chunk` elements, answered in order, into one preallocated result."""
+        flat = np.ascontiguousarray(x, dtype=FLOAT32_LE).reshape(-1)
+        requests = (pb.EvaluateRequest(activation=activation, params=params or {},
+                                       input=to_tensor(flat[i:i + chunk]))
+                    for i in range(0, flat.size, chunk))
+        out = np.empty_like(flat)
+        pos = 0
+        for response in self._stub.EvaluateStream(requests, timeout=self._timeout):
+            part = from_tensor(response.output)
+            out[pos:pos + part.size] = part
+            pos += part.size
+        return out.reshape(np.shape(x))
+
     def gradient(self, activation, x, grad_output=None, params=None, include_output=False):
         """f'(x), or grad_output * f'(x) when grad_output is given (a backward pass).
 

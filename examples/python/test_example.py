@@ -135,6 +135,13 @@ class PythonClientTest(unittest.TestCase):
                 np.testing.assert_array_equal(got.view(np.uint32), want.view(np.uint32),
                                               err_msg=f"g * {info.name}'(x)")
 
+    def test_chunked_stream_equals_one_call(self):
+        x = np.random.default_rng(5).uniform(-30, 30, (300, 1000)).astype(np.float32)
+        streamed = self.client.evaluate_chunked("silu", x, chunk=65536)  # 5 chunks, last one short
+        self.assertEqual(streamed.shape, x.shape)
+        np.testing.assert_array_equal(streamed.view(np.uint32),
+                                      self.client.evaluate("silu", x).view(np.uint32))
+
     def test_nan_in_nan_out(self):
         for name in REFERENCES:
             self.assertTrue(np.isnan(self.client.evaluate(name, np.array([np.nan], np.float32))[0]))
