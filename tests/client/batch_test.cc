@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <mutex>
 #include <random>
@@ -207,10 +208,20 @@ TEST(Batch, VjpRejectsAShortUpstreamGradient) {
   EXPECT_THROW(RunBatch(job, *x, g.get(), *transport, *writer, BatchOptions{}), std::runtime_error);
 }
 
-std::string TempDir() {
-  char dir[] = "/tmp/client_test_XXXXXX";
-  return mkdtemp(dir);
-}
+// A fresh directory, removed with everything in it at the end of the test.
+class ScratchDir {
+ public:
+  ScratchDir() {
+    char dir[] = "/tmp/client_test_XXXXXX";
+    path_ = mkdtemp(dir);
+  }
+  ~ScratchDir() { std::filesystem::remove_all(path_); }
+  operator const std::string&() const { return path_; }
+  std::string operator+(const char* name) const { return path_ + name; }
+
+ private:
+  std::string path_;
+};
 
 std::string Slurp(const std::string& path) {
   std::ifstream in(path);
@@ -228,7 +239,7 @@ int CountFiles(const std::string& dir) {
 }
 
 TEST(AtomicOutput, UncommittedOutputLeavesNothingBehind) {
-  const std::string dir = TempDir();
+  const ScratchDir dir;
   {
     AtomicFileSink sink(dir + "/out.txt");
     sink.Write("partial");
@@ -237,7 +248,7 @@ TEST(AtomicOutput, UncommittedOutputLeavesNothingBehind) {
 }
 
 TEST(AtomicOutput, FailedRunKeepsThePreviousFile) {
-  const std::string dir = TempDir();
+  const ScratchDir dir;
   { std::ofstream(dir + "/out.txt") << "old complete result\n"; }
   {
     AtomicFileSink sink(dir + "/out.txt");
@@ -249,7 +260,7 @@ TEST(AtomicOutput, FailedRunKeepsThePreviousFile) {
 }
 
 TEST(AtomicOutput, CommitRenamesIntoPlace) {
-  const std::string dir = TempDir();
+  const ScratchDir dir;
   AtomicFileSink sink(dir + "/out.txt");
   sink.Write("done\n");
   sink.Commit();

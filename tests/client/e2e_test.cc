@@ -11,6 +11,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <sstream>
@@ -92,6 +93,7 @@ class ClientE2E : public ::testing::Test {
   }
   static void TearDownTestSuite() {
     delete server_;
+    std::filesystem::remove_all(*dir_);
     delete dir_;
   }
   void SetUp() override { ASSERT_NE(server_->port(), 0) << "activation-server did not start"; }
