@@ -3,17 +3,11 @@
 // every call the server took on completes (the server's own log of
 // finished calls matches what the clients received), and the process exits
 // 0 well within --shutdown-grace. With --shutdown-grace 0 this test fails.
-#include <fcntl.h>
 #include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
 #include <cmath>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <thread>
 #include <vector>
 
@@ -22,6 +16,7 @@
 
 #include "activation/v1/activation.grpc.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "tests/reliability/child_server.h"
 
 namespace {
 
@@ -29,63 +24,9 @@ using Clock = std::chrono::steady_clock;
 using grpc::health::v1::HealthCheckRequest;
 using grpc::health::v1::HealthCheckResponse;
 namespace v1 = activation::v1;
+using activation::reliability::ChildServer;
 
 constexpr int kUnaryElements = 1 << 21;  // 8 MiB per request: calls take long enough to overlap SIGTERM
-
-struct ChildServer {
-  explicit ChildServer(const std::vector<std::string>& flags) {
-    dir = std::filesystem::temp_directory_path() / ("ops-shutdown-" + std::to_string(getpid()));
-    std::filesystem::create_directories(dir);
-    const std::string port_file = dir + "/port", log_file = dir + "/log";
-    std::vector<std::string> args = {SERVER_BINARY, "--listen", "127.0.0.1:0", "--port-file", port_file};
-    args.insert(args.end(), flags.begin(), flags.end());
-    pid = fork();
-    if (pid == 0) {
-      const int log = open(log_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      dup2(log, 2);
-      std::vector<char*> argv;
-      for (auto& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      execv(argv[0], argv.data());
-      _exit(127);
-    }
-    for (int i = 0; i < 500 && port == 0; ++i) {
-      std::ifstream in(port_file);
-      if (!(in >> port)) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-  }
-  ~ChildServer() {
-    if (pid > 0) {
-      kill(pid, SIGKILL);
-      waitpid(pid, nullptr, 0);
-    }
-    std::filesystem::remove_all(dir);
-  }
-  // Exit status, or -1 when it has not exited within `limit`.
-  int WaitExit(std::chrono::milliseconds limit) {
-    const auto until = Clock::now() + limit;
-    while (Clock::now() < until) {
-      int status = 0;
-      if (waitpid(pid, &status, WNOHANG) == pid) {
-        pid = -1;
-        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-    return -1;
-  }
-  std::string Log() const {
-    std::ifstream in(dir + "/log");
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-  }
-  std::string target() const { return "127.0.0.1:" + std::to_string(port); }
-
-  std::string dir;
-  pid_t pid = -1;
-  int port = 0;
-};
 
 std::size_t Count(const std::string& text, const std::string& needle) {
   std::size_t n = 0;
@@ -125,7 +66,7 @@ struct UnaryCaller {
 TEST(OpsShutdownTest, SigtermUnderLoadLosesNoAcceptedCall) {
   ChildServer server({"--log-requests", "--log-format", "json", "--shutdown-grace", "10",
                       "--max-concurrent-calls", "0", "--max-message-bytes", "67108864"});
-  ASSERT_GT(server.port, 0) << server.Log();
+  ASSERT_GT(server.port(), 0) << server.Log();
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(-1);
   // Separate connections, as separate clients would have.
@@ -166,7 +107,7 @@ TEST(OpsShutdownTest, SigtermUnderLoadLosesNoAcceptedCall) {
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(700));
   const Clock::time_point signalled = Clock::now();
-  ASSERT_EQ(kill(server.pid, SIGTERM), 0);
+  server.Signal(SIGTERM);
 
   ASSERT_TRUE(watch->Read(&health_status));
   EXPECT_EQ(health_status.status(), HealthCheckResponse::NOT_SERVING);
