@@ -1,6 +1,9 @@
 // TLS and mutual TLS with throw-away certificates made by openssl at test
 // time (ops_make_certs.sh): TLS works, plaintext against TLS fails, and mTLS
 // refuses clients without a certificate or with one from another CA.
+#include <sys/wait.h>
+
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -100,6 +103,34 @@ TEST_F(OpsTlsTest, MutualTlsRefusesAClientWithACertificateFromAnotherCa) {
 TEST_F(OpsTlsTest, MutualTlsRefusesPlaintext) {
   OpsServer server(TlsConfig(true));
   EXPECT_EQ(Call(server, grpc::InsecureChannelCredentials()).error_code(), grpc::StatusCode::UNAVAILABLE);
+}
+
+// activation-client with its --tls-* flags against an mTLS server: the
+// output (or exit status) of `eval --activation sigmoid 0`.
+std::pair<int, std::string> RunClient(int port, const std::string& tls_flags) {
+  const std::string command = std::string(CLIENT_BINARY) + " eval --activation sigmoid --target 127.0.0.1:" +
+                              std::to_string(port) + " " + tls_flags + " 0 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  std::string output;
+  char buffer[256];
+  while (pipe != nullptr && fgets(buffer, sizeof buffer, pipe) != nullptr) output += buffer;
+  const int status = pipe != nullptr ? pclose(pipe) : -1;
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+}
+
+TEST_F(OpsTlsTest, ClientBinaryTlsFlagsWorkWithMutualTls) {
+  OpsServer server(TlsConfig(true));
+  const auto [ok_code, ok_output] = RunClient(
+      server.port(), "--tls-ca " + File("ca.pem") + " --tls-cert " + File("client.pem") + " --tls-key " + File("client.key"));
+  EXPECT_EQ(ok_code, 0) << ok_output;
+  EXPECT_EQ(ok_output, "0.5\n");
+  const auto [no_cert_code, no_cert_output] = RunClient(server.port(), "--tls-ca " + File("ca.pem"));
+  EXPECT_NE(no_cert_code, 0) << no_cert_output;
+  EXPECT_NE(no_cert_output.find("UNAVAILABLE"), std::string::npos) << no_cert_output;
+  const auto [rogue_code, rogue_output] =
+      RunClient(server.port(), "--tls-ca " + File("ca.pem") + " --tls-cert " + File("rogue-client.pem") +
+                                   " --tls-key " + File("rogue-client.key"));
+  EXPECT_NE(rogue_code, 0) << rogue_output;
 }
 
 TEST_F(OpsTlsTest, BadTlsSettingsAreRejectedNamingTheFlag) {
