@@ -6,8 +6,8 @@
 //                                 function (backward = its VJP), if built with it
 //   memcpy/<n>                    a plain copy: the bandwidth limit
 //   pool/<label>/forward/<n>      Compute(), which splits large arrays over the
-//                                 worker pool (wall-clock time; compare with
-//                                 fast/ to choose ParallelThreshold)
+//   serial/<label>/forward/<n>    worker pool, and the kernel on one thread, both
+//                                 in wall-clock time (to choose ParallelThreshold)
 // Counters: items_per_second (elements) and bytes_per_second (bytes read +
 // written). bench/kernels/readme_table.py turns the JSON output into the
 // README table. Run: build/bench/kernels/kernels_bench --benchmark_repetitions=3
@@ -121,6 +121,12 @@ void RegisterAll() {
                                          benchmark::ClobberMemory();
                                        }
                                        SetCounters(state, n, Pass::kForward);
+                                     })
+            ->UseRealTime();
+        // The same kernel on this thread only, timed the same way (wall clock).
+        benchmark::RegisterBenchmark(("serial/" + c.label + "/forward/" + std::to_string(n)).c_str(),
+                                     [c, n](benchmark::State& state) {
+                                       RunKernels(state, c.activation->fast, c.args, Pass::kForward, n);
                                      })
             ->UseRealTime();
       }

@@ -79,7 +79,7 @@ def main():
         for name in pool:
             _, label, p, n = name.split("/")
             pooled, _ = get(name)
-            single, _ = get(f"fast/{label}/{p}/{n}")
+            single, _ = get(f"serial/{label}/{p}/{n}")
             lines.append(f"| {label} {p} | {n} | {fmt(pooled and pooled / 1e9)} | {fmt(single and single / 1e9)} |"
                          f" {fmt(ratio(pooled, single))} |")
     print("\n".join(lines))
