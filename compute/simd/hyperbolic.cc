@@ -22,8 +22,7 @@ namespace activation::simd::HWY_NAMESPACE {
 template <class D, class V>
 HWY_INLINE V TanhSlope(D d, V x) {
   const V e = hn::Exp(d, hn::Mul(hn::Set(d, -2.0), hn::Abs(x)));
-  const V p = hn::Add(hn::Set(d, 1.0), e);
-  return hn::Div(hn::Mul(hn::Set(d, 4.0), e), hn::Mul(p, p));
+  return hn::Div(hn::Mul(hn::Set(d, 4.0), e), OnePlusSquared(d, e));
 }
 
 struct TanhInDouble {
