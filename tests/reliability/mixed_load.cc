@@ -64,7 +64,7 @@ std::string Decode(const v1::Tensor& t, const Case& c, std::vector<float>* out) 
   if (n != c.x.size()) return "response has " + std::to_string(n) + " elements, expected " + std::to_string(c.x.size());
   out->resize(n);
   if (raw) {
-    std::memcpy(out->data(), t.raw().data(), n * 4);
+    if (n > 0) std::memcpy(out->data(), t.raw().data(), n * 4);  // data() may be null when empty
   } else {
     std::copy(t.values().begin(), t.values().end(), out->begin());
   }
