@@ -5,6 +5,7 @@ namespace activation::server {
 grpc::Status Admission::OnCallStarted(std::string_view /*method*/) {
   std::lock_guard<std::mutex> lock(mutex_);
   ++in_progress_;
+  last_arrival_ = std::chrono::steady_clock::now();
   if (draining_) return grpc::Status(grpc::StatusCode::UNAVAILABLE, "server is shutting down; retry elsewhere");
   if (max_calls_ > 0 && in_progress_ > max_calls_) {
     return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
@@ -20,9 +21,16 @@ void Admission::OnCallFinished(const CallRecord& /*record*/) {
 }
 
 bool Admission::Drain(std::chrono::system_clock::time_point deadline) {
+  constexpr std::chrono::milliseconds kPoll{20};
   std::unique_lock<std::mutex> lock(mutex_);
   draining_ = true;
-  return idle_.wait_until(lock, deadline, [this] { return in_progress_ == 0; });
+  last_arrival_ = std::chrono::steady_clock::now();  // a request may be on the wire right now
+  while (std::chrono::system_clock::now() < deadline) {
+    const bool quiet = std::chrono::steady_clock::now() - last_arrival_ >= kQuietPeriod;
+    if (in_progress_ == 0 && quiet) return true;
+    idle_.wait_for(lock, kPoll);
+  }
+  return in_progress_ == 0;
 }
 
 int Admission::in_progress() const {

@@ -23,8 +23,16 @@ class Admission final : public CallObserver {
   grpc::Status OnCallStarted(std::string_view method) override;
   void OnCallFinished(const CallRecord& record) override;
 
+  // gRPC hands a unary call to the server only once its whole request has
+  // arrived, and stopping gRPC cancels calls still uploading. So the drain
+  // also waits for the arrivals to go quiet for this long: a request that
+  // was on the wire at SIGTERM then arrives, and is refused UNAVAILABLE (or
+  // served, if admitted before) instead of being cut off.
+  static constexpr std::chrono::milliseconds kQuietPeriod{500};
+
   // Refuses every new call from now on and waits until the admitted ones
-  // have finished or `deadline` passes; true when they all finished.
+  // have finished and no call has arrived for kQuietPeriod, or `deadline`
+  // passes; true when the server went idle in time.
   bool Drain(std::chrono::system_clock::time_point deadline);
 
   int in_progress() const;
@@ -35,6 +43,7 @@ class Admission final : public CallObserver {
   std::condition_variable idle_;
   int in_progress_ = 0;
   bool draining_ = false;
+  std::chrono::steady_clock::time_point last_arrival_{};
 };
 
 }  // namespace activation::server
