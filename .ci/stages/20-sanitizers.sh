@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # CI stage: the whole test suite under AddressSanitizer + UndefinedBehavior-
-# Sanitizer, then the concurrency tests (label "concurrency": worker pool,
-# batch pipeline, fault and soak tests against the server) under
+# Sanitizer (the fault and soak tests against the server included), then the
+# in-process concurrency tests (worker pool, batch pipeline) under
 # ThreadSanitizer. Each in its own build dir; only the test targets and what
 # they need are built (no benchmarks), at -O1 to keep the rebuild short.
 # Any sanitizer report fails the test that triggered it.
@@ -35,13 +35,13 @@ SOAK_SECONDS=${SANITIZER_SOAK_SECONDS:-20} ctest --test-dir "$asan_dir" --output
 
 echo "--- TSan: build ($tsan_dir)"
 configure "$tsan_dir" "-fsanitize=thread"
-cmake --build "$tsan_dir" -j"$jobs" --target \
-  simd_tests client_unit_test activation-server reliability_fault_test reliability_soak_test
+# Only the in-process concurrency (worker pool, batch pipeline): the server
+# under TSan is not run here, because Debian's gRPC, abseil and protobuf are
+# not TSan-instrumented. It reported races inside them and crashed in
+# libprotobuf's arena, while the same tests pass clean under ASan+UBSan above.
+cmake --build "$tsan_dir" -j"$jobs" --target simd_tests client_unit_test
 echo "--- TSan: concurrency tests"
 unset ASAN_OPTIONS LSAN_OPTIONS
 export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$suppressions/tsan.supp"
 # The worker pool and the client's batch pipeline (tests/compute, tests/client),
-ctest --test-dir "$tsan_dir" --output-on-failure -j"$jobs" --timeout 900 -R '^(WorkerPool|Compute|Batch)\.'
-# then the server binary under load, cancellations and SIGTERM (tests/reliability).
-SOAK_SECONDS=${SANITIZER_SOAK_SECONDS:-20} ctest --test-dir "$tsan_dir" --output-on-failure -j"$jobs" --timeout 900 \
-  -L concurrency
+ctest --test-dir "$tsan_dir" --output-on-failure -j"$jobs" --timeout 900 --no-tests=error -R '^(WorkerPool|Compute|Batch)\.'
