@@ -60,13 +60,17 @@ std::vector<float> SpecialValues();
 // (log-uniform over the whole range), from a fixed seed.
 std::vector<float> LogUniform(std::size_t n, std::uint64_t seed);
 
+// n values uniform in [low, high), from a fixed seed.
+std::vector<float> UniformBetween(std::size_t n, float low, float high, std::uint64_t seed);
+
 // The library's parameters for a reference parameter set, e.g. {{"alpha", 0.5}}.
 KernelArgs ResolveForTest(const Activation& activation, const ReferenceFunction& ref,
                           const std::vector<double>& values);
 std::string DescribeParams(const ReferenceFunction& ref, const std::vector<double>& values);
 
 // Measures `kernels` of `activation` over the standard inputs (specials,
-// kinks and `random_count` log-uniform values; a tenth of them for the
+// kinks, `random_count` log-uniform values plus half as many uniform in
+// [-16, 16]; a tenth of the log-uniform ones for the
 // non-default parameter sets) for every reference parameter set; row-wise
 // functions over the standard rows.
 Measurement MeasureStandard(const Activation& activation, const Kernels& kernels,
