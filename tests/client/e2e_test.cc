@@ -178,6 +178,11 @@ TEST_F(ClientE2E, UsageErrorsExitTwo) {
   EXPECT_THAT(r.err, HasSubstr("name=value"));
   r = Client("frobnicate");
   EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("unknown subcommand 'frobnicate' (expected one of: eval, grad"));
+  // An unknown flag is named even when a required flag is missing too.
+  r = Client("eval --frob 1");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("unknown argument '--frob'"));
 }
 
 TEST_F(ClientE2E, HelpForEverySubcommand) {
