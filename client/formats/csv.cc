@@ -37,6 +37,20 @@ std::string CsvLayout::TakeRest() {
   return rest;
 }
 
+void CsvLayout::SetHeader(std::string single, std::string paired) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  header_ = std::move(single);
+  paired_header_ = std::move(paired);
+}
+
+std::string CsvLayout::TakeHeader(bool paired) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::string header = std::move(paired ? paired_header_ : header_);
+  header_.clear();
+  paired_header_.clear();
+  return header;
+}
+
 namespace {
 
 struct Cell {
@@ -52,16 +66,19 @@ class CsvReader : public ArrayReader {
     // Settle the header question and the row length before the first Read().
     if (NextRow()) {
       if (IsHeader()) {
-        Emit(/*header=*/true);
-        if (NextRow()) Emit(false);
+        std::vector<Cell> header = std::move(cells_);
+        const std::string header_end = line_end_;
+        const bool data = NextRow();
+        if (layout_) RecordHeader(header, header_end);
+        if (data) Emit();
       } else {
-        Emit(false);
+        Emit();
       }
     }
   }
 
   std::size_t Read(float* out, std::size_t max) override {
-    while (pending_.size() - taken_ < max && NextRow()) Emit(false);
+    while (pending_.size() - taken_ < max && NextRow()) Emit();
     const std::size_t n = std::min(max, pending_.size() - taken_);
     std::copy(pending_.begin() + taken_, pending_.begin() + taken_ + n, out);
     taken_ += n;
@@ -138,7 +155,25 @@ class CsvReader : public ArrayReader {
     return false;
   }
 
-  void Emit(bool header) {
+  static bool IsText(const Cell& cell) { return cell.quoted || Trimmed(cell.text).empty(); }
+
+  // The header as read, and with each name over a numeric column of the
+  // first data row (cells_) doubled: "x" -> "x,x_grad".
+  void RecordHeader(const std::vector<Cell>& header, const std::string& line_end) {
+    std::string single, paired;
+    for (std::size_t i = 0; i < header.size(); ++i) {
+      const std::string& name = header[i].text;
+      single += (i ? "," : "") + name;
+      paired += (i ? "," : "") + name;
+      if (i < cells_.size() && !IsText(cells_[i])) {
+        const bool quoted = name.size() >= 2 && name.front() == '"' && name.back() == '"';
+        paired += "," + (quoted ? name.substr(0, name.size() - 1) + "_grad\"" : name + "_grad");
+      }
+    }
+    layout_->SetHeader(single + line_end, paired + line_end);
+  }
+
+  void Emit() {
     std::string literal;
     std::size_t numbers = 0;
     for (std::size_t i = 0; i < cells_.size(); ++i) {
@@ -146,7 +181,7 @@ class CsvReader : public ArrayReader {
       const Cell& cell = cells_[i];
       const std::string_view t = Trimmed(cell.text);
       float v;
-      if (header || cell.quoted || t.empty()) {
+      if (IsText(cell)) {
         literal += cell.text;
         continue;
       }
@@ -165,7 +200,6 @@ class CsvReader : public ArrayReader {
     }
     literal += line_end_;
     if (layout_) layout_->AppendLiteral(literal);
-    if (header) return;
     if (row_length_ == 0 && !seen_data_) row_length_ = numbers;
     seen_data_ = true;
     if (uniform_ && numbers != row_length_) {
@@ -196,6 +230,7 @@ class CsvWriter : public ArrayWriter {
 
   void Write(const float* values, std::size_t n) override {
     char buf[kMaxFloatChars];
+    if (csv_ && !header_written_) WriteHeader();
     for (std::size_t i = 0; i < n; i += width_) {
       if (csv_) {
         if (!csv_->TakeUntilSlot(&out_)) throw FormatError("csv output: more results than input cells");
@@ -214,12 +249,18 @@ class CsvWriter : public ArrayWriter {
   }
 
   void Finish() override {
+    if (csv_ && !header_written_) WriteHeader();
     if (csv_) out_ += csv_->TakeRest();
     else if (element_ % per_line_ != 0) out_.push_back('\n');
     Flush();
   }
 
  private:
+  void WriteHeader() {
+    out_ += csv_->TakeHeader(width_ > 1);
+    header_written_ = true;
+  }
+
   void Flush() {
     sink_.Write(out_);
     out_.clear();
@@ -228,6 +269,7 @@ class CsvWriter : public ArrayWriter {
   ByteSink& sink_;
   std::size_t width_;
   std::shared_ptr<CsvLayout> csv_;
+  bool header_written_ = false;
   std::size_t per_line_ = 1;
   std::uint64_t element_ = 0;
   std::string out_;

@@ -30,12 +30,17 @@ class CsvLayout {
   // false when no slot remains (then `out` gets everything left).
   bool TakeUntilSlot(std::string* out);
   std::string TakeRest();
+  // The header line is kept apart: with --include-output each numeric
+  // column becomes two (f(x) and the gradient), and so does its name.
+  void SetHeader(std::string single, std::string paired);
+  std::string TakeHeader(bool paired);
 
  private:
   static constexpr char kSlot = '\0';  // NUL never appears in accepted CSV text
   std::mutex mutex_;
   std::string text_;
   std::size_t consumed_ = 0;
+  std::string header_, paired_header_;
 };
 
 // `layout` may be null: then no layout is recorded (nothing would consume it).

@@ -134,6 +134,21 @@ TEST(Csv, KeepsHeaderTextCellsAndStructure) {
   EXPECT_EQ(Write(Format::kCsv, values, {}, layout), "id,x,label\n10,5,\"a, b\"\r\n20,,\"c\"\n30,-20,\n");
 }
 
+TEST(Csv, PairedOutputDoublesTheNamesOfNumericColumns) {
+  const std::string in = "id,\"x\",label\n1,0.5,\"a\"\n2,-2,\"c\"\n";
+  auto layout = std::make_shared<CsvLayout>();
+  MemorySource source(in);
+  auto reader = OpenReader(Format::kCsv, source, layout);
+  std::vector<float> values(16);
+  values.resize(reader->Read(values.data(), values.size()));
+  ASSERT_EQ(values.size(), 4u);
+  OutputLayout paired;
+  paired.width = 2;
+  const std::vector<float> pairs = {1, 10, 0.5f, 5, 2, 20, -2, -20};
+  EXPECT_EQ(Write(Format::kCsv, pairs, paired, layout),
+            "id,id_grad,\"x\",\"x_grad\",label\n1,10,0.5,5,\"a\"\n2,20,-2,-20,\"c\"\n");
+}
+
 TEST(Csv, WithoutHeaderTheFirstRowIsData) {
   EXPECT_EQ(ParseArray(Format::kCsv, "1,2\n3,4\n").values, (std::vector<float>{1, 2, 3, 4}));
 }
