@@ -12,6 +12,7 @@
 
 #include <cmath>
 
+#include "compute/simd/gelu-inl.h"
 #include "compute/simd/map-inl.h"
 #include "compute/simd/math-inl.h"
 #include "hwy/highway.h"
@@ -89,10 +90,10 @@ HWY_INLINE V AtInfinity(D d, V x, V body, V at_plus_inf) {
   return hn::IfThenElse(hn::IsInf(x), limit, body);
 }
 
-struct Gelu {
+struct GeluInDouble {
   static constexpr bool kInDouble = true;
   bool tanh_form;
-  explicit Gelu(const KernelArgs& a) : tanh_form(a.param[0] != 0) {}
+  explicit GeluInDouble(const KernelArgs& a) : tanh_form(a.param[0] != 0) {}
 
   // u = sqrt(2/pi) (x + 0.044715 x^3); in double x^3 cannot overflow.
   template <class D, class V>
@@ -130,6 +131,123 @@ struct Gelu {
       body = hn::MulAdd(hn::Mul(x, hn::Set(d, kInvSqrt2Pi)), pdf, cdf);
     }
     return AtInfinity(d, x, body, hn::Set(d, 1.0));
+  }
+};
+
+// --- float lanes: the kernels the catalogue runs ----------------------------
+// Both forms in float (gelu-inl.h), max 3 ULP measured; lanes where the float
+// intermediates would turn subnormal (x below kFloatFloor) and targets
+// without a fused multiply-add go to GeluInDouble, vector by vector.
+struct Gelu {
+  using Precise = GeluInDouble;
+  Precise precise;
+  bool tanh_form;
+  float floor;  // below: e^(-x^2/2) or e^-|2u| would be subnormal
+  explicit Gelu(const KernelArgs& a) : precise(a), tanh_form(a.param[0] != 0), floor(tanh_form ? -9.5f : -13.0f) {}
+
+  template <Pass kPass, class D, class V>
+  auto FloatAccurate(D d, V x) const {
+#if HWY_NATIVE_FMA
+    return hn::Not(hn::Lt(x, hn::Set(d, floor)));  // NaN: KeepNaN
+#else
+    (void)x;
+    return hn::FirstN(d, 0);
+#endif
+  }
+  template <class D, class V>
+  V Forward(D d, V x) const {
+    return KeepNaN(x, tanh_form ? TanhForward(d, x) : ErfForward(d, x));
+  }
+  template <class D, class V>
+  V Derivative(D d, V x) const {
+    return KeepNaN(x, tanh_form ? TanhDerivative(d, x) : ErfDerivative(d, x));
+  }
+
+ private:
+  // With t = min(|x|, 13) (beyond, Phi(-t) < 1e-38: 0 against 1), E =
+  // e^(-t^2/2) = 2^n (1 + p) and the Mills ratio Q = r G (1 + residual):
+  // Phi(-t) = E Q, phi(x) = E / sqrt(2 pi). The factors 1 + p and
+  // 1 + residual go into one fma, so each is rounded only once.
+  template <class D, class V>
+  static V ErfForward(D d, V x) {
+    const V t = hn::Min(hn::Abs(x), hn::Set(d, 13.0f));
+    V p, residual;
+    const V scale = ExpMinusHalfSquare(d, t, p);
+    const V rg = MillsRatio(d, t, residual);
+    const V w = hn::MulAdd(residual, hn::Add(hn::Set(d, 1.0f), p), p);  // (1 + p)(1 + residual) - 1
+    const V y = hn::Mul(hn::Min(x, t), rg);  // x r G; +inf: 13 r G
+    const V tail = hn::Mul(hn::MulAdd(y, w, y), scale);  // min(x, 13) Phi(-t)
+    return hn::IfThenElse(hn::Lt(x, hn::Zero(d)), tail, hn::Sub(x, tail));
+  }
+  // Phi(x) + x phi(x) = E H(t) below 0 and 1 - E H(t) above, H = Q - t / sqrt(2 pi);
+  // H cancels around its root (x = -0.75): there the fitted window.
+  template <class D, class V>
+  static V ErfDerivative(D d, V x) {
+    using namespace gelu_fit;
+    const V t = hn::Min(hn::Abs(x), hn::Set(d, 13.0f));
+    V p, residual;
+    const V scale = ExpMinusHalfSquare(d, t, p);
+    const V rg = MillsRatio(d, t, residual);
+    const V h = hn::NegMulAdd(t, hn::Set(d, kInvSqrt2PiF), hn::MulAdd(rg, residual, rg));
+    const V eh = hn::Mul(hn::MulAdd(h, p, h), scale);
+    const V general = hn::IfThenElse(hn::Lt(x, hn::Zero(d)), eh, hn::Sub(hn::Set(d, 1.0f), eh));
+    const V window = AroundRoot(d, x, kErfSlopeRootHi, kErfSlopeRootLo, kErfSlopeWindow);
+    return InWindow(d, x, -1.5f, general, window);
+  }
+  // x sigmoid(a), a = 2u: x / (1 + e) above 0, x e / (1 + e) below, e = e^-|a|.
+  template <class D, class V>
+  static V TanhForward(D d, V x) {
+    const TanhFormTerms<V> a(d, x);
+    const V e = hn::Mul(hn::Add(hn::Set(d, 1.0f), a.exp_p), a.exp_scale);
+    const V numerator = hn::IfThenElse(hn::Lt(x, hn::Zero(d)), hn::Mul(x, e), x);
+    return hn::Div(numerator, hn::Add(hn::Set(d, 1.0f), e));
+  }
+  // sigmoid(a) + x a' sigmoid'(a) with p = 1 + e: (p + x a' e) / p^2 above 0,
+  // e (p + x a') / p^2 below, which cancels around the root (x = -0.75).
+  // Below 0 (outside the window) p + x a' = 1 + e + C1 x + 3 C3 x^3 is summed
+  // as hi + lo from a's exact terms, and e's 1 + p goes into the last fma:
+  // rounded float terms would add up to 5 ULP.
+  template <class D, class V>
+  static V TanhDerivative(D d, V x) {
+    using namespace gelu_fit;
+    const V one = hn::Set(d, 1.0f);
+    const V three = hn::Set(d, 3.0f);
+    const TanhFormTerms<V> a(d, x);
+    const V e = hn::Mul(hn::Add(one, a.exp_p), a.exp_scale);
+    const V p = hn::Add(one, e);
+    const V x_slope = hn::MulAdd(three, a.cubic, a.linear);  // x a'
+    const V above = hn::MulAdd(x_slope, e, p);
+    const V cubic3 = hn::Mul(three, a.cubic);
+    V error1, error2;
+    const V s1 = TwoSum(a.linear, cubic3, error1);
+    const V sum = TwoSum(p, s1, error2);
+    V sum_lo = hn::Add(hn::Sub(e, hn::Sub(p, one)), hn::MulSub(three, a.cubic, cubic3));  // errors of p, 3 cubic
+    sum_lo = hn::Add(sum_lo, hn::Add(hn::Add(error1, error2), hn::MulAdd(three, a.cubic_lo, a.linear_lo)));
+    const V below = hn::Mul(hn::MulAdd(sum, a.exp_p, hn::Add(sum, sum_lo)), a.exp_scale);
+    const V numerator = hn::IfThenElse(hn::Lt(x, hn::Zero(d)), below, above);
+    const V general = hn::Div(numerator, OnePlusSquared(d, e));
+    const V window = AroundRoot(d, x, kTanhSlopeRootHi, kTanhSlopeRootLo, kTanhSlopeWindow);
+    return InWindow(d, x, -1.5f, general, window);
+  }
+  // a = 2u's terms and e^-|a| = exp_scale (1 + exp_p), for x clamped to 10
+  // (beyond, sigmoid(a) = 1 in float and x a' e = 0): -|a| = -|hi| -+ lo.
+  template <class V>
+  struct TanhFormTerms {
+    V linear, linear_lo, cubic, cubic_lo, exp_scale, exp_p;
+    template <class D>
+    TanhFormTerms(D d, V x) {
+      V hi, lo;
+      TanhFormArgument(d, hn::Min(x, hn::Set(d, 10.0f)), hi, lo, linear, linear_lo, cubic, cubic_lo);
+      const V lo_toward_zero = hn::IfThenElse(hn::Lt(hi, hn::Zero(d)), lo, hn::Neg(lo));
+      exp_scale = ExpSplit(d, hn::Neg(hn::Abs(hi)), lo_toward_zero, exp_p);
+    }
+  };
+  // The fitted window [low, -0.25] (fit/gelu.py) where the derivative's
+  // general formula would cancel.
+  template <class D, class V>
+  static V InWindow(D d, V x, float low, V general, V window) {
+    const auto inside = hn::And(hn::Ge(x, hn::Set(d, low)), hn::Le(x, hn::Set(d, -0.25f)));
+    return hn::IfThenElse(inside, window, general);
   }
 };
 

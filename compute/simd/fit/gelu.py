@@ -1,0 +1,89 @@
+#!/usr/bin/python3
+"""Coefficients of the float gelu kernels in compute/simd/gelu.cc (mpmath 1.2.1).
+
+Run: /usr/bin/python3 compute/simd/fit/gelu.py
+Prints the C++ constants pasted into gelu.cc ("fit/gelu.py output") and, for
+each polynomial, its relative error after rounding the coefficients to float
+(evaluated exactly, so the kernel's own rounding comes on top).
+
+1. kMillsPoly: Phi(-t) e^(t^2/2) = G(s) / (t + 4), s = (t - 4) / (t + 4),
+   t in [0, 14] (s in [-1, 5/9]; the kernel uses t <= 13); G is a smooth function of s between 2 and
+   0.5, so a degree-10 polynomial reaches ~1e-8.
+2. kErfSlopeWindow / kTanhSlopeWindow: gelu'(x) = (x - r) P(x - r) on
+   x in [-1.5, -0.25], r the root of gelu' (erf and tanh forms), where the
+   general formulas cancel. r is split in two floats (hi + lo).
+"""
+import struct
+
+import mpmath as mp
+
+mp.mp.dps = 40
+
+
+def to_float(v):
+    return struct.unpack("f", struct.pack("f", float(v)))[0]
+
+
+def fit(name, g, a, b, degree, samples=400):
+    """Relative least squares on Chebyshev nodes, coefficients rounded to
+    float one at a time from the constant term up, the higher ones refitted
+    after each rounding (so the rounding of the low terms is absorbed)."""
+    nodes = [(a + b) / 2 + (b - a) / 2 * mp.cos(mp.pi * (i + 0.5) / samples) for i in range(samples)]
+    values = [g(u) for u in nodes]
+    fixed = []
+    for k in range(degree + 1):
+        free = degree + 1 - k
+        A = mp.matrix(samples, free)
+        rhs = mp.matrix(samples, 1)
+        for i, (u, v) in enumerate(zip(nodes, values)):
+            known = sum(c * u ** j for j, c in enumerate(fixed))
+            rhs[i] = (v - known) / v
+            for j in range(free):
+                A[i, j] = u ** (k + j) / v
+        solution, _ = mp.qr_solve(A, rhs)
+        fixed.append(mp.mpf(to_float(solution[0])))
+    worst = max(abs(mp.polyval(fixed[::-1], u) / g(u) - 1) for u in mp.linspace(a, b, 2000))
+    body = ", ".join("%.9ef" % c for c in fixed)  # lowest power first
+    print("// %s: degree %d on [%s, %s], relative error %s (float coefficients)"
+          % (name, degree, mp.nstr(a, 6), mp.nstr(b, 6), mp.nstr(worst, 3)))
+    print("constexpr float %s[%d] = {%s};" % (name, degree + 1, body))
+
+
+def mills(t):
+    return mp.ncdf(-t) * mp.exp(t * t / 2)
+
+
+K = 4
+T = 14
+fit("kMillsPoly", lambda s: (K * (1 + s) / (1 - s) + K) * mills(K * (1 + s) / (1 - s)),
+    mp.mpf(-1), mp.mpf(T - K) / (T + K), 10)
+
+C1 = 2 * mp.sqrt(2 / mp.pi)  # 2u = C1 x + C3 x^3
+C3 = C1 * mp.mpf("0.044715")
+
+
+def erf_slope(x):
+    return mp.ncdf(x) + x * mp.npdf(x)
+
+
+def tanh_slope(x):
+    a = C1 * x + C3 * x ** 3
+    s = 1 / (1 + mp.exp(-a))
+    return s + x * (C1 + 3 * C3 * x * x) * s * (1 - s)
+
+
+def split(name, v):
+    hi = to_float(v)
+    lo = to_float(v - mp.mpf(hi))
+    print("constexpr float %sHi = %.9ef, %sLo = %.9ef;  // %s" % (name, hi, name, lo, mp.nstr(v, 20)))
+
+
+for name, slope, low, degree in (("Erf", erf_slope, -1.5, 10), ("Tanh", tanh_slope, -1.5, 10)):
+    r = mp.findroot(slope, -0.75)
+    split("k%sSlopeRoot" % name, r)
+    quotient = lambda u, slope=slope, r=r: slope(r + u) / u if abs(u) > 1e-25 else mp.diff(slope, r)
+    fit("k%sSlopeWindow" % name, quotient, mp.mpf(low) - r, mp.mpf(-0.25) - r, degree)
+
+print("constexpr float kGeluTanhC1Hi = %.9ef, kGeluTanhC1Lo = %.9ef;" % (to_float(C1), to_float(C1 - mp.mpf(to_float(C1)))))
+print("constexpr float kGeluTanhC3Hi = %.9ef, kGeluTanhC3Lo = %.9ef;" % (to_float(C3), to_float(C3 - mp.mpf(to_float(C3)))))
+print("constexpr float kInvSqrt2PiF = %.9ef;" % to_float(1 / mp.sqrt(2 * mp.pi)))

@@ -1,0 +1,143 @@
+// Float building blocks of gelu's vector kernels (compute/simd/gelu.cc), each
+// accurate to about 1 float ULP on its stated range; fitted coefficients from
+// compute/simd/fit/gelu.py (its output is pasted below unchanged). Lanes:
+// float vectors on targets with a fused multiply-add (HWY_NATIVE_FMA): the
+// error-free products below rely on it. Per-target include: see map-inl.h.
+#if defined(ACTIVATION_COMPUTE_SIMD_GELU_INL_H_) == defined(HWY_TARGET_TOGGLE)
+#ifdef ACTIVATION_COMPUTE_SIMD_GELU_INL_H_
+#undef ACTIVATION_COMPUTE_SIMD_GELU_INL_H_
+#else
+#define ACTIVATION_COMPUTE_SIMD_GELU_INL_H_
+#endif
+
+#include <cstddef>
+
+#include "hwy/contrib/math/math-inl.h"
+#include "hwy/highway.h"
+
+HWY_BEFORE_NAMESPACE();
+namespace activation::simd::HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+namespace gelu_fit {
+// fit/gelu.py output:
+// kMillsPoly: degree 10 on [-1.0, 0.555556], relative error 1.82e-8 (float coefficients)
+constexpr float kMillsPoly[11] = {7.552851439e-01f, -6.078966260e-01f, 3.871368468e-01f, -1.865221858e-01f, 6.040268391e-02f, -7.536598016e-03f, -3.506551264e-03f, 1.611061161e-03f, 1.826078515e-04f, -1.852550195e-04f, -3.033133908e-05f};
+constexpr float kErfSlopeRootHi = -7.517915368e-01f, kErfSlopeRootLo = 1.211444989e-08f;  // -0.75179152469356445746
+// kErfSlopeWindow: degree 10 on [-0.748208, 0.501792], relative error 1.23e-8 (float coefficients)
+constexpr float kErfSlopeWindow[11] = {4.314939976e-01f, 3.882849813e-01f, -1.819992997e-02f, -1.140084192e-01f, -1.476826798e-02f, 1.942600310e-02f, 4.524868913e-03f, -2.266696887e-03f, -7.322132005e-04f, 2.355432080e-04f, 1.153487319e-04f};
+constexpr float kTanhSlopeRootHi = -7.524614334e-01f, kTanhSlopeRootLo = 1.133962790e-08f;  // -0.75246142207101625849
+// kTanhSlopeWindow: degree 10 on [-0.747539, 0.502461], relative error 2.87e-8 (float coefficients)
+constexpr float kTanhSlopeWindow[11] = {4.304001033e-01f, 3.875184655e-01f, -1.578343846e-02f, -1.139455438e-01f, -1.661209762e-02f, 1.969774254e-02f, 5.232052412e-03f, -2.504008822e-03f, -9.179838235e-04f, 3.970169346e-04f, 2.219246962e-04f};
+constexpr float kGeluTanhC1Hi = 1.595769167e+00f, kGeluTanhC1Lo = -4.534068054e-08f;
+constexpr float kGeluTanhC3Hi = 7.135481387e-02f, kGeluTanhC3Lo = 2.398832466e-09f;
+constexpr float kInvSqrt2PiF = 3.989422917e-01f;
+}  // namespace gelu_fit
+
+// c[0] + c[1] u + ... + c[N-1] u^(N-1) by Horner's rule.
+template <class D, class V, std::size_t N>
+HWY_INLINE V Polynomial(D d, V u, const float (&c)[N]) {
+  V p = hn::Set(d, c[N - 1]);
+  for (std::size_t i = N - 1; i-- > 0;) p = hn::MulAdd(p, u, hn::Set(d, c[i]));
+  return p;
+}
+
+// e^(a + b) for a in [-87, 0] and |b| < 2^-20 as 2^n (1 + p), both returned,
+// so the caller folds 1 + p into its last fma instead of rounding it: e^a
+// with n = round(a / ln 2), a - n ln 2 to ~2^-40 (ln 2 in two parts, fma),
+// then b added, and e^r - 1 for |r| <= ln(2)/2 by Highway's exp polynomial.
+// Lets a caller pass an exp argument that a single float would round (b is
+// its low part); p's error is ~1e-8 relative to 1 + p.
+template <class D, class V>
+HWY_INLINE V ExpSplit(D d, V a, V b, V& p) {
+  const hn::RebindToSigned<D> di;
+  const V n = hn::Round(hn::Mul(a, hn::Set(d, 1.44269504088896341f)));
+  V r = hn::NegMulAdd(n, hn::Set(d, 0.693145751953125f), a);
+  r = hn::Add(hn::NegMulAdd(n, hn::Set(d, 1.428606765330187045e-6f), r), b);
+  const V r2 = hn::Mul(r, r);
+  V q = hn::MulAdd(hn::Set(d, 0.000198527617612853646278381f), r, hn::Set(d, 0.00139304355252534151077271f));
+  q = hn::MulAdd(q, r, hn::Set(d, 0.00833336077630519866943359f));
+  q = hn::MulAdd(q, r, hn::Set(d, 0.0416664853692054748535156f));
+  q = hn::MulAdd(q, r, hn::Set(d, 0.166666671633720397949219f));
+  q = hn::MulAdd(q, r, hn::Set(d, 0.5f));
+  p = hn::MulAdd(q, r2, r);
+  const auto biased = hn::Add(hn::ConvertTo(di, n), hn::Set(di, 127));
+  return hn::BitCast(d, hn::ShiftLeft<23>(biased));  // 2^n: normal for n >= -126
+}
+
+// e^(-t^2 / 2) for |t| <= 13 as 2^n (1 + p) (ExpSplit). A rounded t^2 would
+// be off by up to 5e-6 at t = 13 (80 ULP of the result), so t^2 = h + l
+// exactly (fma) and the argument is -h/2 - l/2, both halves exact.
+template <class D, class V>
+HWY_INLINE V ExpMinusHalfSquare(D d, V t, V& p) {
+  const V h = hn::Mul(t, t);
+  const V l = hn::MulSub(t, t, h);
+  const V minus_half = hn::Set(d, -0.5f);
+  return ExpSplit(d, hn::Mul(minus_half, h), hn::Mul(minus_half, l), p);
+}
+
+// Mills ratio Phi(-t) e^(t^2 / 2) for t in [0, 13] as G(s) / (t + 4),
+// s = (t - 4) / (t + 4) = 1 - 8 / (t + 4) (kMillsPoly). Returns r G(s) with
+// r = 1 / (t + 4) rounded, and in `residual` 1 - r (t + 4) exactly (the
+// rounding errors of t + 4 and of the division): the ratio is
+// r G (1 + residual), folded by the caller into its own fma. (Phi(-t)'s
+// relative error is 3 times r's near t = 0.)
+template <class D, class V>
+HWY_INLINE V MillsRatio(D d, V t, V& residual) {
+  const V one = hn::Set(d, 1.0f);
+  const V four = hn::Set(d, 4.0f);
+  const V eight = hn::Set(d, 8.0f);
+  const V sum = hn::Add(t, four);
+  const V sum_error = hn::Sub(t, hn::Sub(sum, four));  // exact: t + 4 = sum + sum_error
+  const V r = hn::Div(one, sum);
+  residual = hn::NegMulAdd(r, sum_error, hn::NegMulAdd(r, sum, one));
+  const V s = hn::NegMulAdd(hn::Mul(eight, r), residual, hn::NegMulAdd(eight, r, one));
+  return hn::Mul(r, Polynomial(d, s, gelu_fit::kMillsPoly));
+}
+
+// (x - root) P(x - root), root = hi + lo: x - hi is exact near the root
+// (Sterbenz), so the result keeps its relative accuracy through the zero.
+template <class D, class V, std::size_t N>
+HWY_INLINE V AroundRoot(D d, V x, float root_hi, float root_lo, const float (&c)[N]) {
+  const V u = hn::Sub(hn::Sub(x, hn::Set(d, root_hi)), hn::Set(d, root_lo));
+  return hn::Mul(u, Polynomial(d, u, c));
+}
+
+// a + b rounded, and its rounding error exactly in `error` (Knuth's TwoSum).
+template <class V>
+HWY_INLINE V TwoSum(V a, V b, V& error) {
+  const V sum = hn::Add(a, b);
+  const V b_part = hn::Sub(sum, a);
+  error = hn::Add(hn::Sub(a, hn::Sub(sum, b_part)), hn::Sub(b, b_part));
+  return sum;
+}
+
+// a = 2u = C1 x + C3 x^3 (the tanh form's argument, u = sqrt(2/pi) (x +
+// 0.044715 x^3)) as hi + lo with |lo| <~ ulp(hi), for |x| <= 10: e^-|a|
+// needs a to ~1e-7 absolute where |a| reaches 87, beyond a rounded float.
+// Also returns its two terms C1 x and C3 x^3 as rounded + error (to ~2^-40).
+template <class D, class V>
+HWY_INLINE void TanhFormArgument(D d, V x, V& hi, V& lo, V& linear, V& linear_lo, V& cubic, V& cubic_lo) {
+  using namespace gelu_fit;
+  const V x2 = hn::Mul(x, x);
+  const V x2_lo = hn::MulSub(x, x, x2);
+  const V x3 = hn::Mul(x, x2);
+  const V x3_lo = hn::MulAdd(x, x2_lo, hn::MulSub(x, x2, x3));
+  const V c1 = hn::Set(d, kGeluTanhC1Hi);
+  const V c3 = hn::Set(d, kGeluTanhC3Hi);
+  const V p = hn::Mul(c1, x);
+  const V p_lo = hn::MulAdd(hn::Set(d, kGeluTanhC1Lo), x, hn::MulSub(c1, x, p));
+  const V q = hn::Mul(c3, x3);
+  const V q_lo = hn::MulAdd(hn::Set(d, kGeluTanhC3Lo), x3, hn::MulAdd(c3, x3_lo, hn::MulSub(c3, x3, q)));
+  V error;
+  hi = TwoSum(p, q, error);
+  lo = hn::Add(error, hn::Add(p_lo, q_lo));
+  linear = p;
+  linear_lo = p_lo;
+  cubic = q;
+  cubic_lo = q_lo;
+}
+
+}  // namespace activation::simd::HWY_NAMESPACE
+HWY_AFTER_NAMESPACE();
+
+#endif  // ACTIVATION_COMPUTE_SIMD_GELU_INL_H_
