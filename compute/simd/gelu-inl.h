@@ -77,10 +77,12 @@ HWY_INLINE V ExpMinusHalfSquare(D d, V t, V& p) {
 
 // Mills ratio Phi(-t) e^(t^2 / 2) for t in [0, 13] as G(s) / (t + 4),
 // s = (t - 4) / (t + 4) = 1 - 8 / (t + 4) (kMillsPoly). Returns r G(s) with
-// r = 1 / (t + 4) rounded, and in `residual` 1 - r (t + 4) exactly (the
-// rounding errors of t + 4 and of the division): the ratio is
-// r G (1 + residual), folded by the caller into its own fma. (Phi(-t)'s
-// relative error is 3 times r's near t = 0.)
+// r an estimate of 1 / (t + 4) (the hardware's 12- or 14-bit reciprocal,
+// no division), and in `residual` the factor that corrects it: 1 / (t + 4)
+// = r (1 + residual) to ~2^-36, from rho = 1 - r (t + 4) (t + 4 carried
+// as its rounded sum + exact error) and residual = rho + rho^2. The
+// caller folds 1 + residual into its own fma. (Phi(-t)'s relative error is
+// 3 times that of 1 / (t + 4) near t = 0, so none of it may be lost.)
 template <class D, class V>
 HWY_INLINE V MillsRatio(D d, V t, V& residual) {
   const V one = hn::Set(d, 1.0f);
@@ -88,8 +90,9 @@ HWY_INLINE V MillsRatio(D d, V t, V& residual) {
   const V eight = hn::Set(d, 8.0f);
   const V sum = hn::Add(t, four);
   const V sum_error = hn::Sub(t, hn::Sub(sum, four));  // exact: t + 4 = sum + sum_error
-  const V r = hn::Div(one, sum);
-  residual = hn::NegMulAdd(r, sum_error, hn::NegMulAdd(r, sum, one));
+  const V r = hn::ApproximateReciprocal(sum);
+  const V rho = hn::NegMulAdd(r, sum_error, hn::NegMulAdd(r, sum, one));
+  residual = hn::MulAdd(rho, rho, rho);
   const V s = hn::NegMulAdd(hn::Mul(eight, r), residual, hn::NegMulAdd(eight, r, one));
   return hn::Mul(r, Polynomial(d, s, gelu_fit::kMillsPoly));
 }
