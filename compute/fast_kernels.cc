@@ -40,6 +40,8 @@ constexpr FastEntry kFastKernels[] = {
     {"celu", &simd::Celu},
     {"gelu", &simd::Gelu},
     {"softsign", &simd::Softsign},
+    {"softmax", &simd::Softmax},
+    {"log_softmax", &simd::LogSoftmax},
 };
 
 }  // namespace

@@ -121,6 +121,11 @@ constexpr std::string_view kRowNote =
 
 }  // namespace
 
+Kernels SoftmaxReference() { return Kernels{&MapRows<&Element::s>, &SoftmaxDiagonal, &SoftmaxVjp}; }
+Kernels LogSoftmaxReference() {
+  return Kernels{&MapRows<&Element::log_s>, &MapRows<&Element::one_minus_s>, &LogSoftmaxVjp};
+}
+
 Activation Softmax() {
   Activation a;
   a.name = "softmax";
@@ -129,7 +134,7 @@ Activation Softmax() {
   a.derivative_formula = "diagonal: s_i (1 - s_i); VJP: s_i (g_i - sum_j g_j s_j)";
   a.rowwise = true;
   a.gradient_note = kRowNote;
-  a.reference = Kernels{&MapRows<&Element::s>, &SoftmaxDiagonal, &SoftmaxVjp};
+  a.reference = SoftmaxReference();
   return a;
 }
 
@@ -141,7 +146,7 @@ Activation LogSoftmax() {
   a.derivative_formula = "diagonal: 1 - s_i; VJP: g_i - s_i sum_j g_j (s = softmax(x))";
   a.rowwise = true;
   a.gradient_note = kRowNote;
-  a.reference = Kernels{&MapRows<&Element::log_s>, &MapRows<&Element::one_minus_s>, &LogSoftmaxVjp};
+  a.reference = LogSoftmaxReference();
   return a;
 }
 

@@ -11,4 +11,9 @@ namespace activation::softmax {
 Activation Softmax();
 Activation LogSoftmax();
 
+// The scalar reference kernels alone: the vector kernels (compute/simd/softmax.cc)
+// hand them the rows whose limits they define (NaN, +inf, all -inf).
+Kernels SoftmaxReference();
+Kernels LogSoftmaxReference();
+
 }  // namespace activation::softmax

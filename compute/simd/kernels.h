@@ -40,4 +40,8 @@ Kernels Celu();
 Kernels Gelu();
 Kernels Softsign();
 
+// softmax.cc (row-wise: KernelArgs::row_length)
+Kernels Softmax();
+Kernels LogSoftmax();
+
 }  // namespace activation::simd

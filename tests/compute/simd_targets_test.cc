@@ -68,6 +68,7 @@ TEST_P(SimdKernels, MeetTheBoundOnEveryTarget) {
 TEST_P(SimdKernels, EveryLengthAndTheVjpOnEveryTarget) {
   const Activation* a = FindActivation(GetParam());
   ASSERT_NE(a, nullptr);
+  if (a->rowwise) GTEST_SKIP() << "row-wise: prefixes are other rows; see softmax_simd_test.cc";
   GivenParams given;  // defaults, and 0 for parameters without one
   for (const ParamSpec& p : a->params) {
     if (p.required) given.emplace_back(p.name, 0.0);

@@ -1,0 +1,304 @@
+// Vector kernels for softmax and log_softmax over rows (KernelArgs::row_length;
+// 0 = one row). Lanes: every Highway target. Per row, as the reference
+// (compute/softmax.cc) does, with m the row max and e_i = exp(x_i - m):
+//   1. m, and whether the row has a NaN or +inf (or is all -inf): such rows
+//      go to the scalar reference, whose limits are the catalogue's;
+//   2. e_i in float lanes, summed in double: `rest` = S - 1, the sum without
+//      the arg max, kept apart so that log S = log1p(rest) and the arg max's
+//      1 - s = rest / S keep full relative accuracy when one element dominates;
+//   3. the outputs, formed in double lanes from e_i (or x_i) and rounded once.
+// x_i - m is split exactly into hi + lo (TwoSum) and exp(hi + lo) is taken as
+// exp(hi) (1 + lo): a rounded difference would cost up to |x_i - m| / 2 ULP.
+// Vectors with a lane whose e_i would be a float subnormal (x_i - m in
+// [-746, -87]) take e_i in double instead, so many tiny terms still add up.
+// No overflow for any finite row; -inf elements get e = 0 (s = 0, log s = -inf).
+// Max error measured by tests/compute/accuracy_test: see the README table
+// (Highway's float Exp ~1 ULP, the rest rounded about once: <= 2 ULP).
+// Phase 2 writes e_i to `out` as scratch; `out` may be `x` (every element is
+// read before it is written) but must not be `grad_output`.
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "compute/simd/softmax.cc"
+#include "hwy/foreach_target.h"  // IWYU pragma: keep
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <limits>
+
+#include "compute/simd/map-inl.h"
+#include "compute/softmax.h"
+#include "hwy/contrib/math/math-inl.h"
+#include "hwy/highway.h"
+
+HWY_BEFORE_NAMESPACE();
+namespace activation::simd::HWY_NAMESPACE {
+namespace softmax_rows {
+
+using DF = hn::ScalableTag<float>;
+using VF = hn::Vec<DF>;
+#if HWY_TARGET == HWY_SCALAR  // one lane: it has no halves; the upper "half" is empty
+using DD = hn::Rebind<double, DF>;
+using VD = hn::Vec<DD>;
+HWY_INLINE VD PromoteLower(VF v) { return hn::PromoteTo(DD(), v); }
+HWY_INLINE VD PromoteUpper(VF) { return hn::Zero(DD()); }
+HWY_INLINE VF RoundBoth(VD lower, VD) { return RoundToFloat(DF(), lower); }
+#else
+using DH = hn::Half<DF>;            // half a float vector ...
+using DD = hn::Rebind<double, DH>;  // ... as double lanes
+using VD = hn::Vec<DD>;
+HWY_INLINE VD PromoteLower(VF v) { return hn::PromoteTo(DD(), hn::LowerHalf(DH(), v)); }
+HWY_INLINE VD PromoteUpper(VF v) { return hn::PromoteTo(DD(), hn::UpperHalf(DH(), v)); }
+HWY_INLINE VF RoundBoth(VD lower, VD upper) {
+  return hn::Combine(DF(), RoundToFloat(DH(), upper), RoundToFloat(DH(), lower));
+}
+#endif
+
+// Up to Lanes(d) floats from p; lanes past `count` hold `pad`.
+HWY_INLINE VF LoadPadded(DF d, const float* p, std::size_t count, float pad) {
+  if (count == hn::Lanes(d)) return hn::LoadU(d, p);
+  alignas(HWY_MAX_BYTES) float buffer[HWY_MAX_BYTES / sizeof(float)];
+  std::fill(buffer, buffer + hn::Lanes(d), pad);
+  std::copy(p, p + count, buffer);
+  return hn::Load(d, buffer);
+}
+
+HWY_INLINE void StorePartial(DF d, VF v, float* p, std::size_t count) {
+  if (count == hn::Lanes(d)) return hn::StoreU(v, d, p);
+  alignas(HWY_MAX_BYTES) float buffer[HWY_MAX_BYTES / sizeof(float)];
+  hn::Store(v, d, buffer);
+  std::copy(buffer, buffer + count, p);
+}
+
+HWY_INLINE double Sum(VD v) { return hn::GetLane(hn::SumOfLanes(DD(), v)); }
+
+// Phase 1: the row max, or NaN when the row has no finite limit to give in
+// the vector path (a NaN, a +inf, or nothing above -inf).
+float RowMax(const float* x, std::size_t length) {
+  const DF d;
+  const std::size_t N = hn::Lanes(d);
+  const float inf = std::numeric_limits<float>::infinity();
+  VF max0 = hn::Set(d, -inf), max1 = max0;
+  auto nan = hn::FirstN(d, 0);
+  std::size_t i = 0;
+  for (; i + 2 * N <= length; i += 2 * N) {
+    const VF a = hn::LoadU(d, x + i), b = hn::LoadU(d, x + i + N);
+    nan = hn::Or(nan, hn::Or(hn::IsNaN(a), hn::IsNaN(b)));
+    max0 = hn::Max(max0, a);
+    max1 = hn::Max(max1, b);
+  }
+  for (; i < length; i += N) {
+    const VF a = LoadPadded(d, x + i, std::min(N, length - i), -inf);
+    nan = hn::Or(nan, hn::IsNaN(a));
+    max0 = hn::Max(max0, a);
+  }
+  const float m = hn::GetLane(hn::MaxOfLanes(d, hn::Max(max0, max1)));
+  if (!hn::AllFalse(d, nan) || std::isinf(m)) return std::numeric_limits<float>::quiet_NaN();
+  return m;
+}
+
+// What phase 2 adds up, in double lanes.
+struct Sums {
+  VD rest;           // e_i over the lanes with e_i != 1
+  VD weighted;       // sum g_i e_i or sum g_i (see Weight)
+  std::size_t ones;  // lanes with e_i == 1: the arg max and its ties
+};
+
+enum class Weight { kNone, kByE, kPlain };
+
+// e = exp(x - m) for a vector of one row, as float and (lower, upper) doubles.
+struct Exps {
+  VF e;
+  VD lower, upper;
+};
+
+HWY_NOINLINE Exps ExpInDouble(VF x, float m) {
+  const DD dd;
+  const VD md = hn::Set(dd, static_cast<double>(m));
+  Exps r;
+  const VD floor = hn::Set(dd, -1000.0);  // e = 0 below; keeps -inf out of Exp
+  r.lower = hn::Exp(dd, hn::Max(hn::Sub(PromoteLower(x), md), floor));
+#if HWY_TARGET == HWY_SCALAR
+  r.upper = hn::Zero(dd);  // no upper half: it must add nothing
+#else
+  r.upper = hn::Exp(dd, hn::Max(hn::Sub(PromoteUpper(x), md), floor));
+#endif
+  r.e = RoundBoth(r.lower, r.upper);
+  return r;
+}
+
+HWY_INLINE Exps ExpOfDifference(VF x, VF m, float m_scalar) {
+  const DF d;
+  // hi + lo = x - m exactly (TwoSum; x - m <= 0, the operands in any order).
+  const VF hi = hn::Sub(x, m);
+  const VF x_part = hn::Sub(hi, hn::Neg(m));
+  const VF lo = hn::Add(hn::Sub(x, x_part), hn::Sub(hn::Neg(m), hn::Sub(hi, x_part)));
+  const VF kFloor = hn::Set(d, -746.0f);  // below it e is 0 in double too
+  const auto negligible = hn::Lt(hi, kFloor);
+  if (HWY_UNLIKELY(!hn::AllFalse(d, hn::AndNot(negligible, hn::Lt(hi, hn::Set(d, -87.0f)))))) {
+    return ExpInDouble(x, m_scalar);
+  }
+  // Clamped, so that -inf (x = -inf, or x - m beyond -FLT_MAX) gives 0 on every target.
+  const VF e_hi = hn::Exp(d, hn::Max(hi, kFloor));
+  const VF e = hn::MulAdd(e_hi, hn::IfThenZeroElse(negligible, lo), e_hi);
+  return Exps{e, PromoteLower(e), PromoteUpper(e)};
+}
+
+// Phase 2 over one vector: e for `count` lanes (the rest padded with -inf,
+// e = 0), stored to `e_out` when asked.
+template <Weight kWeight>
+HWY_INLINE void AddExps(VF x, VF g, VF m, float m_scalar, Sums& s, float* e_out, std::size_t count) {
+  const DF d;
+  const Exps ex = ExpOfDifference(x, m, m_scalar);
+  const DD dd;
+  const auto one_lower = hn::Eq(ex.lower, hn::Set(dd, 1.0));
+  const auto one_upper = hn::Eq(ex.upper, hn::Set(dd, 1.0));
+  s.ones += hn::CountTrue(dd, one_lower) + hn::CountTrue(dd, one_upper);
+  s.rest = hn::Add(s.rest, hn::Add(hn::IfThenZeroElse(one_lower, ex.lower), hn::IfThenZeroElse(one_upper, ex.upper)));
+  if constexpr (kWeight == Weight::kByE) {
+    s.weighted = hn::MulAdd(ex.lower, PromoteLower(g), s.weighted);
+    s.weighted = hn::MulAdd(ex.upper, PromoteUpper(g), s.weighted);
+  } else if constexpr (kWeight == Weight::kPlain) {
+    s.weighted = hn::Add(s.weighted, hn::Add(PromoteLower(g), PromoteUpper(g)));
+  }
+  if (e_out != nullptr) StorePartial(d, ex.e, e_out, count);
+}
+
+// Phase 2 over a row: e_i to e_out (if not null), rest and the weighted sum.
+struct RowSums {
+  double rest;
+  double weighted;
+};
+template <Weight kWeight>
+RowSums SumExps(const float* x, const float* g, float* e_out, std::size_t length, float m_scalar) {
+  const DF d;
+  const std::size_t N = hn::Lanes(d);
+  const VF m = hn::Set(d, m_scalar);
+  const float inf = std::numeric_limits<float>::infinity();
+  Sums s0{hn::Zero(DD()), hn::Zero(DD()), 0}, s1 = s0;
+  std::size_t i = 0;
+  for (; i + 2 * N <= length; i += 2 * N) {
+    const VF g0 = kWeight == Weight::kNone ? hn::Zero(d) : hn::LoadU(d, g + i);
+    const VF g1 = kWeight == Weight::kNone ? hn::Zero(d) : hn::LoadU(d, g + i + N);
+    AddExps<kWeight>(hn::LoadU(d, x + i), g0, m, m_scalar, s0, e_out ? e_out + i : nullptr, N);
+    AddExps<kWeight>(hn::LoadU(d, x + i + N), g1, m, m_scalar, s1, e_out ? e_out + i + N : nullptr, N);
+  }
+  for (; i < length; i += N) {
+    const std::size_t count = std::min(N, length - i);
+    const VF g0 = kWeight == Weight::kNone ? hn::Zero(d) : LoadPadded(d, g + i, count, 0.0f);
+    AddExps<kWeight>(LoadPadded(d, x + i, count, -inf), g0, m, m_scalar, s0, e_out ? e_out + i : nullptr,
+                     count);
+  }
+  // The arg max counts as the 1 of S = 1 + rest; its ties belong to rest.
+  const double ties = static_cast<double>(s0.ones + s1.ones) - 1.0;
+  return RowSums{Sum(hn::Add(s0.rest, s1.rest)) + ties, Sum(hn::Add(s0.weighted, s1.weighted))};
+}
+
+// Phase 3: out_i = f(a_i, g_i) in double lanes, rounded once.
+template <class F>
+HWY_INLINE void MapInDouble(const float* a, const float* g, float* out, std::size_t length, const F& f) {
+  const DF d;
+  const std::size_t N = hn::Lanes(d);
+  for (std::size_t i = 0; i < length; i += N) {
+    const std::size_t count = std::min(N, length - i);
+    const VF av = LoadPadded(d, a + i, count, 0.0f);
+    const VF gv = g == nullptr ? hn::Zero(d) : LoadPadded(d, g + i, count, 0.0f);
+    const VF y = RoundBoth(f(PromoteLower(av), PromoteLower(gv)), f(PromoteUpper(av), PromoteUpper(gv)));
+    StorePartial(d, y, out + i, count);
+  }
+}
+
+// 1 - s_i times S: rest for the lanes with e_i == 1 (the arg max and its
+// ties: S - e_i would cancel), S - e_i elsewhere (>= 1, no cancellation).
+HWY_INLINE VD OthersTimesS(VD e, double rest) {
+  const DD dd;
+  const VD sum = hn::Set(dd, 1.0 + rest);
+  return hn::IfThenElse(hn::Eq(e, hn::Set(dd, 1.0)), hn::Set(dd, rest), hn::Sub(sum, e));
+}
+
+enum class Kind { kSoftmax, kLogSoftmax };
+
+template <Kind kKind, Pass kPass>
+void Rows(const float* x, const float* g, float* out, std::size_t n, const KernelArgs& args) {
+  const std::size_t length = args.row_length == 0 ? n : args.row_length;
+  if (length == 0) return;
+  const DD dd;
+  for (std::size_t start = 0; start + length <= n; start += length) {
+    const float* xr = x + start;
+    const float* gr = g == nullptr ? nullptr : g + start;
+    float* outr = out + start;
+    const float m = RowMax(xr, length);
+    if (std::isnan(m)) {  // NaN, +inf or all -inf: the reference's limits
+      KernelArgs row = args;
+      row.row_length = length;
+      const Kernels k = kKind == Kind::kSoftmax ? softmax::SoftmaxReference() : softmax::LogSoftmaxReference();
+      if constexpr (kPass == Pass::kForward) k.forward(xr, outr, length, row);
+      else if constexpr (kPass == Pass::kDerivative) k.derivative(xr, outr, length, row);
+      else k.vjp(xr, gr, outr, length, row);
+      continue;
+    }
+    if constexpr (kKind == Kind::kLogSoftmax && kPass == Pass::kForward) {
+      // log s_i = (x_i - m) - log1p(rest): no e_i needed after the sum.
+      const RowSums sums = SumExps<Weight::kNone>(xr, nullptr, nullptr, length, m);
+      const VD shift = hn::Set(dd, static_cast<double>(m));
+      const VD log_sum = hn::Set(dd, std::log1p(sums.rest));
+      MapInDouble(xr, nullptr, outr, length, [&](VD xv, VD) { return hn::Sub(hn::Sub(xv, shift), log_sum); });
+      continue;
+    }
+    constexpr Weight kWeight = kPass != Pass::kVjp        ? Weight::kNone
+                               : kKind == Kind::kSoftmax ? Weight::kByE
+                                                          : Weight::kPlain;
+    const RowSums sums = SumExps<kWeight>(xr, gr, outr, length, m);  // e_i now in outr
+    const double inverse = 1.0 / (1.0 + sums.rest);
+    const VD inv = hn::Set(dd, inverse);
+    const double rest = sums.rest;
+    if constexpr (kKind == Kind::kSoftmax && kPass == Pass::kForward) {
+      MapInDouble(outr, nullptr, outr, length, [&](VD e, VD) { return hn::Mul(e, inv); });
+    } else if constexpr (kKind == Kind::kSoftmax && kPass == Pass::kDerivative) {
+      // s_i (1 - s_i)
+      MapInDouble(outr, nullptr, outr, length,
+                  [&](VD e, VD) { return hn::Mul(hn::Mul(e, inv), hn::Mul(OthersTimesS(e, rest), inv)); });
+    } else if constexpr (kKind == Kind::kLogSoftmax && kPass == Pass::kDerivative) {
+      // 1 - s_i
+      MapInDouble(outr, nullptr, outr, length, [&](VD e, VD) { return hn::Mul(OthersTimesS(e, rest), inv); });
+    } else if constexpr (kKind == Kind::kSoftmax) {
+      // s_i (g_i - sum_j g_j s_j)
+      const VD dot = hn::Set(dd, sums.weighted * inverse);
+      MapInDouble(outr, gr, outr, length, [&](VD e, VD gv) { return hn::Mul(hn::Mul(e, inv), hn::Sub(gv, dot)); });
+    } else {
+      // g_i - s_i sum_j g_j
+      const VD total = hn::Set(dd, sums.weighted);
+      MapInDouble(outr, gr, outr, length,
+                  [&](VD e, VD gv) { return hn::NegMulAdd(hn::Mul(e, inv), total, gv); });
+    }
+  }
+}
+
+}  // namespace softmax_rows
+
+// <Name>Forward, <Name>Derivative, <Name>Vjp for HWY_EXPORT.
+#define ACTIVATION_SOFTMAX_TARGET_KERNELS(Name, kKind)                                              \
+  void Name##Forward(const float* x, float* out, std::size_t n, const KernelArgs& args) {           \
+    softmax_rows::Rows<kKind, Pass::kForward>(x, nullptr, out, n, args);                             \
+  }                                                                                                  \
+  void Name##Derivative(const float* x, float* out, std::size_t n, const KernelArgs& args) {        \
+    softmax_rows::Rows<kKind, Pass::kDerivative>(x, nullptr, out, n, args);                          \
+  }                                                                                                  \
+  void Name##Vjp(const float* x, const float* g, float* out, std::size_t n, const KernelArgs& args) { \
+    softmax_rows::Rows<kKind, Pass::kVjp>(x, g, out, n, args);                                       \
+  }
+ACTIVATION_SOFTMAX_TARGET_KERNELS(Softmax, softmax_rows::Kind::kSoftmax)
+ACTIVATION_SOFTMAX_TARGET_KERNELS(LogSoftmax, softmax_rows::Kind::kLogSoftmax)
+#undef ACTIVATION_SOFTMAX_TARGET_KERNELS
+
+}  // namespace activation::simd::HWY_NAMESPACE
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
+#include "compute/simd/export.h"
+#include "compute/simd/kernels.h"
+
+namespace activation::simd {
+ACTIVATION_SIMD_EXPORT_KERNELS(Softmax)
+ACTIVATION_SIMD_EXPORT_KERNELS(LogSoftmax)
+}  // namespace activation::simd
+#endif  // HWY_ONCE
