@@ -26,8 +26,8 @@ constexpr float kErfSlopeRootHi = -7.517915368e-01f, kErfSlopeRootLo = 1.2114449
 // kErfSlopeWindow: degree 10 on [-0.748208, 0.501792], relative error 1.23e-8 (float coefficients)
 constexpr float kErfSlopeWindow[11] = {4.314939976e-01f, 3.882849813e-01f, -1.819992997e-02f, -1.140084192e-01f, -1.476826798e-02f, 1.942600310e-02f, 4.524868913e-03f, -2.266696887e-03f, -7.322132005e-04f, 2.355432080e-04f, 1.153487319e-04f};
 constexpr float kTanhSlopeRootHi = -7.524614334e-01f, kTanhSlopeRootLo = 1.133962790e-08f;  // -0.75246142207101625849
-// kTanhSlopeWindow: degree 10 on [-0.747539, 0.502461], relative error 2.87e-8 (float coefficients)
-constexpr float kTanhSlopeWindow[11] = {4.304001033e-01f, 3.875184655e-01f, -1.578343846e-02f, -1.139455438e-01f, -1.661209762e-02f, 1.969774254e-02f, 5.232052412e-03f, -2.504008822e-03f, -9.179838235e-04f, 3.970169346e-04f, 2.219246962e-04f};
+// kTanhSlopeWindow: degree 7 on [-0.247539, 0.252461], relative error 2.86e-8 (float coefficients)
+constexpr float kTanhSlopeWindow[8] = {4.304001033e-01f, 3.875184655e-01f, -1.578446478e-02f, -1.139467657e-01f, -1.656531543e-02f, 1.974991895e-02f, 4.695613403e-03f, -2.981362399e-03f};
 constexpr float kGeluTanhC1Hi = 1.595769167e+00f, kGeluTanhC1Lo = -4.534068054e-08f;
 constexpr float kGeluTanhC3Hi = 7.135481387e-02f, kGeluTanhC3Lo = 2.398832466e-09f;
 constexpr float kInvSqrt2PiF = 3.989422917e-01f;

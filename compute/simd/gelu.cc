@@ -192,21 +192,22 @@ struct Gelu {
     const V eh = hn::Mul(hn::MulAdd(h, p, h), scale);
     const V general = hn::IfThenElse(hn::Lt(x, hn::Zero(d)), eh, hn::Sub(hn::Set(d, 1.0f), eh));
     const V window = AroundRoot(d, x, kErfSlopeRootHi, kErfSlopeRootLo, kErfSlopeWindow);
-    return InWindow(d, x, -1.5f, general, window);
+    return InWindow(d, x, -1.5f, -0.25f, general, window);
   }
   // x sigmoid(a), a = 2u: x / (1 + e) above 0, x e / (1 + e) below, e = e^-|a|.
   template <class D, class V>
   static V TanhForward(D d, V x) {
     const TanhFormTerms<V> a(d, x);
     const V e = hn::Mul(hn::Add(hn::Set(d, 1.0f), a.exp_p), a.exp_scale);
-    const V numerator = hn::IfThenElse(hn::Lt(x, hn::Zero(d)), hn::Mul(x, e), x);
+    const V x_scaled = hn::Mul(x, a.exp_scale);  // exact: a power of 2
+    const V numerator = hn::IfThenElse(hn::Lt(x, hn::Zero(d)), hn::MulAdd(x_scaled, a.exp_p, x_scaled), x);
     return hn::Div(numerator, hn::Add(hn::Set(d, 1.0f), e));
   }
   // sigmoid(a) + x a' sigmoid'(a) with p = 1 + e: (p + x a' e) / p^2 above 0,
-  // e (p + x a') / p^2 below, which cancels around the root (x = -0.75).
-  // Below 0 (outside the window) p + x a' = 1 + e + C1 x + 3 C3 x^3 is summed
-  // as hi + lo from a's exact terms, and e's 1 + p goes into the last fma:
-  // rounded float terms would add up to 5 ULP.
+  // e (p + x a') / p^2 below. Below 0, p + x a' = 1 + e + C1 x + 3 C3 x^3 is
+  // summed as hi + lo from a's exact terms (rounded float terms would add up
+  // to 5 ULP), and e's 1 + p goes into the last fma; only e's own error is
+  // amplified near the root (x = -0.75): there the fitted window.
   template <class D, class V>
   static V TanhDerivative(D d, V x) {
     using namespace gelu_fit;
@@ -227,7 +228,7 @@ struct Gelu {
     const V numerator = hn::IfThenElse(hn::Lt(x, hn::Zero(d)), below, above);
     const V general = hn::Div(numerator, OnePlusSquared(d, e));
     const V window = AroundRoot(d, x, kTanhSlopeRootHi, kTanhSlopeRootLo, kTanhSlopeWindow);
-    return InWindow(d, x, -1.5f, general, window);
+    return InWindow(d, x, -1.0f, -0.5f, general, window);
   }
   // a = 2u's terms and e^-|a| = exp_scale (1 + exp_p), for x clamped to 10
   // (beyond, sigmoid(a) = 1 in float and x a' e = 0): -|a| = -|hi| -+ lo.
@@ -242,11 +243,11 @@ struct Gelu {
       exp_scale = ExpSplit(d, hn::Neg(hn::Abs(hi)), lo_toward_zero, exp_p);
     }
   };
-  // The fitted window [low, -0.25] (fit/gelu.py) where the derivative's
+  // The fitted window [low, high] (fit/gelu.py) where the derivative's
   // general formula would cancel.
   template <class D, class V>
-  static V InWindow(D d, V x, float low, V general, V window) {
-    const auto inside = hn::And(hn::Ge(x, hn::Set(d, low)), hn::Le(x, hn::Set(d, -0.25f)));
+  static V InWindow(D d, V x, float low, float high, V general, V window) {
+    const auto inside = hn::And(hn::Ge(x, hn::Set(d, low)), hn::Le(x, hn::Set(d, high)));
     return hn::IfThenElse(inside, window, general);
   }
 };

@@ -10,8 +10,10 @@ each polynomial, its relative error after rounding the coefficients to float
    t in [0, 14] (s in [-1, 5/9]; the kernel uses t <= 13); G is a smooth function of s between 2 and
    0.5, so a degree-10 polynomial reaches ~1e-8.
 2. kErfSlopeWindow / kTanhSlopeWindow: gelu'(x) = (x - r) P(x - r) on
-   x in [-1.5, -0.25], r the root of gelu' (erf and tanh forms), where the
-   general formulas cancel. r is split in two floats (hi + lo).
+   x in [-1.5, -0.25] (erf) and [-1, -0.5] (tanh), r the root of gelu', where
+   the general formulas cancel (the tanh form's general formula sums its
+   terms in double-float, so only e^-|2u|'s error is amplified there).
+   r is split in two floats (hi + lo).
 """
 import struct
 
@@ -78,11 +80,11 @@ def split(name, v):
     print("constexpr float %sHi = %.9ef, %sLo = %.9ef;  // %s" % (name, hi, name, lo, mp.nstr(v, 20)))
 
 
-for name, slope, low, degree in (("Erf", erf_slope, -1.5, 10), ("Tanh", tanh_slope, -1.5, 10)):
+for name, slope, low, high, degree in (("Erf", erf_slope, -1.5, -0.25, 10), ("Tanh", tanh_slope, -1.0, -0.5, 7)):
     r = mp.findroot(slope, -0.75)
     split("k%sSlopeRoot" % name, r)
     quotient = lambda u, slope=slope, r=r: slope(r + u) / u if abs(u) > 1e-25 else mp.diff(slope, r)
-    fit("k%sSlopeWindow" % name, quotient, mp.mpf(low) - r, mp.mpf(-0.25) - r, degree)
+    fit("k%sSlopeWindow" % name, quotient, mp.mpf(low) - r, mp.mpf(high) - r, degree)
 
 print("constexpr float kGeluTanhC1Hi = %.9ef, kGeluTanhC1Lo = %.9ef;" % (to_float(C1), to_float(C1 - mp.mpf(to_float(C1)))))
 print("constexpr float kGeluTanhC3Hi = %.9ef, kGeluTanhC3Lo = %.9ef;" % (to_float(C3), to_float(C3 - mp.mpf(to_float(C3)))))
