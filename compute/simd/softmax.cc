@@ -98,77 +98,77 @@ float RowMax(const float* x, std::size_t length) {
 
 // What phase 2 adds up, in double lanes.
 struct Sums {
-  VD rest;           // e_i over the lanes with e_i != 1
+  VD rest;           // e_i over the elements below the max
   VD weighted;       // sum g_i e_i or sum g_i (see Weight)
-  std::size_t ones;  // lanes with e_i == 1: the arg max and its ties
+  std::size_t ties;  // elements equal to the max (the arg max among them)
 };
 
 enum class Weight { kNone, kByE, kPlain };
 
-// e = exp(x - m) for a vector of one row, as float and (lower, upper) doubles.
-struct Exps {
-  VF e;
-  VD lower, upper;
-};
-
-HWY_NOINLINE Exps ExpInDouble(VF x, float m) {
-  const DD dd;
-  const VD md = hn::Set(dd, static_cast<double>(m));
-  Exps r;
-  const VD floor = hn::Set(dd, -1000.0);  // e = 0 below; keeps -inf out of Exp
-  r.lower = hn::Exp(dd, hn::Max(hn::Sub(PromoteLower(x), md), floor));
-#if HWY_TARGET == HWY_SCALAR
-  r.upper = hn::Zero(dd);  // no upper half: it must add nothing
-#else
-  r.upper = hn::Exp(dd, hn::Max(hn::Sub(PromoteUpper(x), md), floor));
-#endif
-  r.e = RoundBoth(r.lower, r.upper);
-  return r;
-}
-
-HWY_INLINE Exps ExpOfDifference(VF x, VF m, float m_scalar) {
-  const DF d;
-  // hi + lo = x - m exactly (TwoSum; x - m <= 0, the operands in any order).
-  const VF hi = hn::Sub(x, m);
-  const VF x_part = hn::Sub(hi, hn::Neg(m));
-  const VF lo = hn::Add(hn::Sub(x, x_part), hn::Sub(hn::Neg(m), hn::Sub(hi, x_part)));
-  const VF kFloor = hn::Set(d, -746.0f);  // below it e is 0 in double too
-  const auto negligible = hn::Lt(hi, kFloor);
-  if (HWY_UNLIKELY(!hn::AllFalse(d, hn::AndNot(negligible, hn::Lt(hi, hn::Set(d, -87.0f)))))) {
-    return ExpInDouble(x, m_scalar);
-  }
-  // Clamped, so that -inf (x = -inf, or x - m beyond -FLT_MAX) gives 0 on every target.
-  const VF e_hi = hn::Exp(d, hn::Max(hi, kFloor));
-  const VF e = hn::MulAdd(e_hi, hn::IfThenZeroElse(negligible, lo), e_hi);
-  return Exps{e, PromoteLower(e), PromoteUpper(e)};
-}
-
-// Phase 2 over one vector: e for `count` lanes (the rest padded with -inf,
-// e = 0), stored to `e_out` when asked.
+// Adds e_i = exp(x_i - m) of one vector to `s`; `below` is 1 where x_i < m,
+// else 0 (e_i is then exactly 1, counted in Sums::ties instead).
 template <Weight kWeight>
-HWY_INLINE void AddExps(VF x, VF g, VF m, float m_scalar, Sums& s, float* e_out, std::size_t count) {
-  const DF d;
-  const Exps ex = ExpOfDifference(x, m, m_scalar);
-  const DD dd;
-  const auto one_lower = hn::Eq(ex.lower, hn::Set(dd, 1.0));
-  const auto one_upper = hn::Eq(ex.upper, hn::Set(dd, 1.0));
-  s.ones += hn::CountTrue(dd, one_lower) + hn::CountTrue(dd, one_upper);
-  s.rest = hn::Add(s.rest, hn::Add(hn::IfThenZeroElse(one_lower, ex.lower), hn::IfThenZeroElse(one_upper, ex.upper)));
+HWY_INLINE void AddToSums(VD e_lower, VD e_upper, VF below, VF g, Sums& s) {
+  s.rest = hn::MulAdd(e_lower, PromoteLower(below), s.rest);
+  s.rest = hn::MulAdd(e_upper, PromoteUpper(below), s.rest);
   if constexpr (kWeight == Weight::kByE) {
-    s.weighted = hn::MulAdd(ex.lower, PromoteLower(g), s.weighted);
-    s.weighted = hn::MulAdd(ex.upper, PromoteUpper(g), s.weighted);
+    s.weighted = hn::MulAdd(e_lower, PromoteLower(g), s.weighted);
+    s.weighted = hn::MulAdd(e_upper, PromoteUpper(g), s.weighted);
   } else if constexpr (kWeight == Weight::kPlain) {
     s.weighted = hn::Add(s.weighted, hn::Add(PromoteLower(g), PromoteUpper(g)));
   }
-  if (e_out != nullptr) StorePartial(d, ex.e, e_out, count);
 }
 
-// Phase 2 over a row: e_i to e_out (if not null), rest and the weighted sum.
+// The rare vector with an e_i that would be a float subnormal: e in double.
+template <Weight kWeight>
+HWY_NOINLINE VF AddExpsInDouble(VF x, float m, VF below, VF g, Sums& s) {
+  const DD dd;
+  const VD md = hn::Set(dd, static_cast<double>(m));
+  const VD floor = hn::Set(dd, -1000.0);  // e = 0 below; keeps -inf out of Exp
+  const VD lower = hn::Exp(dd, hn::Max(hn::Sub(PromoteLower(x), md), floor));
+#if HWY_TARGET == HWY_SCALAR
+  const VD upper = hn::Zero(dd);  // no upper half: it must add nothing
+#else
+  const VD upper = hn::Exp(dd, hn::Max(hn::Sub(PromoteUpper(x), md), floor));
+#endif
+  AddToSums<kWeight>(lower, upper, below, g, s);
+  return RoundBoth(lower, upper);
+}
+
+// Phase 2 over one vector: adds e_i = exp(x_i - m) to `s` and returns it.
+// Lanes padded with -inf give e = 0.
+template <Weight kWeight>
+HWY_INLINE VF AddExps(VF x, VF g, VF m, float m_scalar, Sums& s) {
+  const DF d;
+  const auto tie = hn::Eq(x, m);
+  s.ties += hn::CountTrue(d, tie);
+  const VF below = hn::IfThenZeroElse(tie, hn::Set(d, 1.0f));
+  // hi + lo = x - m exactly (TwoSum; x - m <= 0, the operands in any order).
+  const VF hi = hn::Sub(x, m);
+  if (HWY_UNLIKELY(!hn::AllFalse(d, hn::Lt(hi, hn::Set(d, -87.0f))))) {
+    // Below -746 e is 0 in double too: only the lanes in between need it.
+    const auto tiny = hn::Lt(hi, hn::Set(d, -87.0f));
+    if (!hn::AllFalse(d, hn::And(tiny, hn::Ge(hi, hn::Set(d, -746.0f))))) {
+      return AddExpsInDouble<kWeight>(x, m_scalar, below, g, s);
+    }
+  }
+  const VF x_part = hn::Sub(hi, hn::Neg(m));
+  const VF lo = hn::Add(hn::Sub(x, x_part), hn::Sub(hn::Neg(m), hn::Sub(hi, x_part)));
+  const VF kFloor = hn::Set(d, -746.0f);
+  const auto negligible = hn::Lt(hi, kFloor);
+  // Clamped, so that -inf (x = -inf, or x - m beyond -FLT_MAX) gives 0 on every target.
+  const VF e_hi = hn::Exp(d, hn::Max(hi, kFloor));
+  const VF e = hn::MulAdd(e_hi, hn::IfThenZeroElse(negligible, lo), e_hi);
+  AddToSums<kWeight>(PromoteLower(e), PromoteUpper(e), below, g, s);
+  return e;
+}
+
+// Phase 2 over a row: e_i to e_out (if kStore), rest and the weighted sum.
 struct RowSums {
   double rest;
   double weighted;
 };
-template <Weight kWeight>
+template <Weight kWeight, bool kStore>
 RowSums SumExps(const float* x, const float* g, float* e_out, std::size_t length, float m_scalar) {
   const DF d;
   const std::size_t N = hn::Lanes(d);
@@ -179,17 +179,21 @@ RowSums SumExps(const float* x, const float* g, float* e_out, std::size_t length
   for (; i + 2 * N <= length; i += 2 * N) {
     const VF g0 = kWeight == Weight::kNone ? hn::Zero(d) : hn::LoadU(d, g + i);
     const VF g1 = kWeight == Weight::kNone ? hn::Zero(d) : hn::LoadU(d, g + i + N);
-    AddExps<kWeight>(hn::LoadU(d, x + i), g0, m, m_scalar, s0, e_out ? e_out + i : nullptr, N);
-    AddExps<kWeight>(hn::LoadU(d, x + i + N), g1, m, m_scalar, s1, e_out ? e_out + i + N : nullptr, N);
+    const VF e0 = AddExps<kWeight>(hn::LoadU(d, x + i), g0, m, m_scalar, s0);
+    const VF e1 = AddExps<kWeight>(hn::LoadU(d, x + i + N), g1, m, m_scalar, s1);
+    if constexpr (kStore) {
+      hn::StoreU(e0, d, e_out + i);
+      hn::StoreU(e1, d, e_out + i + N);
+    }
   }
   for (; i < length; i += N) {
     const std::size_t count = std::min(N, length - i);
     const VF g0 = kWeight == Weight::kNone ? hn::Zero(d) : LoadPadded(d, g + i, count, 0.0f);
-    AddExps<kWeight>(LoadPadded(d, x + i, count, -inf), g0, m, m_scalar, s0, e_out ? e_out + i : nullptr,
-                     count);
+    const VF e0 = AddExps<kWeight>(LoadPadded(d, x + i, count, -inf), g0, m, m_scalar, s0);
+    if constexpr (kStore) StorePartial(d, e0, e_out + i, count);
   }
   // The arg max counts as the 1 of S = 1 + rest; its ties belong to rest.
-  const double ties = static_cast<double>(s0.ones + s1.ones) - 1.0;
+  const double ties = static_cast<double>(s0.ties + s1.ties) - 1.0;
   return RowSums{Sum(hn::Add(s0.rest, s1.rest)) + ties, Sum(hn::Add(s0.weighted, s1.weighted))};
 }
 
@@ -238,7 +242,7 @@ void Rows(const float* x, const float* g, float* out, std::size_t n, const Kerne
     }
     if constexpr (kKind == Kind::kLogSoftmax && kPass == Pass::kForward) {
       // log s_i = (x_i - m) - log1p(rest): no e_i needed after the sum.
-      const RowSums sums = SumExps<Weight::kNone>(xr, nullptr, nullptr, length, m);
+      const RowSums sums = SumExps<Weight::kNone, false>(xr, nullptr, nullptr, length, m);
       const VD shift = hn::Set(dd, static_cast<double>(m));
       const VD log_sum = hn::Set(dd, std::log1p(sums.rest));
       MapInDouble(xr, nullptr, outr, length, [&](VD xv, VD) { return hn::Sub(hn::Sub(xv, shift), log_sum); });
@@ -247,7 +251,7 @@ void Rows(const float* x, const float* g, float* out, std::size_t n, const Kerne
     constexpr Weight kWeight = kPass != Pass::kVjp        ? Weight::kNone
                                : kKind == Kind::kSoftmax ? Weight::kByE
                                                           : Weight::kPlain;
-    const RowSums sums = SumExps<kWeight>(xr, gr, outr, length, m);  // e_i now in outr
+    const RowSums sums = SumExps<kWeight, true>(xr, gr, outr, length, m);  // e_i now in outr
     const double inverse = 1.0 / (1.0 + sums.rest);
     const VD inv = hn::Set(dd, inverse);
     const double rest = sums.rest;
