@@ -2,17 +2,23 @@
 # Serving performance side by side: starts activation-server and the echo
 # baseline (serve_baseline) on loopback, drives both with the same
 # `activation-client bench` load, and prints each figure as the median of
-# REPEATS runs with activation-server's ratio to echo.
+# REPEATS runs. Each repeat runs the server and echo back to back (alternating
+# which goes first), and a ratio is the median of those pairs' ratios, so a
+# burst of load from elsewhere on the machine spoils one pair, not the table.
 #
 #   bench/serving/serve.sh                 # uses ./build (BUILD_DIR to change)
-#   DURATION=5 REPEATS=3 bench/serving/serve.sh
+#   DURATION=5 REPEATS=5 bench/serving/serve.sh
+#   CASES='1M' bench/serving/serve.sh      # only the cases whose name matches
+#   NICE=-10 bench/serving/serve.sh        # (root) shield the runs from builds at nice >= 0
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BUILD_DIR=${BUILD_DIR:-build}
 DURATION=${DURATION:-3}
 WARMUP=${WARMUP:-1}
 REPEATS=${REPEATS:-3}
+CASES=${CASES:-}
 SERVER_ARGS=${SERVER_ARGS:-}
+if [ -n "${NICE:-}" ]; then renice -n "$NICE" -p $$ >/dev/null; fi  # servers and clients inherit it
 server_bin=$BUILD_DIR/server/activation-server
 echo_bin=$BUILD_DIR/bench/serving/serve_baseline
 client_bin=$BUILD_DIR/client/activation-client
@@ -69,6 +75,7 @@ results=$work/results.jsonl
 for case in "${cases[@]}"; do
   name=${case%%|*}
   args=${case#*|}
+  [[ -z "$CASES" || "$name" =~ $CASES ]] || continue
   for run in $(seq "$REPEATS"); do
     # Alternate the order so that neither side always runs on a warmer machine.
     if [ $((run % 2)) -eq 1 ]; then order="server echo"; else order="echo server"; fi
@@ -78,8 +85,8 @@ for case in "${cases[@]}"; do
       # shellcheck disable=SC2086
       "$client_bin" bench --target "127.0.0.1:$port" $args 2>>"$work/bench.log" \
         --duration "$DURATION" --warmup "$WARMUP" --verify-every "$((verify * 50))" --json |
-        python3 -c 'import json,sys; r=json.load(sys.stdin)[0]; r["case"]=sys.argv[1]; r["target"]=sys.argv[2]; print(json.dumps(r))' \
-          "$name" "$target" >>"$results" || true  # a non-zero exit means errors, counted in the table
+        python3 -c 'import json,sys; r=json.load(sys.stdin)[0]; r["case"]=sys.argv[1]; r["target"]=sys.argv[2]; r["run"]=sys.argv[3]; print(json.dumps(r))' \
+          "$name" "$target" "$run" >>"$results" || true  # a non-zero exit means errors, counted in the table
     done
   done
 done
@@ -88,18 +95,24 @@ python3 - "$results" "$REPEATS" <<'PY'
 import json, statistics, sys
 rows = [json.loads(line) for line in open(sys.argv[1])]
 cases = list(dict.fromkeys(r["case"] for r in rows))
-def med(case, target, key):
-    values = [r[key] if key != "p99" else r["latency_ms"]["p99"] for r in rows if r["case"] == case and r["target"] == target]
-    return statistics.median(values)
-print(f"median of {sys.argv[2]} runs each; ratio = activation-server / echo")
+def value(r, key):
+    return r["latency_ms"]["p99"] if key == "p99" else r[key]
+def runs(case, target, key):
+    return [value(r, key) for r in rows if r["case"] == case and r["target"] == target]
+def ratio(case, key):  # median over the repeats of server / echo in the same repeat
+    by_run = {(r["run"], r["target"]): value(r, key) for r in rows if r["case"] == case}
+    pairs = [by_run[run, "server"] / e for (run, target), e in by_run.items()
+             if target == "echo" and e > 0 and (run, "server") in by_run]
+    return statistics.median(pairs) if pairs else float("nan")
+med = lambda case, target, key: statistics.median(runs(case, target, key))
+print(f"median of {sys.argv[2]} runs each; ratio = median over runs of activation-server / echo in the same run")
 print(f"| case | server req/s | echo req/s | ratio | server MB/s | echo MB/s | server p99 ms | echo p99 ms | p99 ratio | errors |")
 print(f"|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
 for c in cases:
-    s, e = med(c, "server", "req_per_s"), med(c, "echo", "req_per_s")
-    sm, em = med(c, "server", "payload_mb_per_s"), med(c, "echo", "payload_mb_per_s")
-    sp, ep = med(c, "server", "p99"), med(c, "echo", "p99")
     bad = sum(r["mismatches"] + sum(r["errors"].values()) for r in rows if r["case"] == c)
-    print(f"| {c} | {s:,.0f} | {e:,.0f} | {s/e:.2f} | {sm:,.1f} | {em:,.1f} | {sp:.3f} | {ep:.3f} | {sp/ep:.2f} | {bad} |")
+    print(f"| {c} | {med(c, 'server', 'req_per_s'):,.0f} | {med(c, 'echo', 'req_per_s'):,.0f} | {ratio(c, 'req_per_s'):.2f} "
+          f"| {med(c, 'server', 'payload_mb_per_s'):,.1f} | {med(c, 'echo', 'payload_mb_per_s'):,.1f} "
+          f"| {med(c, 'server', 'p99'):.3f} | {med(c, 'echo', 'p99'):.3f} | {ratio(c, 'p99'):.2f} | {bad} |")
 PY
 
 # Memory bound of streaming: 1 GiB through one EvaluateStream in 4 MB chunks
