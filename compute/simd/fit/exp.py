@@ -1,0 +1,43 @@
+#!/usr/bin/env python3
+"""Fits the kernel of the float e^x and e^x - 1 in compute/simd/tanh-exp-inl.h:
+e^r - 1 = r + r^2 P(r) for |r| <= ln(2)/2 (the reduced argument), P a
+Chebyshev interpolant (mpmath chebyfit) of (e^r - 1 - r) / r^2 with float
+coefficients. Prints the constants and the relative error of r + r^2 P(r)
+(coefficients rounded to float, arithmetic exact) on a dense grid.
+
+Usage: python3 compute/simd/fit/exp.py [DEGREE]
+"""
+import struct
+import sys
+
+import mpmath as mp
+
+mp.mp.prec = 200
+
+
+def to_float(v):
+    return struct.unpack("f", struct.pack("f", float(v)))[0]
+
+
+def p(r):
+    return mp.mpf(1) / 2 if abs(r) < mp.mpf("1e-30") else (mp.expm1(r) - r) / (r * r)
+
+
+def main():
+    degree = int(sys.argv[1]) if len(sys.argv) == 2 else 5
+    h = mp.log(2) / 2
+    coefficients = mp.chebyfit(p, [-h, h], degree + 1)
+    rounded = [to_float(c) for c in reversed(coefficients)]  # c0 first
+    worst = 0
+    for i in range(4001):
+        r = -h + 2 * h * i / 4000
+        if r == 0:
+            continue
+        approx = r + r * r * mp.polyval(list(reversed([mp.mpf(c) for c in rounded])), r)
+        worst = max(worst, abs(approx / mp.expm1(r) - 1))
+    print(f"// degree {degree}: relative error of r + r^2 P(r) {mp.nstr(worst, 3)} ({mp.nstr(worst / mp.mpf(2)**-24, 3)} ULP)")
+    print("constexpr float kExpm1Poly[] = {" + ", ".join(f"{c!r}f" for c in rounded) + "};")
+
+
+if __name__ == "__main__":
+    main()
