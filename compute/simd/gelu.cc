@@ -1,11 +1,16 @@
 // Vector kernels of gelu, both forms (approximate = 0: x Phi(x) with erfc;
 // 1: PyTorch's tanh approximation, written as x sigmoid(2u)), and softsign.
-// Lanes: every Highway target, in double vectors with the scalar
-// references' formulas (compute/smooth.cc). gelu's forward uses a Chebyshev
-// erfc (2 ULP measured); its derivative SLEEF's vector erfc (u15: 1.5 double
-// ULP) on SSE2/AVX2/AVX-512, std::erfc per lane on the emulated targets.
-// Accuracy: <= 2 ULP. Range: all floats, limits at +-inf as the references;
-// NaN propagates.
+// gelu, the catalogue's kernels (struct Gelu): float lanes on every target
+// with a fused multiply-add (AVX2, AVX-512), built from gelu-inl.h: a fitted
+// Mills ratio times e^(-x^2/2) with x^2 split exactly (erf form), 2u in
+// double-float (tanh form), and fitted polynomials around the roots of
+// gelu' (fit/gelu.py). Max error measured: forward 3 ULP, derivative 3 ULP
+// (erf) / 4 ULP (tanh); see the README. Range: all floats; x below -13
+// (erf) or -9.5 (tanh), where float intermediates would become subnormal,
+// and targets without fma go per vector to GeluInDouble: the scalar
+// references' formulas in double lanes (Chebyshev erfc for the forward,
+// SLEEF's vector erfc for the derivative), <= 2 ULP. Limits at +-inf as
+// the references; NaN propagates. softsign: double lanes, rounded once.
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "compute/simd/gelu.cc"
 #include "hwy/foreach_target.h"  // IWYU pragma: keep
@@ -135,9 +140,9 @@ struct GeluInDouble {
 };
 
 // --- float lanes: the kernels the catalogue runs ----------------------------
-// Both forms in float (gelu-inl.h), max 3 ULP measured; lanes where the float
-// intermediates would turn subnormal (x below kFloatFloor) and targets
-// without a fused multiply-add go to GeluInDouble, vector by vector.
+// Both forms in float (gelu-inl.h); vectors with a lane below `floor`, where
+// float intermediates would turn subnormal, and targets without a fused
+// multiply-add go to GeluInDouble.
 struct Gelu {
   using Precise = GeluInDouble;
   Precise precise;
