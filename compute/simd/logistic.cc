@@ -76,20 +76,82 @@ struct Sigmoid {
   V Derivative(D d, V x) const { return KeepNaN(x, LogisticSlope(d, x)); }
 };
 
+// silu'(x) = s(x) (1 + x s(-x)) has a root at r = -1.2785, where its two
+// terms cancel in float. Within [-2, -0.75] it is t P(t), t = x - r (r split
+// in two floats: x - kSiluRootHi is exact there by Sterbenz), P fitted by
+// compute/simd/fit/silu_derivative.py (-2.0 -0.75 9; relative error 0.22 x
+// 2^-24). Elsewhere, with e = e^-|x| and p = 1 + e (its rounding error
+// p_error exact by Fast2Sum), silu' = (p + x e) / p^2 for x >= 0 and
+// e (1 + e + x) / p^2 below, with the products and the quotient carried in
+// float pairs: only e (1 ULP) and one sum round.
+constexpr float kSiluRootHi = -1.2784645557403564f;
+constexpr float kSiluRootLo = 1.2979282537628478e-08f;
+constexpr float kSiluWindowLow = -2.0f, kSiluWindowHigh = -0.75f;
+constexpr float kSiluSlopeNearRoot[] = {0.2178117036819458f,      0.14664879441261292f,   0.018874814733862877f,
+                                        -0.015222704969346523f,   -0.006606592331081629f, 0.00012722957762889564f,
+                                        0.0007986857672221959f,   0.0001828616950660944f, -4.219835682306439e-05f,
+                                        -2.4498083803337067e-05f};
+
+template <class D, class V>
+HWY_INLINE V SiluSlopeNearRoot(D d, V x) {
+  const V t = hn::Sub(hn::Sub(x, hn::Set(d, kSiluRootHi)), hn::Set(d, kSiluRootLo));
+  constexpr int kDegree = sizeof(kSiluSlopeNearRoot) / sizeof(kSiluSlopeNearRoot[0]) - 1;
+  V p = hn::Set(d, kSiluSlopeNearRoot[kDegree]);
+  for (int k = kDegree - 1; k >= 0; --k) p = hn::MulAdd(p, t, hn::Set(d, kSiluSlopeNearRoot[k]));
+  return hn::Mul(t, p);
+}
+
+// n / d for n = n_hi + n_lo, d = d_hi + d_lo (float pairs), rounded about
+// once: a refined reciprocal of d_hi, then one correction by the exact
+// residual n - q d. Cheaper than a division on wide vectors, and it keeps
+// the low parts, so the quotient adds no rounding of its own.
+template <class D, class V>
+HWY_INLINE V DivideDoubleFloat(D d, V n_hi, V n_lo, V d_hi, V d_lo) {
+  const V r0 = hn::ApproximateReciprocal(d_hi);
+  const V r = hn::MulAdd(r0, hn::NegMulAdd(d_hi, r0, hn::Set(d, 1.0f)), r0);
+  const V q = hn::Mul(n_hi, r);
+  const V residual = hn::Add(hn::NegMulAdd(q, d_hi, n_hi), hn::NegMulAdd(q, d_lo, n_lo));
+  return hn::MulAdd(residual, r, q);
+}
+
+template <class D, class V>
+HWY_INLINE V SiluSlopeAwayFromRoot(D d, V x) {
+  const V one = hn::Set(d, 1.0f);
+  const V e = ExpMinusAbs(d, x);
+  const V p = hn::Add(one, e);
+  const V p_error = hn::Sub(e, hn::Sub(p, one));
+  const auto non_negative = hn::Ge(x, hn::Zero(d));
+  // 1 + e + x below 0: under -0.5, 1 + x is exact (x is a multiple of
+  // ulp(x) <= 1 and |1 + x| < |x|), so only the last sum rounds.
+  const V sum_below_half = hn::Add(hn::Add(one, x), e);
+  const V sum_above_half = hn::Add(hn::Add(p, x), p_error);
+  const V sum_below = hn::IfThenElse(hn::Lt(x, hn::Set(d, -0.5f)), sum_below_half, sum_above_half);
+  const V sum = hn::IfThenElse(non_negative, hn::Add(hn::MulAdd(x, e, p), p_error), sum_below);
+  const V factor = hn::IfThenElse(non_negative, one, e);
+  const V numerator = hn::Mul(factor, sum);
+  const V numerator_lo = hn::MulSub(factor, sum, numerator);
+  const V square = hn::Mul(p, p);
+  const V square_lo = hn::MulAdd(hn::Add(p, p), p_error, hn::MulSub(p, p, square));
+  return DivideDoubleFloat(d, numerator, numerator_lo, square, square_lo);
+}
+
 struct Silu {
   using Precise = SiluInDouble;
   Precise precise;
   explicit Silu(const KernelArgs& a) : precise(a) {}
   template <Pass kPass, class D, class V>
   auto FloatAccurate(D d, V x) const {
-    // f' = s (1 + x s(-x)) cancels around its root at -1.28: double throughout.
-    if constexpr (kPass != Pass::kForward) return hn::FirstN(d, 0);
     return hn::Not(hn::Lt(x, hn::Set(d, -80.0f)));  // e^x stays a normal float (NaN: KeepNaN)
   }
   template <class D, class V>
   V Forward(D d, V x) const { return KeepNaN(x, hn::Mul(x, Logistic(d, x))); }
   template <class D, class V>
-  V Derivative(D d, V x) const { return precise.Derivative(d, x); }  // not used: FloatAccurate is false
+  V Derivative(D d, V x) const {
+    const auto near_root = hn::And(hn::Ge(x, hn::Set(d, kSiluWindowLow)), hn::Le(x, hn::Set(d, kSiluWindowHigh)));
+    const V slope = hn::IfThenElse(near_root, SiluSlopeNearRoot(d, x), SiluSlopeAwayFromRoot(d, x));
+    const V at_inf = hn::IfThenElseZero(hn::Gt(x, hn::Zero(d)), hn::Set(d, 1.0f));
+    return KeepNaN(x, hn::IfThenElse(hn::IsInf(x), at_inf, slope));
+  }
 };
 
 struct Logsigmoid {
