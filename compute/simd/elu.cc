@@ -1,6 +1,6 @@
 // Vector kernels of the ELU family: elu, selu, celu. Lanes: every Highway
-// target. Float lanes (bottom; Highway's float Expm1/Exp, <= 2 ULP
-// measured) where they are accurate; otherwise double vectors with the
+// target. Float lanes (bottom; the lean float Expm1/Exp of
+// tanh-exp-inl.h, <= 2 ULP measured) where they are accurate; otherwise double vectors with the
 // scalar references' formulas (compute/exponential.cc, <= 1 ULP): expm1
 // keeps tiny negative x accurate; celu's x / alpha is a double division, so
 // e^(x/alpha) loses nothing to a rounded argument. Range: all floats
@@ -13,6 +13,7 @@
 #include "compute/simd/map-inl.h"
 #include "compute/simd/math-inl.h"
 #include "compute/simd/params.h"
+#include "compute/simd/tanh-exp-inl.h"
 #include "hwy/highway.h"
 
 HWY_BEFORE_NAMESPACE();
@@ -62,11 +63,20 @@ struct CeluInDouble : ExponentialLinear {
   }
 };
 
+// v * c for finite v, rounded about once: v itself when c is 1.
+template <class D, class V>
+HWY_INLINE V MulFiniteByConstant(D d, V v, const SplitConstant& c) {
+  if (c.hi == 1.0f && c.lo == 0.0f && c.scale == 1.0f) return v;
+  if (c.scale != 1.0f) return MulByConstant(d, v, c);
+  return hn::MulAdd(v, hn::Set(d, c.hi), hn::Mul(v, hn::Set(d, c.lo)));
+}
+
 // Float lanes: scale_pos * x above 0; below, scale_neg * expm1(x) and its
-// slope slope_neg * e^x, with Highway's float Expm1/Exp and the constants
-// split so the products round about once. Below -80 e^x would be subnormal:
-// the double kernel takes the vector, as it does for celu with alpha != 1
-// (x / alpha would be rounded before the exponential).
+// slope slope_neg * e^x, with the lean float e^x - 1 and e^x of
+// tanh-exp-inl.h (<= 1 ULP) and the constants split so the products round
+// about once. Below -80 e^x would be subnormal: the double kernel takes the
+// vector for the slope, as it does for celu with alpha != 1 (x / alpha
+// would be rounded before the exponential). expm1 is -1 in float below -87.
 template <class InDouble>
 struct ExponentialLinearInFloat {
   using Precise = InDouble;
@@ -86,12 +96,13 @@ struct ExponentialLinearInFloat {
   template <class D, class V>
   V Forward(D d, V x) const {
     const V positive = pos.hi == 1.0f && pos.lo == 0.0f && pos.scale == 1.0f ? x : MulByConstant(d, x, pos);
-    const V negative = MulByConstant(d, hn::Expm1(d, hn::Min(x, hn::Zero(d))), neg);
+    const V clamped = hn::Max(hn::Min(x, hn::Zero(d)), hn::Set(d, -87.0f));
+    const V negative = MulFiniteByConstant(d, Expm1Float(d, clamped), neg);
     return KeepNaN(x, hn::IfThenElse(hn::Gt(x, hn::Zero(d)), positive, negative));
   }
   template <class D, class V>
   V Derivative(D d, V x) const {
-    const V negative = MulByConstant(d, hn::Exp(d, hn::Min(x, hn::Zero(d))), slope_neg);
+    const V negative = MulFiniteByConstant(d, ExpFloat(d, hn::Min(x, hn::Zero(d))), slope_neg);
     return KeepNaN(x, hn::IfThenElse(hn::Gt(x, hn::Zero(d)), hn::Set(d, slope_pos), negative));
   }
 };
