@@ -52,6 +52,16 @@ struct Accuracy {
   double derivative_max_ulp = -1;
 };
 
+// Work per element of an activation's `fast` kernels, relative to a memory-bound
+// one (a load, a few comparisons, a store: relu). Compute() splits a call across
+// the worker pool once elements x cost reaches ParallelThreshold(); the classes
+// and the threshold were chosen by measurement (README, "Large arrays").
+enum class Cost : unsigned {
+  kMemoryBound = 1,     // piecewise-linear: ~3 G elements/s on one core, memcpy's rate
+  kTranscendental = 3,  // one float exp/tanh/log per element: ~1-2.5 G/s
+  kHeavy = 6,           // double lanes, erfc, several passes (softmax), scalar: < 1 G/s
+};
+
 struct Activation {
   std::string_view name;
   std::vector<std::string_view> aliases;
@@ -66,6 +76,7 @@ struct Activation {
   std::string (*check_params)(const KernelArgs& args) = nullptr;
   Kernels reference;  // scalar, written for clarity and accuracy
   Kernels fast;       // vectorized; equals `reference` until a SIMD kernel exists
+  Cost cost = Cost::kHeavy;  // of `fast`; set with it (compute/fast_kernels.cc)
   Accuracy accuracy;
 };
 

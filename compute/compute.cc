@@ -52,11 +52,17 @@ std::size_t Granule(const Activation& activation, const KernelArgs& args, std::s
 
 }  // namespace
 
+std::size_t SplitThreshold(const Activation& activation) {
+  const std::size_t cost = static_cast<std::size_t>(activation.cost);
+  const std::size_t work = ParallelThreshold();
+  return work / cost + (work % cost != 0);  // rounded up, without overflow
+}
+
 void Compute(const Activation& activation, Mode mode, const KernelArgs& args, const float* x,
              const float* grad_output, float* out, std::size_t n) {
   if (n == 0) return;
   const Kernels& k = activation.fast;
-  WorkerPool* pool = n >= ParallelThreshold() ? &ComputePool() : nullptr;
+  WorkerPool* pool = n >= SplitThreshold(activation) ? &ComputePool() : nullptr;
   if (pool == nullptr || pool->size() == 1) {
     RunKernels(k, mode, args, x, grad_output, out, n);
     return;

@@ -23,6 +23,10 @@ enum class Mode {
 Status CheckShape(const std::vector<std::int64_t>& shape, std::size_t count,
                   std::size_t* row_length);
 
+// Elements from which Compute() splits a call to `activation` across the
+// worker pool: ParallelThreshold() work units over the activation's cost.
+std::size_t SplitThreshold(const Activation& activation);
+
 // Runs `mode` of `activation` over n elements into caller-provided `out`
 // (no allocation). `grad_output` is read only for kVjp. `args.row_length`
 // must be set for row-wise functions (see CheckShape).

@@ -12,36 +12,37 @@ namespace {
 struct FastEntry {
   std::string_view name;
   Kernels (*make)();
+  Cost cost;  // by single-thread throughput at 1M (kernels_bench fast/ rows), forward and VJP
 };
 
 // Functions not listed keep their reference kernels; why, for each, is in
 // the README (section kernels-performance).
 constexpr FastEntry kFastKernels[] = {
-    {"step", &simd::Step},
-    {"relu", &simd::Relu},
-    {"leaky_relu", &simd::LeakyRelu},
-    {"prelu", &simd::LeakyRelu},
-    {"hardtanh", &simd::Hardtanh},
-    {"relu6", &simd::Relu6},
-    {"hardsigmoid", &simd::Hardsigmoid},
-    {"hardswish", &simd::Hardswish},
-    {"softshrink", &simd::Softshrink},
-    {"hardshrink", &simd::Hardshrink},
-    {"threshold", &simd::Threshold},
-    {"sigmoid", &simd::Sigmoid},
-    {"silu", &simd::Silu},
-    {"logsigmoid", &simd::Logsigmoid},
-    {"softplus", &simd::Softplus},
-    {"tanh", &simd::Tanh},
-    {"tanhshrink", &simd::Tanhshrink},
-    {"mish", &simd::Mish},
-    {"elu", &simd::Elu},
-    {"selu", &simd::Selu},
-    {"celu", &simd::Celu},
-    {"gelu", &simd::Gelu},
-    {"softsign", &simd::Softsign},
-    {"softmax", &simd::Softmax},
-    {"log_softmax", &simd::LogSoftmax},
+    {"step", &simd::Step, Cost::kMemoryBound},
+    {"relu", &simd::Relu, Cost::kMemoryBound},
+    {"leaky_relu", &simd::LeakyRelu, Cost::kMemoryBound},
+    {"prelu", &simd::LeakyRelu, Cost::kMemoryBound},
+    {"hardtanh", &simd::Hardtanh, Cost::kMemoryBound},
+    {"relu6", &simd::Relu6, Cost::kMemoryBound},
+    {"hardsigmoid", &simd::Hardsigmoid, Cost::kMemoryBound},
+    {"hardswish", &simd::Hardswish, Cost::kMemoryBound},
+    {"softshrink", &simd::Softshrink, Cost::kMemoryBound},
+    {"hardshrink", &simd::Hardshrink, Cost::kMemoryBound},
+    {"threshold", &simd::Threshold, Cost::kMemoryBound},
+    {"sigmoid", &simd::Sigmoid, Cost::kTranscendental},
+    {"silu", &simd::Silu, Cost::kTranscendental},
+    {"logsigmoid", &simd::Logsigmoid, Cost::kHeavy},
+    {"softplus", &simd::Softplus, Cost::kHeavy},
+    {"tanh", &simd::Tanh, Cost::kTranscendental},
+    {"tanhshrink", &simd::Tanhshrink, Cost::kHeavy},
+    {"mish", &simd::Mish, Cost::kTranscendental},
+    {"elu", &simd::Elu, Cost::kTranscendental},
+    {"selu", &simd::Selu, Cost::kTranscendental},
+    {"celu", &simd::Celu, Cost::kTranscendental},
+    {"gelu", &simd::Gelu, Cost::kHeavy},
+    {"softsign", &simd::Softsign, Cost::kTranscendental},
+    {"softmax", &simd::Softmax, Cost::kHeavy},
+    {"log_softmax", &simd::LogSoftmax, Cost::kHeavy},
 };
 
 }  // namespace
@@ -51,7 +52,9 @@ void AttachFastKernels(std::vector<Activation>& catalogue) {
   if (!problem.empty()) std::fprintf(stderr, "%s\n", problem.c_str());
   for (Activation& a : catalogue) {
     for (const FastEntry& entry : kFastKernels) {
-      if (entry.name == a.name) a.fast = entry.make();
+      if (entry.name != a.name) continue;
+      a.fast = entry.make();
+      a.cost = entry.cost;
     }
   }
 }

@@ -63,8 +63,10 @@ class WorkerPool {
 WorkerPool& ComputePool();
 void SetComputeThreads(std::size_t threads);
 
-// Elements per call above which Compute() splits the array (measured:
-// below it, waking the workers costs more than it saves; see README).
+// Work per call, in elements x Activation::cost, from which Compute() splits
+// the array (measured: below it, waking the workers and moving the data to
+// another core's cache cost more than they save; see README). A memory-bound
+// function splits at this many elements, a heavy one at a sixth of it.
 // ACTIVATION_PARALLEL_THRESHOLD overrides it.
 std::size_t ParallelThreshold();
 

@@ -7,7 +7,9 @@
 //   memcpy/<n>                    a plain copy: the bandwidth limit
 //   pool/<label>/forward/<n>      Compute(), which splits large arrays over the
 //   serial/<label>/forward/<n>    worker pool, and the kernel on one thread, both
-//                                 in wall-clock time (to choose ParallelThreshold)
+//                                 in wall-clock time (to choose ParallelThreshold
+//                                 and the cost classes; counter split = 1 where
+//                                 Compute() splits)
 // Counters: items_per_second (elements) and bytes_per_second (bytes read +
 // written). bench/kernels/readme_table.py turns the JSON output into the
 // README table. Run: build/bench/kernels/kernels_bench --benchmark_repetitions=3
@@ -110,8 +112,10 @@ void RegisterAll() {
     });
   }
   for (const Case& c : Cases()) {
-    if (c.label == "relu" || c.label == "sigmoid" || c.label == "gelu") {
-      for (std::size_t n : {1u << 14, 1u << 16, 1u << 18, 1u << 20, 1u << 22}) {
+    // One function per cost class (Activation::cost), softmax for rows.
+    if (c.label == "relu" || c.label == "sigmoid" || c.label == "gelu" || c.label == "softmax") {
+      for (std::size_t n : {1u << 14, 1u << 16, 1u << 17, 1u << 18, 3u << 17, 1u << 19, 3u << 18, 1u << 20,
+                            1u << 22}) {
         benchmark::RegisterBenchmark(("pool/" + c.label + "/forward/" + std::to_string(n)).c_str(),
                                      [c, n](benchmark::State& state) {
                                        Buffers& b = Data();
@@ -121,6 +125,7 @@ void RegisterAll() {
                                          benchmark::ClobberMemory();
                                        }
                                        SetCounters(state, n, Pass::kForward);
+                                       state.counters["split"] = n >= SplitThreshold(*c.activation) ? 1 : 0;
                                      })
             ->UseRealTime();
         // The same kernel on this thread only, timed the same way (wall clock).

@@ -39,11 +39,11 @@ void ExpectSameBits(const std::vector<float>& a, const std::vector<float>& b) {
   }
 }
 
-// Above ParallelThreshold() Compute() splits; the result must not change.
+// From SplitThreshold() on, Compute() splits; the result must not change.
 void CheckSplitMatchesWhole(const char* name, std::size_t row_length, std::size_t n) {
   const Activation* a = FindActivation(name);
   ASSERT_NE(a, nullptr);
-  ASSERT_GE(n, ParallelThreshold());
+  ASSERT_GE(n, SplitThreshold(*a));
   KernelArgs args;
   ASSERT_TRUE(ResolveParams(*a, {}, &args).ok());
   args.row_length = row_length;
@@ -62,13 +62,26 @@ void CheckSplitMatchesWhole(const char* name, std::size_t row_length, std::size_
 }
 
 TEST(Compute, SplitsElementwiseArraysWithoutChangingTheResult) {
-  CheckSplitMatchesWhole("tanh", 0, ParallelThreshold() + 1001);
+  CheckSplitMatchesWhole("tanh", 0, SplitThreshold(*FindActivation("tanh")) + 1001);
+  CheckSplitMatchesWhole("relu", 0, SplitThreshold(*FindActivation("relu")) + 1001);
 }
 
 TEST(Compute, SplitsRowWiseArraysOnRowBoundaries) {
   // Rows of 999: a split inside a row would change every element of it.
-  const std::size_t rows = ParallelThreshold() / 999 + 3;
+  const std::size_t rows = SplitThreshold(*FindActivation("softmax")) / 999 + 3;
   CheckSplitMatchesWhole("softmax", 999, rows * 999);
+}
+
+// Work, not element count, decides: a memory-bound kernel gains from a second
+// core only on larger arrays than a transcendental one (README, "Large arrays").
+TEST(Compute, CheaperFunctionsSplitLater) {
+  const std::size_t relu = SplitThreshold(*FindActivation("relu"));
+  const std::size_t sigmoid = SplitThreshold(*FindActivation("sigmoid"));
+  const std::size_t gelu = SplitThreshold(*FindActivation("gelu"));
+  EXPECT_EQ(relu, ParallelThreshold());
+  EXPECT_LT(sigmoid, relu);
+  EXPECT_LT(gelu, sigmoid);
+  EXPECT_GE(gelu * static_cast<std::size_t>(Cost::kHeavy), ParallelThreshold());
 }
 
 }  // namespace
