@@ -105,12 +105,11 @@ struct Sums {
 
 enum class Weight { kNone, kByE, kPlain };
 
-// Adds e_i = exp(x_i - m) of one vector to `s`; `below` is 1 where x_i < m,
-// else 0 (e_i is then exactly 1, counted in Sums::ties instead).
+// Adds one vector of e_i = exp(x_i - m) to `s`: `rest_*` are e_i where
+// x_i < m and 0 where x_i = m (e_i is then exactly 1, counted in Sums::ties).
 template <Weight kWeight>
-HWY_INLINE void AddToSums(VD e_lower, VD e_upper, VF below, VF g, Sums& s) {
-  s.rest = hn::MulAdd(e_lower, PromoteLower(below), s.rest);
-  s.rest = hn::MulAdd(e_upper, PromoteUpper(below), s.rest);
+HWY_INLINE void AddToSums(VD rest_lower, VD rest_upper, VD e_lower, VD e_upper, VF g, Sums& s) {
+  s.rest = hn::Add(s.rest, hn::Add(rest_lower, rest_upper));
   if constexpr (kWeight == Weight::kByE) {
     s.weighted = hn::MulAdd(e_lower, PromoteLower(g), s.weighted);
     s.weighted = hn::MulAdd(e_upper, PromoteUpper(g), s.weighted);
@@ -131,7 +130,7 @@ HWY_NOINLINE VF AddExpsInDouble(VF x, float m, VF below, VF g, Sums& s) {
 #else
   const VD upper = hn::Exp(dd, hn::Max(hn::Sub(PromoteUpper(x), md), floor));
 #endif
-  AddToSums<kWeight>(lower, upper, below, g, s);
+  AddToSums<kWeight>(hn::Mul(lower, PromoteLower(below)), hn::Mul(upper, PromoteUpper(below)), lower, upper, g, s);
   return RoundBoth(lower, upper);
 }
 
@@ -142,14 +141,13 @@ HWY_INLINE VF AddExps(VF x, VF g, VF m, float m_scalar, Sums& s) {
   const DF d;
   const auto tie = hn::Eq(x, m);
   s.ties += hn::CountTrue(d, tie);
-  const VF below = hn::IfThenZeroElse(tie, hn::Set(d, 1.0f));
   // hi + lo = x - m exactly (TwoSum; x - m <= 0, the operands in any order).
   const VF hi = hn::Sub(x, m);
   if (HWY_UNLIKELY(!hn::AllFalse(d, hn::Lt(hi, hn::Set(d, -87.0f))))) {
     // Below -746 e is 0 in double too: only the lanes in between need it.
     const auto tiny = hn::Lt(hi, hn::Set(d, -87.0f));
     if (!hn::AllFalse(d, hn::And(tiny, hn::Ge(hi, hn::Set(d, -746.0f))))) {
-      return AddExpsInDouble<kWeight>(x, m_scalar, below, g, s);
+      return AddExpsInDouble<kWeight>(x, m_scalar, hn::IfThenZeroElse(tie, hn::Set(d, 1.0f)), g, s);
     }
   }
   const VF x_part = hn::Sub(hi, hn::Neg(m));
@@ -159,7 +157,8 @@ HWY_INLINE VF AddExps(VF x, VF g, VF m, float m_scalar, Sums& s) {
   // Clamped, so that -inf (x = -inf, or x - m beyond -FLT_MAX) gives 0 on every target.
   const VF e_hi = hn::Exp(d, hn::Max(hi, kFloor));
   const VF e = hn::MulAdd(e_hi, hn::IfThenZeroElse(negligible, lo), e_hi);
-  AddToSums<kWeight>(PromoteLower(e), PromoteUpper(e), below, g, s);
+  const VF e_rest = hn::IfThenZeroElse(tie, e);
+  AddToSums<kWeight>(PromoteLower(e_rest), PromoteUpper(e_rest), PromoteLower(e), PromoteUpper(e), g, s);
   return e;
 }
 
