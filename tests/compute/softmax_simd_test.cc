@@ -135,8 +135,8 @@ TEST(SoftmaxSimd, TermsBelowTheFloatRangeStillCount) {
   }
 }
 
-// Forward and diagonal may run in place (out == x), as the reference can.
-TEST(SoftmaxSimd, ForwardAndDiagonalRunInPlace) {
+// Every pass may run in place over x (out == x), as the reference can.
+TEST(SoftmaxSimd, EveryPassRunsInPlace) {
   for (const char* name : {"softmax", "log_softmax"}) {
     const Activation* a = FindActivation(name);
     ASSERT_NE(a, nullptr);
@@ -149,6 +149,11 @@ TEST(SoftmaxSimd, ForwardAndDiagonalRunInPlace) {
       kernel(in_place.data(), in_place.data(), in_place.size(), args);
       ASSERT_EQ(std::memcmp(separate.data(), in_place.data(), x.size() * sizeof(float)), 0) << name;
     }
+    const std::vector<float> g = UniformBetween(x.size(), -1.0f, 1.0f, 10);
+    std::vector<float> separate(x.size()), in_place = x;
+    a->fast.vjp(x.data(), g.data(), separate.data(), x.size(), args);
+    a->fast.vjp(in_place.data(), g.data(), in_place.data(), x.size(), args);
+    ASSERT_EQ(std::memcmp(separate.data(), in_place.data(), x.size() * sizeof(float)), 0) << name << " vjp";
   }
 }
 
