@@ -9,7 +9,8 @@
 //   serial/<label>/forward/<n>    worker pool, and the kernel on one thread, both
 //                                 in wall-clock time (to choose ParallelThreshold
 //                                 and the cost classes; counter split = 1 where
-//                                 Compute() splits)
+//                                 Compute() splits; ACTIVATION_PARALLEL_THRESHOLD=1
+//                                 makes every pool/ row split)
 // Counters: items_per_second (elements) and bytes_per_second (bytes read +
 // written). bench/kernels/readme_table.py turns the JSON output into the
 // README table. Run: build/bench/kernels/kernels_bench --benchmark_repetitions=3
