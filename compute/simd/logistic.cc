@@ -11,6 +11,7 @@
 
 #include <cmath>
 
+#include "compute/simd/logistic-inl.h"
 #include "compute/simd/map-inl.h"
 #include "compute/simd/math-inl.h"
 #include "compute/simd/params.h"
@@ -71,9 +72,9 @@ struct SoftplusInDouble {
 struct Sigmoid {
   explicit Sigmoid(const KernelArgs&) {}
   template <class D, class V>
-  V Forward(D d, V x) const { return KeepNaN(x, Logistic(d, x)); }
+  V Forward(D d, V x) const { return KeepNaN(x, LogisticFloat(d, x)); }
   template <class D, class V>
-  V Derivative(D d, V x) const { return KeepNaN(x, LogisticSlope(d, x)); }
+  V Derivative(D d, V x) const { return KeepNaN(x, LogisticSlopeFloat(d, x)); }
 };
 
 // silu'(x) = s(x) (1 + x s(-x)) has a root at r = -1.2785, where its two
@@ -101,23 +102,10 @@ HWY_INLINE V SiluSlopeNearRoot(D d, V x) {
   return hn::Mul(t, p);
 }
 
-// n / d for n = n_hi + n_lo, d = d_hi + d_lo (float pairs), rounded about
-// once: a refined reciprocal of d_hi, then one correction by the exact
-// residual n - q d. Cheaper than a division on wide vectors, and it keeps
-// the low parts, so the quotient adds no rounding of its own.
-template <class D, class V>
-HWY_INLINE V DivideDoubleFloat(D d, V n_hi, V n_lo, V d_hi, V d_lo) {
-  const V r0 = hn::ApproximateReciprocal(d_hi);
-  const V r = hn::MulAdd(r0, hn::NegMulAdd(d_hi, r0, hn::Set(d, 1.0f)), r0);
-  const V q = hn::Mul(n_hi, r);
-  const V residual = hn::Add(hn::NegMulAdd(q, d_hi, n_hi), hn::NegMulAdd(q, d_lo, n_lo));
-  return hn::MulAdd(residual, r, q);
-}
-
 template <class D, class V>
 HWY_INLINE V SiluSlopeAwayFromRoot(D d, V x) {
   const V one = hn::Set(d, 1.0f);
-  const V e = ExpMinusAbs(d, x);
+  const V e = ExpMinusAbsFloat(d, x);
   const V p = hn::Add(one, e);
   const V p_error = hn::Sub(e, hn::Sub(p, one));
   const auto non_negative = hn::Ge(x, hn::Zero(d));
@@ -130,8 +118,8 @@ HWY_INLINE V SiluSlopeAwayFromRoot(D d, V x) {
   const V factor = hn::IfThenElse(non_negative, one, e);
   const V numerator = hn::Mul(factor, sum);
   const V numerator_lo = hn::MulSub(factor, sum, numerator);
-  const V square = hn::Mul(p, p);
-  const V square_lo = hn::MulAdd(hn::Add(p, p), p_error, hn::MulSub(p, p, square));
+  V square, square_lo;
+  OnePlusSquaredPair(d, e, &square, &square_lo);
   return DivideDoubleFloat(d, numerator, numerator_lo, square, square_lo);
 }
 
@@ -144,7 +132,7 @@ struct Silu {
     return hn::Not(hn::Lt(x, hn::Set(d, -80.0f)));  // e^x stays a normal float (NaN: KeepNaN)
   }
   template <class D, class V>
-  V Forward(D d, V x) const { return KeepNaN(x, hn::Mul(x, Logistic(d, x))); }
+  V Forward(D d, V x) const { return KeepNaN(x, hn::Mul(x, LogisticFloat(d, x))); }
   template <class D, class V>
   V Derivative(D d, V x) const {
     const auto near_root = hn::And(hn::Ge(x, hn::Set(d, kSiluWindowLow)), hn::Le(x, hn::Set(d, kSiluWindowHigh)));
@@ -157,9 +145,9 @@ struct Silu {
 struct Logsigmoid {
   explicit Logsigmoid(const KernelArgs&) {}
   template <class D, class V>
-  V Forward(D d, V x) const { return KeepNaN(x, hn::Neg(Softplus1(d, hn::Neg(x)))); }
+  V Forward(D d, V x) const { return KeepNaN(x, hn::Neg(Softplus1Float(d, hn::Neg(x)))); }
   template <class D, class V>
-  V Derivative(D d, V x) const { return KeepNaN(x, Logistic(d, hn::Neg(x))); }
+  V Derivative(D d, V x) const { return KeepNaN(x, LogisticFloat(d, hn::Neg(x))); }
 };
 
 struct Softplus {
@@ -173,11 +161,11 @@ struct Softplus {
   auto FloatAccurate(D d, V) const { return unit_beta ? AllLanes(d) : hn::FirstN(d, 0); }
   template <class D, class V>
   V Forward(D d, V x) const {
-    return KeepNaN(x, hn::IfThenElse(hn::Gt(x, hn::Set(d, above)), x, Softplus1(d, x)));
+    return KeepNaN(x, hn::IfThenElse(hn::Gt(x, hn::Set(d, above)), x, Softplus1Float(d, x)));
   }
   template <class D, class V>
   V Derivative(D d, V x) const {
-    return KeepNaN(x, hn::IfThenElse(hn::Gt(x, hn::Set(d, above)), hn::Set(d, 1.0f), Logistic(d, x)));
+    return KeepNaN(x, hn::IfThenElse(hn::Gt(x, hn::Set(d, above)), hn::Set(d, 1.0f), LogisticFloat(d, x)));
   }
 };
 
