@@ -1,17 +1,16 @@
 // Vector kernels built on tanh: tanh, tanhshrink, mish. Lanes: every
-// Highway target. tanh and mish run in float lanes on the lean exp and
-// division of tanh-exp-inl.h (tanh 2 ULP, tanh' 3 ULP, mish 2 ULP, mish'
-// 3 ULP measured; mish' forms its numerator and D^2 in double lanes, and
-// below x = -80 mish takes the double kernel); tanhshrink runs in double
-// vectors with the scalar reference's formula (compute/classic.cc), rounded
-// once: <= 1 ULP (x - tanh x cancels at most 2^9 double ULP above 0.1;
-// below it the reference's Taylor series is used).
+// Highway target; float lanes on the lean exp and division of
+// tanh-exp-inl.h and fitted polynomials (compute/simd/fit/). Max ULP
+// measured (tests): tanh 2, tanh' 3, tanhshrink 3, tanhshrink' 2, mish 2,
+// mish' 3. mish' forms its numerator and D^2 in double lanes; below
+// x = -80 mish, and beyond |x| = 40 tanh', take their double kernels.
 // Range: all floats; NaN propagates.
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "compute/simd/hyperbolic.cc"
 #include "hwy/foreach_target.h"  // IWYU pragma: keep
 
 #include <cmath>
+#include <cstddef>
 
 #include "compute/simd/map-inl.h"
 #include "compute/simd/math-inl.h"
@@ -35,29 +34,6 @@ struct TanhInDouble {
   V Forward(D d, V x) const { return hn::Tanh(d, x); }
   template <class D, class V>
   V Derivative(D d, V x) const { return TanhSlope(d, x); }
-};
-
-// x - tanh(x); below |x| = 0.1 the series x^3/3 - 2x^5/15 + 17x^7/315 -
-// 62x^9/2835 (the reference's) avoids the cancellation.
-struct Tanhshrink {
-  static constexpr bool kInDouble = true;
-  explicit Tanhshrink(const KernelArgs&) {}
-  template <class D, class V>
-  V Forward(D d, V x) const {
-    const V x2 = hn::Mul(x, x);
-    V series = hn::Set(d, -62.0 / 2835);
-    series = hn::MulAdd(series, x2, hn::Set(d, 17.0 / 315));
-    series = hn::MulAdd(series, x2, hn::Set(d, -2.0 / 15));
-    series = hn::MulAdd(series, x2, hn::Set(d, 1.0 / 3));
-    series = hn::Mul(hn::Mul(x, x2), series);
-    const V direct = hn::Sub(x, hn::Tanh(d, x));
-    return hn::IfThenElse(hn::Lt(hn::Abs(x), hn::Set(d, 0.1)), series, direct);
-  }
-  template <class D, class V>
-  V Derivative(D d, V x) const {
-    const V t = hn::Tanh(d, x);
-    return hn::Mul(t, t);
-  }
 };
 
 // x tanh(softplus(x)) = x n / (n + 2) with e = e^x, n = e (e + 2) (no
@@ -118,6 +94,65 @@ struct Tanh {
   V Derivative(D d, V x) const {
     const V e = ExpFloat(d, hn::Mul(hn::Abs(x), hn::Set(d, -2.0f)));
     return KeepNaN(x, DivideFloat(d, hn::Mul(hn::Set(d, 4.0f), e), OnePlusSquared(d, e)));
+  }
+};
+
+// tanhshrink x - tanh x, odd: for |x| >= 1 the two non-negative terms
+// (|x| - 1) + 2e / (1 + e), e = e^-2|x|; below, where the difference cancels,
+// x u P(u) with u = x^2. Its slope tanh^2 x: 1 - 4e / (1 + e)^2 (subtracting
+// at most a half) for |x| >= 0.875, u S(u) below. P and S:
+// compute/simd/fit/tanhshrink.py 8 7 (float evaluation 2.5 and 1.8 ULP).
+constexpr float kTanhshrinkSmall[] = {0.3333333432674408f,     -0.13333331048488617f,  0.05396759510040283f,
+                                      -0.0218625757843256f,    0.008826250210404396f,  -0.00347838643938303f,
+                                      0.0012421575374901295f,  -0.000337689823936671f, 4.8467110900674015e-05f};
+constexpr float kTanhshrinkSmallTail[] = {kTanhshrinkSmall[1], kTanhshrinkSmall[2], kTanhshrinkSmall[3],
+                                          kTanhshrinkSmall[4], kTanhshrinkSmall[5], kTanhshrinkSmall[6],
+                                          kTanhshrinkSmall[7], kTanhshrinkSmall[8]};
+constexpr float kThirdLo = static_cast<float>(1.0 / 3 - static_cast<double>(kTanhshrinkSmall[0]));
+constexpr float kTanhSquaredSmall[] = {1.0f,                  -0.6666658520698547f,  0.37775546312332153f,
+                                       -0.1965860277414322f,  0.09621080756187439f,  -0.04283827915787697f,
+                                       0.015032464638352394f, -0.0028906227089464664f};
+
+template <std::size_t kDegree, class D, class V>
+HWY_INLINE V Polynomial(D d, const float (&c)[kDegree], V u) {
+  V p = hn::Set(d, c[kDegree - 1]);
+  for (std::size_t i = kDegree - 1; i-- > 0;) p = hn::MulAdd(p, u, hn::Set(d, c[i]));
+  return p;
+}
+
+struct Tanhshrink {
+  explicit Tanhshrink(const KernelArgs&) {}
+  // e^-2|x| (clamped where it would leave the normal floats; the results
+  // there are the same).
+  template <class D, class V>
+  static V ExpMinusTwiceAbs(D d, V x) {
+    return ExpFloat(d, hn::Max(hn::Mul(hn::Abs(x), hn::Set(d, -2.0f)), hn::Set(d, -87.0f)));
+  }
+  template <class D, class V>
+  V Forward(D d, V x) const {
+    const V one = hn::Set(d, 1.0f);
+    // x^3 = w + w_lo and P = 1/3 + u Q(u) with 1/3 = c_hi + c_lo, so
+    // x^3 P = w c_hi + (w (c_lo + u Q) + w_lo c_hi) rounds about once.
+    const V u = hn::Mul(x, x);
+    const V u_lo = hn::MulSub(x, x, u);
+    const V w = hn::Mul(x, u);
+    const V w_lo = hn::MulAdd(x, u_lo, hn::MulSub(x, u, w));
+    const V third_hi = hn::Set(d, kTanhshrinkSmall[0]);
+    const V rest = hn::MulAdd(w, hn::MulAdd(u, Polynomial(d, kTanhshrinkSmallTail, u), hn::Set(d, kThirdLo)),
+                              hn::Mul(w_lo, third_hi));
+    const V small = hn::MulAdd(w, third_hi, rest);
+    const V e = ExpMinusTwiceAbs(d, x);
+    const V tail = DivideFloat(d, hn::Add(e, e), hn::Add(one, e));
+    const V large = hn::CopySignToAbs(hn::Add(hn::Sub(hn::Abs(x), one), tail), x);
+    return KeepNaN(x, hn::IfThenElse(hn::Lt(hn::Abs(x), one), small, large));
+  }
+  template <class D, class V>
+  V Derivative(D d, V x) const {
+    const V u = hn::Mul(x, x);
+    const V small = hn::Mul(u, Polynomial(d, kTanhSquaredSmall, u));
+    const V e = ExpMinusTwiceAbs(d, x);
+    const V large = hn::Sub(hn::Set(d, 1.0f), DivideFloat(d, hn::Mul(hn::Set(d, 4.0f), e), OnePlusSquared(d, e)));
+    return KeepNaN(x, hn::IfThenElse(hn::Lt(hn::Abs(x), hn::Set(d, 0.875f)), small, large));
   }
 };
 
@@ -199,9 +234,7 @@ struct Mish {
     const V general = MishSlope(d, xc, ExpFloat(d, xc));
     const V t = hn::Sub(hn::Sub(hn::Sub(x, hn::Set(d, kMishRoot[0])), hn::Set(d, kMishRoot[1])),
                         hn::Set(d, kMishRoot[2]));
-    V p = hn::Set(d, kMishSlope[8]);
-    for (int i = 7; i >= 0; --i) p = hn::MulAdd(p, t, hn::Set(d, kMishSlope[i]));
-    const V near_root = hn::Mul(t, p);
+    const V near_root = hn::Mul(t, Polynomial(d, kMishSlope, t));
     const auto window = hn::And(hn::Gt(x, hn::Set(d, kMishWindowLow)), hn::Lt(x, hn::Set(d, kMishWindowHigh)));
     return KeepNaN(x, hn::IfThenElse(window, near_root, general));
   }
