@@ -2,9 +2,11 @@
 # Serving performance side by side: starts activation-server and the echo
 # baseline (serve_baseline) on loopback, drives both with the same
 # `activation-client bench` load, and prints each figure as the median of
-# REPEATS runs. Each repeat runs the server and echo back to back (alternating
-# which goes first), and a ratio is the median of those pairs' ratios, so a
-# burst of load from elsewhere on the machine spoils one pair, not the table.
+# REPEATS runs, with each server's CPU time per call (far less sensitive to
+# other load on the machine than rates are). Each repeat runs the server and
+# echo back to back (alternating which goes first), and a ratio is the median
+# of those pairs' ratios, so a burst of load elsewhere spoils one pair, not
+# the table.
 #
 #   bench/serving/serve.sh                 # uses ./build (BUILD_DIR to change)
 #   DURATION=5 REPEATS=5 bench/serving/serve.sh
@@ -71,6 +73,13 @@ cases=(
   "sigmoid, 1M floats, raw, 1 in flight|--activation sigmoid --method evaluate --sizes 1048576 --encoding raw -c 1"
 )
 
+# CPU time a process has used, in clock ticks (utime + stime of
+# /proc/PID/stat): what a call costs the server whatever else the machine is
+# running, unlike its wall-clock rate.
+cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
+ticks_per_s=$(getconf CLK_TCK)
+server_pid=${pids[0]} echo_pid=${pids[1]}
+
 results=$work/results.jsonl
 for case in "${cases[@]}"; do
   name=${case%%|*}
@@ -80,13 +89,23 @@ for case in "${cases[@]}"; do
     # Alternate the order so that neither side always runs on a warmer machine.
     if [ $((run % 2)) -eq 1 ]; then order="server echo"; else order="echo server"; fi
     for target in $order; do
-      port=$server_port verify=1
-      [ "$target" = echo ] && port=$echo_port verify=0  # echo returns the input unchanged
+      port=$server_port verify=1 pid=$server_pid
+      [ "$target" = echo ] && port=$echo_port verify=0 pid=$echo_pid  # echo returns the input unchanged
+      before=$(cpu_ticks "$pid")
       # shellcheck disable=SC2086
       "$client_bin" bench --target "127.0.0.1:$port" $args 2>>"$work/bench.log" \
-        --duration "$DURATION" --warmup "$WARMUP" --verify-every "$((verify * 50))" --json |
-        python3 -c 'import json,sys; r=json.load(sys.stdin)[0]; r["case"]=sys.argv[1]; r["target"]=sys.argv[2]; r["run"]=sys.argv[3]; print(json.dumps(r))' \
-          "$name" "$target" "$run" >>"$results" || true  # a non-zero exit means errors, counted in the table
+        --duration "$DURATION" --warmup "$WARMUP" --verify-every "$((verify * 50))" --json >"$work/run.json" || true
+      # (a non-zero exit means errors, counted in the table). The CPU time
+      # covers the warm-up too, whose calls are counted at the window's rate.
+      python3 - "$work/run.json" "$name" "$target" "$run" "$(($(cpu_ticks "$pid") - before))" "$ticks_per_s" \
+        "$DURATION" "$WARMUP" >>"$results" <<'PY' || true
+import json, sys
+path, case, target, run, ticks, per_s, duration, warmup = sys.argv[1:]
+r = json.load(open(path))[0]
+calls = r["ok"] * (float(duration) + float(warmup)) / float(duration)
+r.update(case=case, target=target, run=run, cpu_us_per_call=int(ticks) / int(per_s) / max(calls, 1) * 1e6)
+print(json.dumps(r))
+PY
     done
   done
 done
@@ -106,13 +125,16 @@ def ratio(case, key):  # median over the repeats of server / echo in the same re
     return statistics.median(pairs) if pairs else float("nan")
 med = lambda case, target, key: statistics.median(runs(case, target, key))
 print(f"median of {sys.argv[2]} runs each; ratio = median over runs of activation-server / echo in the same run")
-print(f"| case | server req/s | echo req/s | ratio | server MB/s | echo MB/s | server p99 ms | echo p99 ms | p99 ratio | errors |")
-print(f"|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+print(f"| case | server req/s | echo req/s | ratio | server MB/s | echo MB/s | server p99 ms | echo p99 ms | p99 ratio "
+      f"| server CPU µs/call | echo CPU µs/call | CPU ratio | errors |")
+print(f"|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
 for c in cases:
     bad = sum(r["mismatches"] + sum(r["errors"].values()) for r in rows if r["case"] == c)
     print(f"| {c} | {med(c, 'server', 'req_per_s'):,.0f} | {med(c, 'echo', 'req_per_s'):,.0f} | {ratio(c, 'req_per_s'):.2f} "
           f"| {med(c, 'server', 'payload_mb_per_s'):,.1f} | {med(c, 'echo', 'payload_mb_per_s'):,.1f} "
-          f"| {med(c, 'server', 'p99'):.3f} | {med(c, 'echo', 'p99'):.3f} | {ratio(c, 'p99'):.2f} | {bad} |")
+          f"| {med(c, 'server', 'p99'):.3f} | {med(c, 'echo', 'p99'):.3f} | {ratio(c, 'p99'):.2f} "
+          f"| {med(c, 'server', 'cpu_us_per_call'):,.0f} | {med(c, 'echo', 'cpu_us_per_call'):,.0f} "
+          f"| {ratio(c, 'cpu_us_per_call'):.2f} | {bad} |")
 PY
 
 # Memory bound of streaming: 1 GiB through one EvaluateStream in 4 MB chunks
