@@ -103,7 +103,12 @@ TEST(SoakTest, MixedCallsFromManyCallersStayCorrectAndMemoryStaysFlat) {
   }
   ASSERT_EQ(server.WaitExit(std::chrono::milliseconds(0)), -1) << "the server died:\n" << server.Log();
   EXPECT_GT(warm_kib, 0);
-  EXPECT_LT(last_kib, warm_kib * 11 / 10) << "server RSS grew more than 10% after the warm-up";
+  // SOAK_RSS_CHECK=0: the TSan stage, where the server's RSS also holds TSan's
+  // own shadow and race history, which grow with the run whatever the server does.
+  const char* rss_check = std::getenv("SOAK_RSS_CHECK");
+  if (rss_check == nullptr || std::string(rss_check) != "0") {
+    EXPECT_LT(last_kib, warm_kib * 11 / 10) << "server RSS grew more than 10% after the warm-up";
+  }
 
   server.Signal(SIGTERM);
   EXPECT_EQ(server.WaitExit(std::chrono::seconds(20)), 0) << server.Log();

@@ -25,6 +25,15 @@
 // grpc_core::Mutex, so under gRPC's executors and the reactors' backlog) are
 // real locks that abseil annotates for TSan only when itself built with it:
 // the same acquire-after-lock / release-before-unlock is added here.
+//
+// OnDone: gRPC++ calls it once the last reaction has dropped the call's
+// reference count (callbacks_outstanding_, acq_rel), but hands it to its
+// executor through lock-free queues TSan cannot see, and a cancelled call
+// drops its last reference inside libgrpc++, uninstrumented. Here OnDone runs
+// on the thread that dropped the last reference (as gRPC already does for
+// inlineable reactors), after an acquire of that count: the ordering TSan sees
+// is then the count's own, which is exactly gRPC's guarantee (OnDone after
+// every reaction and after Finish).
 #include <dlfcn.h>
 #include <link.h>
 #include <sanitizer/tsan_interface.h>
@@ -258,3 +267,18 @@ grpc_event grpc_completion_queue_pluck(grpc_completion_queue* cq, void* tag, gpr
 }
 
 }  // extern "C"
+
+namespace grpc::internal {
+class ServerCallbackCall {
+ public:
+  void ScheduleOnDone(bool inline_ondone);
+};
+void ServerCallbackCall::ScheduleOnDone(bool /*inline_ondone*/) {
+  REAL(void, "_ZN4grpc8internal18ServerCallbackCall14ScheduleOnDoneEb", ServerCallbackCall*, bool);
+  // grpcpp/support/server_callback.h (1.51): vptr, on_cancel_conditions_remaining_, callbacks_outstanding_.
+  constexpr std::size_t kCallbacksOutstandingOffset = 12;
+  auto* count = reinterpret_cast<std::atomic<int>*>(reinterpret_cast<char*>(this) + kCallbacksOutstandingOffset);
+  (void)count->load(std::memory_order_acquire);
+  real(this, true);
+}
+}  // namespace grpc::internal
