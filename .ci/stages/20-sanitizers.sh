@@ -65,6 +65,17 @@ check_reports() {
 }
 trap check_reports EXIT
 
+echo "--- TSan: the canary (a deliberate race in a gRPC handler must be reported under the same setup)"
+canary=$tsan_dir/tsan_canary
+c++ -std=c++17 -O1 -g -fsanitize=thread -include "$suppressions/tsan_protobuf_abi.h" -I"$tsan_dir/proto/gen" \
+  "$suppressions/tsan_canary.cc" "$tsan_dir/proto/libactivation_proto.a" -o "$canary" $(pkg-config --libs grpc++ protobuf)
+canary_report=$(LD_PRELOAD=$happens_before TSAN_OPTIONS="suppressions=$suppressions/tsan.supp" "$canary" 2>&1 || true)
+if ! grep -Eq "SUMMARY: ThreadSanitizer: data race .*tsan_canary.cc:[0-9]+ in (Racy::)?ListActivations" <<<"$canary_report"; then
+  echo "$canary_report"
+  echo "TSan did not report the canary's race: the setup would hide races in handlers" >&2
+  exit 1
+fi
+
 echo "--- TSan: worker pool and batch pipeline (tests/compute, tests/client)"
 ctest --test-dir "$tsan_dir" --output-on-failure -j"$jobs" --timeout 900 --no-tests=error -R '^(WorkerPool|Compute|Batch)\.'
 
