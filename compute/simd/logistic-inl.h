@@ -6,8 +6,7 @@
 //     Highway's Exp instead. Any a > 0 or NaN: unspecified.
 //   Log1pUnit(e), e in [0, 1]: log1p(e) within 1 ULP, no division
 //     (degree-10 polynomial after an exact reduction, fit/log1p_reduced.py).
-//   DivideDoubleFloat: (n_hi + n_lo) / (d_hi + d_lo) rounded about once,
-//     without a division instruction.
+//   DivideDoubleFloat: (n_hi + n_lo) / (d_hi + d_lo) rounded about once.
 // Per-target include: see map-inl.h for the toggle pattern.
 #if defined(ACTIVATION_COMPUTE_SIMD_LOGISTIC_INL_H_) == defined(HWY_TARGET_TOGGLE)
 #ifdef ACTIVATION_COMPUTE_SIMD_LOGISTIC_INL_H_
@@ -59,16 +58,15 @@ HWY_INLINE V ExpMinusAbsFloat(D d, V x) {
   return ExpNonPositive(d, hn::Neg(hn::Abs(x)));
 }
 
-// A refined reciprocal of d_hi, then one correction by the exact residual
-// n - q d: no rounding of its own beyond the last, and on wide vectors
-// cheaper than a division.
+// n_hi / d_hi, then one correction by the residual n - q d (exact up to
+// its tiny low-part terms) times an approximate reciprocal (12 bits are
+// plenty for a correction of about 2^-24 q): no rounding of its own
+// beyond the last.
 template <class D, class V>
-HWY_INLINE V DivideDoubleFloat(D d, V n_hi, V n_lo, V d_hi, V d_lo) {
-  const V r0 = hn::ApproximateReciprocal(d_hi);
-  const V r = hn::MulAdd(r0, hn::NegMulAdd(d_hi, r0, hn::Set(d, 1.0f)), r0);
-  const V q = hn::Mul(n_hi, r);
+HWY_INLINE V DivideDoubleFloat(D /*d*/, V n_hi, V n_lo, V d_hi, V d_lo) {
+  const V q = hn::Div(n_hi, d_hi);
   const V residual = hn::Add(hn::NegMulAdd(q, d_hi, n_hi), hn::NegMulAdd(q, d_lo, n_lo));
-  return hn::MulAdd(residual, r, q);
+  return hn::MulAdd(residual, hn::ApproximateReciprocal(d_hi), q);
 }
 
 // (1 + e)^2 = square + square_lo for e in [0, 1], as a float pair: the
@@ -83,15 +81,12 @@ HWY_INLINE void OnePlusSquaredPair(D d, V e, V* square, V* square_lo) {
   *square_lo = hn::MulAdd(hn::Add(p, p), p_error, hn::MulSub(p, p, *square));
 }
 
-// 1 / (1 + e^-x) = (x >= 0 ? 1 : e) / (1 + e), e = e^-|x|, 1 + e as a pair.
+// 1 / (1 + e^-x) = (x >= 0 ? 1 : e) / (1 + e), e = e^-|x|.
 template <class D, class V>
 HWY_INLINE V LogisticFloat(D d, V x) {
   const V one = hn::Set(d, 1.0f);
   const V e = ExpMinusAbsFloat(d, x);
-  const V p = hn::Add(one, e);
-  const V p_error = hn::Sub(e, hn::Sub(p, one));
-  const V numerator = hn::IfThenElse(hn::Ge(x, hn::Zero(d)), one, e);
-  return DivideDoubleFloat(d, numerator, hn::Zero(d), p, p_error);
+  return hn::Div(hn::IfThenElse(hn::Ge(x, hn::Zero(d)), one, e), hn::Add(one, e));
 }
 
 // sigmoid'(x) = e / (1 + e)^2: full relative accuracy in the tails.
