@@ -1,10 +1,11 @@
 // Vector kernels of the logistic family: sigmoid, silu, logsigmoid,
 // softplus. Lanes: every Highway target. The float kernels (bottom) run
-// wherever their float formulas are accurate (<= 3 ULP measured); the
+// wherever their float formulas are accurate (measured max ULP, forward /
+// derivative: sigmoid 2/1, silu 3/2, softplus and logsigmoid 2/2); the
 // double ones (top: the scalar references' formulas in double vectors,
-// rounded once, <= 1 ULP) take silu' and the rare vectors the float
-// formulas cannot serve. Range: all floats; limits at
-// +-inf as the references; NaN propagates.
+// rounded once, <= 1 ULP) take the rare vectors the float formulas cannot
+// serve. Range: all floats; limits at +-inf as the references; NaN
+// propagates.
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "compute/simd/logistic.cc"
 #include "hwy/foreach_target.h"  // IWYU pragma: keep
@@ -63,11 +64,11 @@ struct SoftplusInDouble {
 };
 
 // --- float lanes: the kernels the catalogue runs ----------------------------
-// Highway's float Exp (1 ULP) and Log1p (2 ULP) in the same tail-stable
-// forms: measured <= 3 ULP (see README). Where a float intermediate would
-// become subnormal and lose bits (silu below -80), or a parameter makes the
-// float argument inexact (softplus with beta != 1), the double kernels
-// above take the vector.
+// The same tail-stable forms on logistic-inl.h's float exp and log1p (1 ULP
+// each, no division in log1p). Where a float intermediate would become
+// subnormal and lose bits (silu below -80), or a parameter makes the float
+// argument inexact (softplus with beta != 1), the double kernels above take
+// the vector.
 
 struct Sigmoid {
   explicit Sigmoid(const KernelArgs&) {}
@@ -84,7 +85,7 @@ struct Sigmoid {
 // 2^-24). Elsewhere, with e = e^-|x| and p = 1 + e (its rounding error
 // p_error exact by Fast2Sum), silu' = (p + x e) / p^2 for x >= 0 and
 // e (1 + e + x) / p^2 below, with the products and the quotient carried in
-// float pairs: only e (1 ULP) and one sum round.
+// float pairs: only e (1 ULP) and one or two sums round.
 constexpr float kSiluRootHi = -1.2784645557403564f;
 constexpr float kSiluRootLo = 1.2979282537628478e-08f;
 constexpr float kSiluWindowLow = -1.7f, kSiluWindowHigh = -0.9f;

@@ -9,7 +9,8 @@ chebyfit) of P over the window, its coefficients rounded to float; the
 script then measures the rounded polynomial's relative error on a dense grid.
 
 Usage: python3 compute/simd/fit/silu_derivative.py [LOW HIGH DEGREE]
-Prints the C++ constants pasted into logistic.cc (kSiluRootHi/Lo, kSiluSlopeWindow*).
+Prints the C++ constants pasted into logistic.cc (kSiluRootHi/Lo, kSiluSlopeNearRoot);
+the kernel uses LOW HIGH DEGREE = -1.7 -0.9 7 (the default).
 """
 import struct
 import sys
@@ -32,7 +33,7 @@ def derivative(x):
 
 
 def main():
-    low, high, degree = -2.0, -0.75, 8
+    low, high, degree = -1.7, -0.9, 7
     if len(sys.argv) == 4:
         low, high, degree = float(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3])
     root = mp.findroot(derivative, mp.mpf("-1.2785"))
