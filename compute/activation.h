@@ -56,10 +56,13 @@ struct Accuracy {
 // one (a load, a few comparisons, a store: relu). Compute() splits a call across
 // the worker pool once elements x cost reaches ParallelThreshold(); the classes
 // and the threshold were chosen by measurement (README, "Large arrays").
+// A memory-bound kernel gains little from a second core (both share the
+// memory bus) and, inside the server, competes with gRPC's threads for it: it
+// splits only from 3M elements, a transcendental one from 256K.
 enum class Cost : unsigned {
-  kMemoryBound = 1,     // piecewise-linear: ~3 G elements/s on one core, memcpy's rate
-  kTranscendental = 3,  // one float exp/tanh/log per element: ~1-2.5 G/s
-  kHeavy = 6,           // double lanes, erfc, several passes (softmax), scalar: < 1 G/s
+  kMemoryBound = 1,      // piecewise-linear: ~3 G elements/s on one core, memcpy's rate
+  kTranscendental = 12,  // one float exp/tanh/log per element: ~1-2.5 G/s
+  kHeavy = 24,           // double lanes, erfc, several passes (softmax), scalar: < 1 G/s
 };
 
 struct Activation {

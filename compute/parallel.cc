@@ -94,7 +94,7 @@ WorkerPool& ComputePool() {
 }
 
 std::size_t ParallelThreshold() {
-  static const std::size_t threshold = FromEnvironment("ACTIVATION_PARALLEL_THRESHOLD", 3u << 18);
+  static const std::size_t threshold = FromEnvironment("ACTIVATION_PARALLEL_THRESHOLD", 3u << 20);
   return threshold;
 }
 

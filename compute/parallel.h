@@ -66,7 +66,7 @@ void SetComputeThreads(std::size_t threads);
 // Work per call, in elements x Activation::cost, from which Compute() splits
 // the array (measured: below it, waking the workers and moving the data to
 // another core's cache cost more than they save; see README). A memory-bound
-// function splits at this many elements, a heavy one at a sixth of it.
+// function splits at this many elements, a heavy one at a 24th of it.
 // ACTIVATION_PARALLEL_THRESHOLD overrides it.
 std::size_t ParallelThreshold();
 
