@@ -7,16 +7,13 @@ coefficients. Prints the constants and the relative error of r + r^2 P(r)
 
 Usage: python3 compute/simd/fit/exp.py [DEGREE]
 """
-import struct
 import sys
 
 import mpmath as mp
 
+from float_fit import to_float
+
 mp.mp.prec = 200
-
-
-def to_float(v):
-    return struct.unpack("f", struct.pack("f", float(v)))[0]
 
 
 def p(r):

@@ -7,16 +7,13 @@ polynomial's error relative to e^r on a dense grid.
 Usage: python3 compute/simd/fit/exp_reduced.py [DEGREE_OF_Q]   (default 4)
 Prints the C++ constants pasted into logistic-inl.h (kExpReduced).
 """
-import struct
 import sys
 
 import mpmath as mp
 
+from float_fit import fit_float_polynomial, horner, to_float
+
 mp.mp.prec = 200
-
-
-def to_float(v):
-    return struct.unpack("f", struct.pack("f", float(v)))[0]
 
 
 def q(r):
@@ -28,16 +25,8 @@ def q(r):
 def main():
     degree = int(sys.argv[1]) if len(sys.argv) > 1 else 4
     half = mp.log(2) / 2
-    coefficients, _ = mp.chebyfit(q, [-half, half], degree + 1, error=True)
-    rounded = [to_float(c) for c in reversed(coefficients)]  # constant term first
-    worst = mp.mpf(0)
-    steps = 20000
-    for i in range(steps + 1):
-        r = -half + 2 * half * i / steps
-        poly = mp.mpf(0)
-        for c in reversed(rounded):
-            poly = poly * r + c
-        worst = max(worst, abs((1 + r + r * r * poly) / mp.exp(r) - 1))
+    rounded, worst = fit_float_polynomial(
+        q, -half, half, degree, lambda c, r: abs((1 + r + r * r * horner(c, r)) / mp.exp(r) - 1))
     print(f"// degree {degree}: max relative error of 1 + r + r^2 Q(r): {mp.nstr(worst, 3)}"
           f" ({mp.nstr(worst * 2**24, 3)} x 2^-24)")
     print("constexpr float kExpReduced[] = {" + ", ".join(f"{c!r}f" for c in rounded) + "};")

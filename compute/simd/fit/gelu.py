@@ -15,15 +15,12 @@ each polynomial, its relative error after rounding the coefficients to float
    terms in double-float, so only e^-|2u|'s error is amplified there).
    r is split in two floats (hi + lo).
 """
-import struct
 
 import mpmath as mp
 
+from float_fit import to_float
+
 mp.mp.dps = 40
-
-
-def to_float(v):
-    return struct.unpack("f", struct.pack("f", float(v)))[0]
 
 
 def fit(name, g, a, b, degree, samples=400):

@@ -8,17 +8,14 @@ script measures the rounded polynomial's error relative to log1p(u).
 Usage: python3 compute/simd/fit/log1p_reduced.py [DEGREE_OF_Q]   (default 9)
 Prints the C++ constant pasted into logistic-inl.h (kLog1pReduced).
 """
-import struct
 import sys
 
 import mpmath as mp
 
+from float_fit import fit_float_polynomial, horner, to_float
+
 mp.mp.prec = 200
 LOW, HIGH = mp.mpf(-0.25), mp.mpf(0.5)
-
-
-def to_float(v):
-    return struct.unpack("f", struct.pack("f", float(v)))[0]
 
 
 def q(u):
@@ -29,16 +26,7 @@ def q(u):
 
 def main():
     degree = int(sys.argv[1]) if len(sys.argv) > 1 else 9
-    coefficients, _ = mp.chebyfit(q, [LOW, HIGH], degree + 1, error=True)
-    rounded = [to_float(c) for c in reversed(coefficients)]  # constant term first
-    worst = mp.mpf(0)
-    steps = 20000
-    for i in range(steps + 1):
-        u = LOW + (HIGH - LOW) * i / steps
-        poly = mp.mpf(0)
-        for c in reversed(rounded):
-            poly = poly * u + c
-        worst = max(worst, abs(poly / q(u) - 1))
+    rounded, worst = fit_float_polynomial(q, LOW, HIGH, degree, lambda c, u: abs(horner(c, u) / q(u) - 1))
     print(f"// degree {degree}: max relative error of Q: {mp.nstr(worst, 3)} ({mp.nstr(worst * 2**24, 3)} x 2^-24)")
     print("constexpr float kLog1pReduced[] = {" + ", ".join(f"{c!r}f" for c in rounded) + "};")
 

@@ -19,16 +19,13 @@ The second form fits mish' itself as a polynomial in s = x - c, c the
 window's midpoint rounded to float (a window without the root).
 Prints the constants pasted into hyperbolic.cc (kMishRoot*, kMishSlope*).
 """
-import struct
 import sys
 
 import mpmath as mp
 
+from float_fit import to_float
+
 mp.mp.prec = 200
-
-
-def to_float(v):
-    return struct.unpack("f", struct.pack("f", float(v)))[0]
 
 
 def derivative(x):

@@ -12,16 +12,13 @@ Usage: python3 compute/simd/fit/silu_derivative.py [LOW HIGH DEGREE]
 Prints the C++ constants pasted into logistic.cc (kSiluRootHi/Lo, kSiluSlopeNearRoot);
 the kernel uses LOW HIGH DEGREE = -1.7 -0.9 7 (the default).
 """
-import struct
 import sys
 
 import mpmath as mp
 
+from float_fit import fit_float_polynomial, horner, to_float
+
 mp.mp.prec = 200
-
-
-def to_float(v):
-    return struct.unpack("f", struct.pack("f", float(v)))[0]
 
 
 def s(x):
@@ -47,17 +44,7 @@ def main():
         return derivative(exact_root + t) / t
 
     t_low, t_high = mp.mpf(low) - exact_root, mp.mpf(high) - exact_root
-    coefficients, _ = mp.chebyfit(p, [t_low, t_high], degree + 1, error=True)
-    rounded = [to_float(c) for c in reversed(coefficients)]  # c0 first
-
-    worst = mp.mpf(0)
-    steps = 20000
-    for i in range(steps + 1):
-        t = t_low + (t_high - t_low) * i / steps
-        approx = mp.mpf(0)
-        for c in reversed(rounded):
-            approx = approx * t + c
-        worst = max(worst, abs(approx / p(t) - 1))
+    rounded, worst = fit_float_polynomial(p, t_low, t_high, degree, lambda c, t: abs(horner(c, t) / p(t) - 1))
     print(f"// root {mp.nstr(root, 20)}; window [{low}, {high}], degree {degree}")
     print(f"// max relative error of the float-rounded P: {mp.nstr(worst, 3)}"
           f" ({mp.nstr(worst * 2**24, 3)} x 2^-24)")

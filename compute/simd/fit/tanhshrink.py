@@ -12,18 +12,15 @@ product rounded) on a grid of floats and prints its worst error in ULP.
 
 Usage: python3 compute/simd/fit/tanhshrink.py [FORWARD_DEGREE SLOPE_DEGREE]
 """
-import struct
 import sys
 
 import mpmath as mp
 
+from float_fit import to_float
+
 mp.mp.prec = 200
 FORWARD_LIMIT = 1.0
 SLOPE_LIMIT = 0.875
-
-
-def to_float(v):
-    return struct.unpack("f", struct.pack("f", float(v)))[0]
 
 
 def ulp_error(got, exact):
