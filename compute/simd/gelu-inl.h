@@ -25,9 +25,6 @@ constexpr float kMillsPoly[11] = {7.552851439e-01f, -6.078966260e-01f, 3.8713684
 constexpr float kErfSlopeRootHi = -7.517915368e-01f, kErfSlopeRootLo = 1.211444989e-08f;  // -0.75179152469356445746
 // kErfSlopeWindow: degree 10 on [-0.748208, 0.501792], relative error 1.23e-8 (float coefficients)
 constexpr float kErfSlopeWindow[11] = {4.314939976e-01f, 3.882849813e-01f, -1.819992997e-02f, -1.140084192e-01f, -1.476826798e-02f, 1.942600310e-02f, 4.524868913e-03f, -2.266696887e-03f, -7.322132005e-04f, 2.355432080e-04f, 1.153487319e-04f};
-constexpr float kTanhSlopeRootHi = -7.524614334e-01f, kTanhSlopeRootLo = 1.133962790e-08f;  // -0.75246142207101625849
-// kTanhSlopeWindow: degree 7 on [-0.247539, 0.252461], relative error 2.86e-8 (float coefficients)
-constexpr float kTanhSlopeWindow[8] = {4.304001033e-01f, 3.875184655e-01f, -1.578446478e-02f, -1.139467657e-01f, -1.656531543e-02f, 1.974991895e-02f, 4.695613403e-03f, -2.981362399e-03f};
 constexpr float kGeluTanhC1Hi = 1.595769167e+00f, kGeluTanhC1Lo = -4.534068054e-08f;
 constexpr float kGeluTanhC3Hi = 7.135481387e-02f, kGeluTanhC3Lo = 2.398832466e-09f;
 constexpr float kInvSqrt2PiF = 3.989422917e-01f;
@@ -117,9 +114,8 @@ HWY_INLINE V TwoSum(V a, V b, V& error) {
 // a = 2u = C1 x + C3 x^3 (the tanh form's argument, u = sqrt(2/pi) (x +
 // 0.044715 x^3)) as hi + lo with |lo| <~ ulp(hi), for |x| <= 10: e^-|a|
 // needs a to ~1e-7 absolute where |a| reaches 87, beyond a rounded float.
-// Also returns its two terms C1 x and C3 x^3 as rounded + error (to ~2^-40).
 template <class D, class V>
-HWY_INLINE void TanhFormArgument(D d, V x, V& hi, V& lo, V& linear, V& linear_lo, V& cubic, V& cubic_lo) {
+HWY_INLINE void TanhFormArgument(D d, V x, V& hi, V& lo) {
   using namespace gelu_fit;
   const V x2 = hn::Mul(x, x);
   const V x2_lo = hn::MulSub(x, x, x2);
@@ -134,10 +130,6 @@ HWY_INLINE void TanhFormArgument(D d, V x, V& hi, V& lo, V& linear, V& linear_lo
   V error;
   hi = TwoSum(p, q, error);
   lo = hn::Add(error, hn::Add(p_lo, q_lo));
-  linear = p;
-  linear_lo = p_lo;
-  cubic = q;
-  cubic_lo = q_lo;
 }
 
 }  // namespace activation::simd::HWY_NAMESPACE

@@ -1,16 +1,18 @@
 // Vector kernels of gelu, both forms (approximate = 0: x Phi(x) with erfc;
 // 1: PyTorch's tanh approximation, written as x sigmoid(2u)), and softsign.
-// gelu, the catalogue's kernels (struct Gelu): float lanes on every target
-// with a fused multiply-add (AVX2, AVX-512), built from gelu-inl.h: a fitted
-// Mills ratio times e^(-x^2/2) with x^2 split exactly (erf form), 2u in
-// double-float (tanh form), and fitted polynomials around the roots of
-// gelu' (fit/gelu.py). Max error measured: forward 3 ULP, derivative 3 ULP
-// (erf) / 4 ULP (tanh); see the README. Range: all floats; x below -13
-// (erf) or -9.5 (tanh), where float intermediates would become subnormal,
-// and targets without fma go per vector to GeluInDouble: the scalar
-// references' formulas in double lanes (Chebyshev erfc for the forward,
-// SLEEF's vector erfc for the derivative), <= 2 ULP. Limits at +-inf as
-// the references; NaN propagates. softsign: double lanes, rounded once.
+// gelu, the catalogue's kernels: GeluErf and GeluTanh's forward in float
+// lanes on every target with a fused multiply-add (AVX2, AVX-512), built
+// from gelu-inl.h: a fitted Mills ratio times e^(-x^2/2) with x^2 split
+// exactly (erf form), 2u in double-float (tanh form), and a fitted
+// polynomial around the root of the erf form's gelu' (fit/gelu.py); the
+// tanh form's derivative (GeluTanhSlope) in double lanes, on every target.
+// Max error measured: forward 3 ULP, derivative 3 ULP (erf) / 1 ULP (tanh);
+// see the README. Range: all floats; x below -13 (erf) or -9.5 (tanh
+// forward), where float intermediates would become subnormal, and targets
+// without fma go per vector to GeluInDouble: the scalar references'
+// formulas in double lanes (Chebyshev erfc for the forward, SLEEF's vector
+// erfc for the derivative), <= 2 ULP. Limits at +-inf as the references;
+// NaN propagates. softsign: double lanes, rounded once.
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "compute/simd/gelu.cc"
 #include "hwy/foreach_target.h"  // IWYU pragma: keep
@@ -20,6 +22,7 @@
 #include "compute/simd/gelu-inl.h"
 #include "compute/simd/map-inl.h"
 #include "compute/simd/math-inl.h"
+#include "compute/simd/tanh-exp-inl.h"
 #include "hwy/highway.h"
 
 #if HWY_ARCH_X86
@@ -87,6 +90,8 @@ constexpr double kSqrtHalf = 0.70710678118654752440;     // 1 / sqrt(2)
 constexpr double kInvSqrt2Pi = 0.39894228040143267794;   // 1 / sqrt(2 pi)
 constexpr double kSqrt2OverPi = 0.79788456080286535588;  // sqrt(2 / pi)
 constexpr double kGeluCubic = 0.044715;
+constexpr double kGeluTanhC1 = 2.0 * kSqrt2OverPi;  // a = 2u = C1 x + C3 x^3
+constexpr double kGeluTanhC3 = 2.0 * kSqrt2OverPi * kGeluCubic;
 
 // Limits at +-inf: f = x and 0, f' = 1 and 0 (the formulas give inf * 0 there).
 template <class D, class V>
@@ -140,41 +145,45 @@ struct GeluInDouble {
 };
 
 // --- float lanes: the kernels the catalogue runs ----------------------------
-// Both forms in float (gelu-inl.h); vectors with a lane below `floor`, where
-// float intermediates would turn subnormal, and targets without a fused
-// multiply-add go to GeluInDouble.
-struct Gelu {
+// One Op per form (the form is fixed for a whole call, so each loop is
+// compiled for one), both in float (gelu-inl.h). Vectors with a lane below
+// the form's floor, where float intermediates would turn subnormal, and
+// targets without a fused multiply-add go to GeluInDouble.
+template <class D, class V>
+HWY_INLINE auto AtOrAbove(D d, V x, float floor) {
+#if HWY_NATIVE_FMA
+  return hn::Not(hn::Lt(x, hn::Set(d, floor)));  // NaN: KeepNaN
+#else
+  (void)x;
+  (void)floor;
+  return hn::FirstN(d, 0);
+#endif
+}
+
+// The fitted window [low, high] (fit/gelu.py) where a derivative's general
+// formula would cancel.
+template <class D, class V>
+HWY_INLINE V InWindow(D d, V x, float low, float high, V general, V window) {
+  const auto inside = hn::And(hn::Ge(x, hn::Set(d, low)), hn::Le(x, hn::Set(d, high)));
+  return hn::IfThenElse(inside, window, general);
+}
+
+// approximate = 0: x Phi(x).
+struct GeluErf {
   using Precise = GeluInDouble;
   Precise precise;
-  bool tanh_form;
-  float floor;  // below: e^(-x^2/2) or e^-|2u| would be subnormal
-  explicit Gelu(const KernelArgs& a) : precise(a), tanh_form(a.param[0] != 0), floor(tanh_form ? -9.5f : -13.0f) {}
+  explicit GeluErf(const KernelArgs& a) : precise(a) {}
 
   template <Pass kPass, class D, class V>
   auto FloatAccurate(D d, V x) const {
-#if HWY_NATIVE_FMA
-    return hn::Not(hn::Lt(x, hn::Set(d, floor)));  // NaN: KeepNaN
-#else
-    (void)x;
-    return hn::FirstN(d, 0);
-#endif
+    return AtOrAbove(d, x, -13.0f);  // below, e^(-x^2/2) would be subnormal
   }
-  template <class D, class V>
-  V Forward(D d, V x) const {
-    return KeepNaN(x, tanh_form ? TanhForward(d, x) : ErfForward(d, x));
-  }
-  template <class D, class V>
-  V Derivative(D d, V x) const {
-    return KeepNaN(x, tanh_form ? TanhDerivative(d, x) : ErfDerivative(d, x));
-  }
-
- private:
   // With t = min(|x|, 13) (beyond, Phi(-t) < 1e-38: 0 against 1), E =
   // e^(-t^2/2) = 2^n (1 + p) and the Mills ratio Q = r G (1 + residual):
   // Phi(-t) = E Q, phi(x) = E / sqrt(2 pi). The factors 1 + p and
   // 1 + residual go into one fma, so each is rounded only once.
   template <class D, class V>
-  static V ErfForward(D d, V x) {
+  V Forward(D d, V x) const {
     const V t = hn::Min(hn::Abs(x), hn::Set(d, 13.0f));
     V p, residual;
     const V scale = ExpMinusHalfSquare(d, t, p);
@@ -182,12 +191,12 @@ struct Gelu {
     const V w = hn::MulAdd(residual, hn::Add(hn::Set(d, 1.0f), p), p);  // (1 + p)(1 + residual) - 1
     const V y = hn::Mul(hn::Min(x, t), rg);  // x r G; +inf: 13 r G
     const V tail = hn::Mul(hn::MulAdd(y, w, y), scale);  // min(x, 13) Phi(-t)
-    return hn::IfThenElse(hn::Lt(x, hn::Zero(d)), tail, hn::Sub(x, tail));
+    return KeepNaN(x, hn::IfThenElse(hn::Lt(x, hn::Zero(d)), tail, hn::Sub(x, tail)));
   }
   // Phi(x) + x phi(x) = E H(t) below 0 and 1 - E H(t) above, H = Q - t / sqrt(2 pi);
   // H cancels around its root (x = -0.75): there the fitted window.
   template <class D, class V>
-  static V ErfDerivative(D d, V x) {
+  V Derivative(D d, V x) const {
     using namespace gelu_fit;
     const V t = hn::Min(hn::Abs(x), hn::Set(d, 13.0f));
     V p, residual;
@@ -196,66 +205,141 @@ struct Gelu {
     const V h = hn::NegMulAdd(t, hn::Set(d, kInvSqrt2PiF), hn::MulAdd(rg, residual, rg));
     const V eh = hn::Mul(hn::MulAdd(h, p, h), scale);
     const V general = hn::IfThenElse(hn::Lt(x, hn::Zero(d)), eh, hn::Sub(hn::Set(d, 1.0f), eh));
-    const V window = AroundRoot(d, x, kErfSlopeRootHi, kErfSlopeRootLo, kErfSlopeWindow);
-    return InWindow(d, x, -1.5f, -0.25f, general, window);
+    const V body = InWindow(d, x, -1.5f, -0.25f, general,
+                            AroundRoot(d, x, kErfSlopeRootHi, kErfSlopeRootLo, kErfSlopeWindow));
+    return KeepNaN(x, body);
   }
-  // x sigmoid(a), a = 2u: x / (1 + e) above 0, x e / (1 + e) below, e = e^-|a|.
+};
+
+// approximate = 1: x sigmoid(a), a = 2u = C1 x + C3 x^3. Forward only: the
+// derivative is GeluTanhSlope, in double lanes.
+struct GeluTanh {
+  using Precise = GeluInDouble;
+  Precise precise;
+  explicit GeluTanh(const KernelArgs& a) : precise(a) {}
+
+  template <Pass kPass, class D, class V>
+  auto FloatAccurate(D d, V x) const {
+    return AtOrAbove(d, x, -9.5f);  // below, e^-|a| would be subnormal
+  }
+  // x / (1 + e) above 0, x e / (1 + e) below, e = e^-|a|.
   template <class D, class V>
-  static V TanhForward(D d, V x) {
-    const TanhFormTerms<V> a(d, x);
+  V Forward(D d, V x) const {
+    const Terms<V> a(d, x);
     const V e = hn::Mul(hn::Add(hn::Set(d, 1.0f), a.exp_p), a.exp_scale);
     const V x_scaled = hn::Mul(x, a.exp_scale);  // exact: a power of 2
     const V numerator = hn::IfThenElse(hn::Lt(x, hn::Zero(d)), hn::MulAdd(x_scaled, a.exp_p, x_scaled), x);
-    return hn::Div(numerator, hn::Add(hn::Set(d, 1.0f), e));
+    return KeepNaN(x, hn::Div(numerator, hn::Add(hn::Set(d, 1.0f), e)));  // x = +inf: inf / 1
   }
-  // sigmoid(a) + x a' sigmoid'(a) with p = 1 + e: (p + x a' e) / p^2 above 0,
-  // e (p + x a') / p^2 below. Below 0, p + x a' = 1 + e + C1 x + 3 C3 x^3 is
-  // summed as hi + lo from a's exact terms (rounded float terms would add up
-  // to 5 ULP), and e's 1 + p goes into the last fma; only e's own error is
-  // amplified near the root (x = -0.75): there the fitted window.
-  template <class D, class V>
-  static V TanhDerivative(D d, V x) {
-    using namespace gelu_fit;
-    const V one = hn::Set(d, 1.0f);
-    const V three = hn::Set(d, 3.0f);
-    const TanhFormTerms<V> a(d, x);
-    const V e = hn::Mul(hn::Add(one, a.exp_p), a.exp_scale);
-    const V p = hn::Add(one, e);
-    const V x_slope = hn::MulAdd(three, a.cubic, a.linear);  // x a'
-    const V above = hn::MulAdd(x_slope, e, p);
-    const V cubic3 = hn::Mul(three, a.cubic);
-    V error1, error2;
-    const V s1 = TwoSum(a.linear, cubic3, error1);
-    const V sum = TwoSum(p, s1, error2);
-    V sum_lo = hn::Add(hn::Sub(e, hn::Sub(p, one)), hn::MulSub(three, a.cubic, cubic3));  // errors of p, 3 cubic
-    sum_lo = hn::Add(sum_lo, hn::Add(hn::Add(error1, error2), hn::MulAdd(three, a.cubic_lo, a.linear_lo)));
-    const V below = hn::Mul(hn::MulAdd(sum, a.exp_p, hn::Add(sum, sum_lo)), a.exp_scale);
-    const V numerator = hn::IfThenElse(hn::Lt(x, hn::Zero(d)), below, above);
-    const V general = hn::Div(numerator, OnePlusSquared(d, e));
-    const V window = AroundRoot(d, x, kTanhSlopeRootHi, kTanhSlopeRootLo, kTanhSlopeWindow);
-    return InWindow(d, x, -1.0f, -0.5f, general, window);
-  }
-  // a = 2u's terms and e^-|a| = exp_scale (1 + exp_p), for x clamped to 10
-  // (beyond, sigmoid(a) = 1 in float and x a' e = 0): -|a| = -|hi| -+ lo.
+ private:
+  // e^-|a| = exp_scale (1 + exp_p), for x clamped to 10 (beyond, sigmoid(a)
+  // = 1 in float): -|a| = -|hi| -+ lo.
   template <class V>
-  struct TanhFormTerms {
-    V linear, linear_lo, cubic, cubic_lo, exp_scale, exp_p;
+  struct Terms {
+    V exp_scale, exp_p;
     template <class D>
-    TanhFormTerms(D d, V x) {
+    Terms(D d, V x) {
       V hi, lo;
-      TanhFormArgument(d, hn::Min(x, hn::Set(d, 10.0f)), hi, lo, linear, linear_lo, cubic, cubic_lo);
+      TanhFormArgument(d, hn::Min(x, hn::Set(d, 10.0f)), hi, lo);
       const V lo_toward_zero = hn::IfThenElse(hn::Lt(hi, hn::Zero(d)), lo, hn::Neg(lo));
       exp_scale = ExpSplit(d, hn::Neg(hn::Abs(hi)), lo_toward_zero, exp_p);
     }
   };
-  // The fitted window [low, high] (fit/gelu.py) where the derivative's
-  // general formula would cancel.
+};
+
+// e^v for double lanes v in [-700, 0]: n = round(v / ln 2) by the
+// round-to-nearest shifter 1.5 * 2^52 (its low bits are n, which also
+// builds 2^n), r = v - n ln 2 in one fma (the rounding of ln 2 costs n *
+// 2.3e-17: 1e-16 relative for |v| < 3, 5e-15 at -700), e^r by its Taylor
+// polynomial of degree 12 (truncation below 2e-16 for |r| <= ln(2) / 2),
+// evaluated by Estrin's scheme (a shorter dependency chain than Horner's).
+// Highway's Exp without its range checks, which the caller's clamp makes
+// unnecessary.
+template <class D, class V>
+HWY_INLINE V ExpNonPositiveDouble(D d, V v) {
+  const hn::RebindToSigned<D> di;
+  const V shifter = hn::Set(d, 6755399441055744.0);
+  const V shifted = hn::MulAdd(v, hn::Set(d, 1.4426950408889634), shifter);
+  const V n = hn::Sub(shifted, shifter);
+  const V r = hn::NegMulAdd(n, hn::Set(d, 0.6931471805599453), v);
+  const V r2 = hn::Mul(r, r);
+  const V r4 = hn::Mul(r2, r2);
+  const V r8 = hn::Mul(r4, r4);
+  auto pair = [&](double c0, double c1) { return hn::MulAdd(hn::Set(d, c1), r, hn::Set(d, c0)); };
+  // 1/k! in pairs (k, k + 1), then quads and eights of them.
+  const V q0 = hn::MulAdd(pair(1.0 / 2, 1.0 / 6), r2, pair(1.0, 1.0));
+  const V q1 = hn::MulAdd(pair(1.0 / 720, 1.0 / 5040), r2, pair(1.0 / 24, 1.0 / 120));
+  const V q2 = hn::MulAdd(pair(1.0 / 3628800, 1.0 / 39916800), r2, pair(1.0 / 40320, 1.0 / 362880));
+  const V high = hn::MulAdd(hn::Set(d, 1.0 / 479001600), r4, q2);
+  const V poly = hn::MulAdd(high, r8, hn::MulAdd(q1, r4, q0));
+  // bits(shifted) = bits(1.5 * 2^52) + n; the shifter's own bits leave the word in the shift.
+  const auto two_to_n = hn::ShiftLeft<52>(hn::Add(hn::BitCast(di, shifted), hn::Set(di, 1023)));
+  return hn::Mul(poly, hn::BitCast(d, two_to_n));
+}
+
+// n / d for double lanes with d in [1, 4], to about 2^-28 relative: the
+// 14-bit reciprocal estimate and one residual correction where AVX-512 has
+// it (a double division takes ~4x as long), else a division. Enough for a
+// result rounded to float.
+template <class D, class V>
+HWY_INLINE V DivideForFloat(D d, V n, V den) {
+  (void)d;
+#if HWY_TARGET <= HWY_AVX3 && HWY_ARCH_X86
+  if constexpr (hn::MaxLanes(d) == 8) {
+    const V r{_mm512_maskz_rcp14_pd(0xFF, den.raw)};  // the unmasked form trips GCC 12's -Wmaybe-uninitialized
+    const V q = hn::Mul(n, r);
+    return hn::MulAdd(r, hn::NegMulAdd(den, q, n), q);
+  }
+#endif
+  return hn::Div(n, den);
+}
+
+// gelu_tanh's derivative in double lanes: sigmoid(a) + x a' sigmoid'(a) =
+// (p + x a' e) / p^2 above 0 and e (p + x a') / p^2 below, p = 1 + e, e =
+// e^-|a|. In double, p + x a' keeps ~1e-16 of its terms through the
+// cancellation at the root (x = -0.75), so no window or double-float terms
+// are needed: at most 1 ULP after the one rounding to float. x is clamped
+// to [-12, 10]: below, f' < 1e-60 (0 in float); above, f' = 1 in float;
+// so +-inf get the limits 0 and 1 without inf * 0.
+struct GeluTanhSlope {
+  static constexpr bool kInDouble = true;
+  explicit GeluTanhSlope(const KernelArgs&) {}
   template <class D, class V>
-  static V InWindow(D d, V x, float low, float high, V general, V window) {
-    const auto inside = hn::And(hn::Ge(x, hn::Set(d, low)), hn::Le(x, hn::Set(d, high)));
-    return hn::IfThenElse(inside, window, general);
+  V Derivative(D d, V x) const {
+    const V xc = hn::Min(hn::Max(x, hn::Set(d, -12.0)), hn::Set(d, 10.0));
+    const V x2 = hn::Mul(xc, xc);
+    const V a = hn::Mul(xc, hn::MulAdd(hn::Set(d, kGeluTanhC3), x2, hn::Set(d, kGeluTanhC1)));
+    const V x_slope = hn::Mul(xc, hn::MulAdd(hn::Set(d, 3.0 * kGeluTanhC3), x2, hn::Set(d, kGeluTanhC1)));  // x a'
+    const V e = ExpNonPositiveDouble(d, hn::Neg(hn::Abs(a)));
+    const V p = hn::Add(hn::Set(d, 1.0), e);
+    // p + x a' e above 0, e p + x a' e below.
+    const V numerator = hn::MulAdd(x_slope, e, hn::IfThenElse(hn::Lt(xc, hn::Zero(d)), hn::Mul(e, p), p));
+    return DivideForFloat(d, numerator, hn::Mul(p, p));
   }
 };
+
+// The form is a parameter of the call: one loop per form.
+template <Pass kPass>
+void MapGelu(const float* x, const float* g, float* out, std::size_t n, const KernelArgs& args) {
+  if (args.param[0] != 0) {
+    if constexpr (kPass == Pass::kForward) {
+      Map<kPass>(GeluTanh(args), x, g, out, n);
+    } else {
+      Map<kPass>(GeluTanhSlope(args), x, g, out, n);
+    }
+  } else {
+    Map<kPass>(GeluErf(args), x, g, out, n);
+  }
+}
+void GeluForward(const float* x, float* out, std::size_t n, const KernelArgs& args) {
+  MapGelu<Pass::kForward>(x, nullptr, out, n, args);
+}
+void GeluDerivative(const float* x, float* out, std::size_t n, const KernelArgs& args) {
+  MapGelu<Pass::kDerivative>(x, nullptr, out, n, args);
+}
+void GeluVjp(const float* x, const float* g, float* out, std::size_t n, const KernelArgs& args) {
+  MapGelu<Pass::kVjp>(x, g, out, n, args);
+}
 
 // x / (1 + |x|) (+-1 at +-inf); derivative 1 / (1 + |x|)^2, which in double
 // cannot overflow for a float x.
@@ -274,7 +358,6 @@ struct Softsign {
   }
 };
 
-ACTIVATION_SIMD_TARGET_KERNELS(Gelu)
 ACTIVATION_SIMD_TARGET_KERNELS(Softsign)
 
 }  // namespace activation::simd::HWY_NAMESPACE

@@ -9,11 +9,10 @@ each polynomial, its relative error after rounding the coefficients to float
 1. kMillsPoly: Phi(-t) e^(t^2/2) = G(s) / (t + 4), s = (t - 4) / (t + 4),
    t in [0, 14] (s in [-1, 5/9]; the kernel uses t <= 13); G is a smooth function of s between 2 and
    0.5, so a degree-10 polynomial reaches ~1e-8.
-2. kErfSlopeWindow / kTanhSlopeWindow: gelu'(x) = (x - r) P(x - r) on
-   x in [-1.5, -0.25] (erf) and [-1, -0.5] (tanh), r the root of gelu', where
-   the general formulas cancel (the tanh form's general formula sums its
-   terms in double-float, so only e^-|2u|'s error is amplified there).
-   r is split in two floats (hi + lo).
+2. kErfSlopeWindow: gelu'(x) = (x - r) P(x - r) on x in [-1.5, -0.25], r
+   the root of gelu' (erf form), where the general formula cancels. r is
+   split in two floats (hi + lo). (The tanh form's derivative runs in double
+   lanes, which carry it through its root without a window.)
 """
 
 import mpmath as mp
@@ -65,23 +64,16 @@ def erf_slope(x):
     return mp.ncdf(x) + x * mp.npdf(x)
 
 
-def tanh_slope(x):
-    a = C1 * x + C3 * x ** 3
-    s = 1 / (1 + mp.exp(-a))
-    return s + x * (C1 + 3 * C3 * x * x) * s * (1 - s)
-
-
 def split(name, v):
     hi = to_float(v)
     lo = to_float(v - mp.mpf(hi))
     print("constexpr float %sHi = %.9ef, %sLo = %.9ef;  // %s" % (name, hi, name, lo, mp.nstr(v, 20)))
 
 
-for name, slope, low, high, degree in (("Erf", erf_slope, -1.5, -0.25, 10), ("Tanh", tanh_slope, -1.0, -0.5, 7)):
-    r = mp.findroot(slope, -0.75)
-    split("k%sSlopeRoot" % name, r)
-    quotient = lambda u, slope=slope, r=r: slope(r + u) / u if abs(u) > 1e-25 else mp.diff(slope, r)
-    fit("k%sSlopeWindow" % name, quotient, mp.mpf(low) - r, mp.mpf(high) - r, degree)
+root = mp.findroot(erf_slope, -0.75)
+split("kErfSlopeRoot", root)
+fit("kErfSlopeWindow", lambda u: erf_slope(root + u) / u if abs(u) > 1e-25 else mp.diff(erf_slope, root),
+    mp.mpf(-1.5) - root, mp.mpf(-0.25) - root, 10)
 
 print("constexpr float kGeluTanhC1Hi = %.9ef, kGeluTanhC1Lo = %.9ef;" % (to_float(C1), to_float(C1 - mp.mpf(to_float(C1)))))
 print("constexpr float kGeluTanhC3Hi = %.9ef, kGeluTanhC3Lo = %.9ef;" % (to_float(C3), to_float(C3 - mp.mpf(to_float(C3)))))
