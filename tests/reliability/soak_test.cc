@@ -1,10 +1,13 @@
 // Soak: 64 concurrent callers over 8 connections mix every RPC, both
 // encodings, valid and invalid requests, cancellations and missed deadlines
 // against the server binary for SOAK_SECONDS (default 60). Every answer is
-// checked; the server must survive, keep its resident memory within 10% of
-// what it held after the warm-up (a third of the run), and exit 0 on SIGTERM.
+// checked; the server must survive, keep its resident memory flat after the
+// warm-up (a third of the run) and exit 0 on SIGTERM. Small leaks are
+// LeakSanitizer's job (the ASan stage runs this soak); the RSS check is for
+// memory kept per call, such as a buffer not reused.
 #include <signal.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -28,6 +31,12 @@ using Clock = std::chrono::steady_clock;
 
 constexpr int kCallers = 64;
 constexpr int kConnections = 8;
+
+// What RSS may still grow after the warm-up: glibc's per-thread arenas and
+// gRPC's on-demand threads settle a few MiB later on a busy machine (CI saw
+// 40.2 -> 44.3 MiB in 60 s). A request buffer kept per call would add
+// >= 1 KiB x ~100k calls = 100 MiB.
+long AllowedGrowthKib(long warm_kib) { return std::max(warm_kib / 10, 16L * 1024); }
 
 // Relative weights of the call kinds, in CallKind order: mostly valid work.
 constexpr int kWeights[] = {6, 6, 1, 3, 3, 2, 2, 1, 1};
@@ -94,8 +103,10 @@ TEST(SoakTest, MixedCallsFromManyCallersStayCorrectAndMemoryStaysFlat) {
     total += calls_by_kind[k];
     mix += std::string(k ? ", " : "") + CallKindName(static_cast<CallKind>(k)) + " " + std::to_string(calls_by_kind[k]);
   }
-  std::printf("soak: %.0f s, %d callers, %ld calls (%s); server RSS warm %ld KiB, last %ld KiB, peak %ld KiB\n",
-              seconds, kCallers, total, mix.c_str(), warm_kib, last_kib, peak_kib);
+  std::printf("soak: %.0f s, %d callers, %ld calls (%s); server RSS warm %ld KiB, last %ld KiB, peak %ld KiB "
+              "(%+.1f bytes per call after the warm-up)\n",
+              seconds, kCallers, total, mix.c_str(), warm_kib, last_kib, peak_kib,
+              (last_kib - warm_kib) * 1024.0 / std::max(1L, total * 2 / 3));
   for (const std::string& failure : first_failures) ADD_FAILURE() << failure;
   EXPECT_EQ(failures.load(), 0);
   for (int k = 0; k < static_cast<int>(CallKind::kCount); ++k) {
@@ -107,7 +118,7 @@ TEST(SoakTest, MixedCallsFromManyCallersStayCorrectAndMemoryStaysFlat) {
   // own shadow and race history, which grow with the run whatever the server does.
   const char* rss_check = std::getenv("SOAK_RSS_CHECK");
   if (rss_check == nullptr || std::string(rss_check) != "0") {
-    EXPECT_LT(last_kib, warm_kib * 11 / 10) << "server RSS grew more than 10% after the warm-up";
+    EXPECT_LT(last_kib - warm_kib, AllowedGrowthKib(warm_kib)) << "server RSS kept growing after the warm-up";
   }
 
   server.Signal(SIGTERM);
