@@ -34,6 +34,15 @@
 // inlineable reactors), after an acquire of that count: the ordering TSan sees
 // is then the count's own, which is exactly gRPC's guarantee (OnDone after
 // every reaction and after Finish).
+//
+// Server shutdown: each callback RPC holds a reference on the grpc::Server,
+// dropped after its OnDone returns (UnrefWithPossibleNotify, an acq_rel
+// fetch_sub in libgrpc++); Shutdown waits for the count to reach zero
+// (UnrefAndWaitLocked). Only the last decrement takes the mutex, so without
+// this edge an earlier OnDone looked concurrent with the objects destroyed
+// after Shutdown returned (the observers it reports to). Release before each
+// drop, acquire once the wait is over: every OnDone before Shutdown returns,
+// gRPC's documented guarantee.
 #include <dlfcn.h>
 #include <link.h>
 #include <sanitizer/tsan_interface.h>
@@ -282,3 +291,21 @@ void ServerCallbackCall::ScheduleOnDone(bool /*inline_ondone*/) {
   real(this, true);
 }
 }  // namespace grpc::internal
+
+namespace grpc {
+class Server {
+ public:
+  void UnrefWithPossibleNotify();
+  void UnrefAndWaitLocked();
+};
+void Server::UnrefWithPossibleNotify() {
+  REAL(void, "_ZN4grpc6Server23UnrefWithPossibleNotifyEv", Server*);
+  __tsan_release(this);
+  real(this);
+}
+void Server::UnrefAndWaitLocked() {
+  REAL(void, "_ZN4grpc6Server18UnrefAndWaitLockedEv", Server*);
+  real(this);
+  __tsan_acquire(this);
+}
+}  // namespace grpc
