@@ -58,11 +58,12 @@ struct Accuracy {
 // and the threshold were chosen by measurement (README, "Large arrays").
 // A memory-bound kernel gains little from a second core (both share the
 // memory bus) and, inside the server, competes with gRPC's threads for it: it
-// splits only from 3M elements, a transcendental one from 256K.
+// splits only from 3M elements, a transcendental one from 512K, a heavy one
+// from 256K (each about where a second core starts to pay on a quiet machine).
 enum class Cost : unsigned {
-  kMemoryBound = 1,      // piecewise-linear: ~3 G elements/s on one core, memcpy's rate
-  kTranscendental = 12,  // one float exp/tanh/log per element: ~1-2.5 G/s
-  kHeavy = 24,           // double lanes, erfc, several passes (softmax), scalar: < 1 G/s
+  kMemoryBound = 1,     // piecewise-linear: ~3 G elements/s on one core, memcpy's rate
+  kTranscendental = 6,  // one float exp/tanh/log per element: ~2-3 G/s
+  kHeavy = 12,          // double lanes, erfc, several passes (softmax), scalar: ~1 G/s
 };
 
 struct Activation {
