@@ -17,7 +17,10 @@ def load(path):
     with open(path) as f:
         run = json.load(f)
     medians = {}
-    for b in run["benchmarks"]:
+    # Registration order (the catalogue's), not the order of a run with
+    # --benchmark_enable_random_interleaving.
+    benchmarks = sorted(run["benchmarks"], key=lambda b: b.get("family_index", 0))
+    for b in benchmarks:
         name = b["name"]
         if b.get("run_type") == "aggregate":
             if b.get("aggregate_name") != "median":
