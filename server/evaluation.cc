@@ -1,106 +1,113 @@
 #include "server/evaluation.h"
 
-#include "compute/compute.h"
-#include "compute/registry.h"
-#include "server/tensor_codec.h"
+#include <string>
+
+#include "wire/evaluation.h"
+#include "wire/tensor_codec.h"
 
 namespace activation::server {
 namespace {
 
-// A request of either kind, reduced to what the compute library needs.
+// A request of either kind: where its tensors are and where the answers go.
 struct Job {
   const std::string& activation;
   const google::protobuf::Map<std::string, double>& params;
   const v1::Tensor& input;
   v1::Tensor* consumable_input;   // non-null: its storage may become the last output
   const v1::Tensor* grad_output;  // null: none sent
-  struct Output {
-    Mode mode;
-    v1::Tensor* tensor;
-  };
-  Output outputs[2];
-  int output_count;
+  wire::Produce produce;
+  v1::Tensor* gradient;  // null unless produce asks for it
+  v1::Tensor* output;    // likewise
 };
 
 grpc::Status Reject(const Status& status) {
   return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, status.message());
 }
 
-grpc::Status Run(const Job& job, ServeSummary* summary) {
+grpc::Status Run(const Job& job, std::size_t max_response_bytes, ServeSummary* summary) {
   summary->activation = job.activation;
-  const Activation* activation = nullptr;
-  Status status = ResolveActivation(job.activation, &activation);
-  if (!status.ok()) return Reject(status);
+  wire::EvaluationRequest request;
+  request.activation = job.activation;
+  request.params.reserve(job.params.size());
+  for (const auto& [name, value] : job.params) request.params.emplace_back(name, value);
+  request.produce = job.produce;
 
-  GivenParams given;
-  given.reserve(job.params.size());
-  for (const auto& [name, value] : job.params) given.emplace_back(name, value);
-  KernelArgs args;
-  status = ResolveParams(*activation, given, &args);
+  wire::DecodedTensor x;
+  Status status = wire::Decode(job.input, "input", &x);
   if (!status.ok()) return Reject(status);
-
-  TensorInput x;
-  status = DecodeTensor(job.input, "input", &x);
-  if (!status.ok()) return Reject(status);
-  summary->elements = x.size();
-  args.row_length = x.row_length();
-
-  TensorInput grad;
+  request.input = x.ref();
+  wire::DecodedTensor grad;
   if (job.grad_output != nullptr) {
-    status = DecodeTensor(*job.grad_output, "grad_output", &grad);
+    status = wire::Decode(*job.grad_output, "grad_output", &grad);
     if (!status.ok()) return Reject(status);
-    if (grad.size() != x.size()) {
-      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                          "grad_output: " + std::to_string(grad.size()) + " elements, but input has " +
-                              std::to_string(x.size()) + "; they must match");
-    }
+    request.grad_output = &grad.ref();
+  }
+  wire::Evaluation evaluation;
+  status = wire::Evaluation::Prepare(request, &evaluation);
+  if (!status.ok()) return Reject(status);
+  const std::size_t n = evaluation.elements();
+  summary->elements = n;
+
+  // Refused before any output is allocated or computed, with what to change.
+  const std::size_t response_bytes = (job.gradient ? wire::EncodedFieldSize(job.input, n) : 0) +
+                                     (job.output ? wire::EncodedFieldSize(job.input, n) : 0);
+  if (response_bytes > max_response_bytes) {
+    return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                        "response: " + std::to_string(response_bytes) + " bytes exceeds the send limit of " +
+                            std::to_string(max_response_bytes) +
+                            " bytes; send fewer elements per call or raise the server's --max-message-bytes");
   }
 
-  // Elementwise kernels may write over their input (out == x); row-wise ones
-  // read a row again after writing it, and a copied input is not in place.
-  const bool in_place = job.consumable_input != nullptr && !activation->rowwise && !x.is_copy();
-  for (int i = 0; i < job.output_count; ++i) {
-    const Job::Output& out = job.outputs[i];
-    if (in_place && i == job.output_count - 1) {
-      float* data = TakeStorage(job.consumable_input, out.tensor);
-      Compute(*activation, out.mode, args, data, grad.data(), data, x.size());
+  // Elementwise kernels may write over their input; a copied (misaligned)
+  // input is not the request's storage. The last array written takes it.
+  const bool in_place = job.consumable_input != nullptr && evaluation.may_overwrite_input() && !x.is_copy();
+  v1::Tensor* last = job.output ? job.output : job.gradient;
+  float* gradient = nullptr;
+  float* output = nullptr;
+  for (v1::Tensor* tensor : {job.gradient, job.output}) {
+    if (tensor == nullptr) continue;
+    float*& destination = tensor == job.gradient ? gradient : output;
+    if (in_place && tensor == last) {
+      destination = wire::TakeStorage(job.consumable_input, tensor);
+      evaluation.MoveInput(destination);
     } else {
-      float* destination = PrepareOutput(job.input, x.size(), out.tensor);
-      Compute(*activation, out.mode, args, x.data(), grad.data(), destination, x.size());
+      destination = wire::PrepareOutput(job.input, n, tensor);
     }
   }
+  evaluation.Run(gradient, output);
   return grpc::Status::OK;
 }
 
 Job JobFor(const v1::EvaluateRequest& request, v1::Tensor* consumable, v1::EvaluateResponse* response) {
   return Job{request.activation(), request.params(), request.input(), consumable, nullptr,
-             {{Mode::kForward, response->mutable_output()}}, 1};
+             wire::Produce::kOutput, nullptr, response->mutable_output()};
 }
 
-// The forward output comes last, so it is the one computed in place: the
-// derivative still needs the untouched input.
 Job JobFor(const v1::GradientRequest& request, v1::Tensor* consumable, v1::GradientResponse* response) {
-  const bool vjp = request.has_grad_output();
-  Job job{request.activation(), request.params(), request.input(), consumable,
-          vjp ? &request.grad_output() : nullptr,
-          {{vjp ? Mode::kVjp : Mode::kDerivative, response->mutable_grad_input()}}, 1};
-  if (request.include_output()) job.outputs[job.output_count++] = {Mode::kForward, response->mutable_output()};
-  return job;
+  const bool both = request.include_output();
+  return Job{request.activation(), request.params(), request.input(), consumable,
+             request.has_grad_output() ? &request.grad_output() : nullptr,
+             both ? wire::Produce::kGradientAndOutput : wire::Produce::kGradient, response->mutable_grad_input(),
+             both ? response->mutable_output() : nullptr};
 }
 
 }  // namespace
 
-grpc::Status Serve(const v1::EvaluateRequest& request, v1::EvaluateResponse* response, ServeSummary* summary) {
-  return Run(JobFor(request, nullptr, response), summary);
+grpc::Status Serve(const v1::EvaluateRequest& request, v1::EvaluateResponse* response,
+                   std::size_t max_response_bytes, ServeSummary* summary) {
+  return Run(JobFor(request, nullptr, response), max_response_bytes, summary);
 }
-grpc::Status Serve(const v1::GradientRequest& request, v1::GradientResponse* response, ServeSummary* summary) {
-  return Run(JobFor(request, nullptr, response), summary);
+grpc::Status Serve(const v1::GradientRequest& request, v1::GradientResponse* response,
+                   std::size_t max_response_bytes, ServeSummary* summary) {
+  return Run(JobFor(request, nullptr, response), max_response_bytes, summary);
 }
-grpc::Status Serve(v1::EvaluateRequest* request, v1::EvaluateResponse* response, ServeSummary* summary) {
-  return Run(JobFor(*request, request->mutable_input(), response), summary);
+grpc::Status Serve(v1::EvaluateRequest* request, v1::EvaluateResponse* response, std::size_t max_response_bytes,
+                   ServeSummary* summary) {
+  return Run(JobFor(*request, request->mutable_input(), response), max_response_bytes, summary);
 }
-grpc::Status Serve(v1::GradientRequest* request, v1::GradientResponse* response, ServeSummary* summary) {
-  return Run(JobFor(*request, request->mutable_input(), response), summary);
+grpc::Status Serve(v1::GradientRequest* request, v1::GradientResponse* response, std::size_t max_response_bytes,
+                   ServeSummary* summary) {
+  return Run(JobFor(*request, request->mutable_input(), response), max_response_bytes, summary);
 }
 
 }  // namespace activation::server

@@ -6,6 +6,7 @@
 #include "activation/v1/activation.pb.h"
 #include "compute/registry.h"
 #include "server/metrics.h"
+#include "wire/tensor_codec.h"
 
 namespace activation::server {
 namespace {
@@ -21,10 +22,6 @@ Messages MessagesOf(const std::string& method) {
   if (method == "Gradient" || method == "GradientStream") return Messages::kGradient;
   if (method == "ListActivations") return Messages::kList;
   return Messages::kOther;
-}
-
-std::uint64_t ElementCount(const v1::Tensor& tensor) {
-  return tensor.values_size() > 0 ? static_cast<std::uint64_t>(tensor.values_size()) : tensor.raw().size() / 4;
 }
 
 // A bounded label set: canonical names only, whatever clients send.
@@ -74,7 +71,7 @@ class MetricsInterceptor : public grpc::experimental::Interceptor {
   template <typename Request>
   void CountRequest(const Request& request) {
     call_.bytes_received += request.ByteSizeLong();
-    call_.elements += ElementCount(request.input());
+    call_.elements += wire::ElementCount(request.input());
     if (call_.messages_received == 0) call_.activation = ActivationLabel(request.activation());
   }
 

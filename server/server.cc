@@ -43,7 +43,8 @@ std::unique_ptr<Server> Server::Start(const ServerConfig& config, ServerExtensio
   CallObservers observers = std::move(extensions.observers);
   observers.push_back(MakeCallLogger(config.log_requests));
   if (config.threads > 0) impl->pool = std::make_unique<KernelExecutor>(config.threads);
-  impl->service = std::make_unique<ActivationServiceImpl>(std::move(observers), impl->pool.get());
+  impl->service = std::make_unique<ActivationServiceImpl>(std::move(observers), impl->pool.get(),
+                                                          static_cast<std::size_t>(config.max_message_bytes));
 
   grpc::ServerBuilder builder;
   int port = 0;

@@ -30,16 +30,17 @@ void ReportFinish(const CallObservers& observers, CallRecord record, Clock::time
 // Evaluate and Gradient alike: inline on gRPC's callback thread (the kernels
 // are faster than a hand-off), or on the compute pool when there is one.
 template <typename Request, typename Response>
-grpc::ServerUnaryReactor* ServeUnary(const CallObservers& observers, KernelExecutor* pool, std::string_view method,
+grpc::ServerUnaryReactor* ServeUnary(const CallObservers& observers, KernelExecutor* pool,
+                                     std::size_t max_response_bytes, std::string_view method,
                                      grpc::CallbackServerContext* context, const Request& request,
                                      Response* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  RunOn(pool, [&observers, method, context, &request, response, reactor, start = Clock::now()] {
+  RunOn(pool, [&observers, max_response_bytes, method, context, &request, response, reactor, start = Clock::now()] {
     ServeSummary summary;
     grpc::Status status = ReportStart(observers, method);
     // The request is this call's own (our arena allocator made it), so its
     // input buffer may become the response's.
-    if (status.ok()) status = Serve(const_cast<Request*>(&request), response, &summary);
+    if (status.ok()) status = Serve(const_cast<Request*>(&request), response, max_response_bytes, &summary);
     ReportFinish(observers, {method, summary.activation, summary.elements, 0, &status, {}, context}, start);
     reactor->Finish(status);
   });
@@ -53,9 +54,14 @@ grpc::ServerUnaryReactor* ServeUnary(const CallObservers& observers, KernelExecu
 template <typename Request, typename Response>
 class StreamReactor final : public grpc::ServerBidiReactor<Request, Response> {
  public:
-  StreamReactor(const CallObservers& observers, KernelExecutor* pool, std::string_view method,
-                grpc::CallbackServerContext* context)
-      : observers_(observers), pool_(pool), method_(method), context_(context), start_(Clock::now()) {
+  StreamReactor(const CallObservers& observers, KernelExecutor* pool, std::size_t max_response_bytes,
+                std::string_view method, grpc::CallbackServerContext* context)
+      : observers_(observers),
+        pool_(pool),
+        max_response_bytes_(max_response_bytes),
+        method_(method),
+        context_(context),
+        start_(Clock::now()) {
     grpc::Status admitted = ReportStart(observers_, method_);
     if (!admitted.ok()) {
       Finish(std::move(admitted));
@@ -89,7 +95,7 @@ class StreamReactor final : public grpc::ServerBidiReactor<Request, Response> {
  private:
   void ServeChunk() {
     ServeSummary summary;
-    const grpc::Status status = Serve(&request_, &response_, &summary);
+    const grpc::Status status = Serve(&request_, &response_, max_response_bytes_, &summary);
     if (activation_ != summary.activation) activation_.assign(summary.activation);
     if (!status.ok()) {
       Finish(grpc::Status(status.error_code(), "chunk " + std::to_string(chunks_) + ": " + status.error_message()));
@@ -107,6 +113,7 @@ class StreamReactor final : public grpc::ServerBidiReactor<Request, Response> {
 
   const CallObservers& observers_;
   KernelExecutor* pool_;
+  std::size_t max_response_bytes_;
   std::string_view method_;
   grpc::CallbackServerContext* context_;
   Clock::time_point start_;
@@ -125,8 +132,12 @@ struct ActivationServiceImpl::Allocators {
   ArenaAllocator<v1::GradientRequest, v1::GradientResponse> gradient;
 };
 
-ActivationServiceImpl::ActivationServiceImpl(CallObservers observers, KernelExecutor* pool)
-    : observers_(std::move(observers)), pool_(pool), allocators_(std::make_unique<Allocators>()) {
+ActivationServiceImpl::ActivationServiceImpl(CallObservers observers, KernelExecutor* pool,
+                                             std::size_t max_response_bytes)
+    : observers_(std::move(observers)),
+      pool_(pool),
+      max_response_bytes_(max_response_bytes),
+      allocators_(std::make_unique<Allocators>()) {
   SetMessageAllocatorFor_Evaluate(&allocators_->evaluate);
   SetMessageAllocatorFor_Gradient(&allocators_->gradient);
   CatalogueResponse();  // build it before the first call, not during one
@@ -137,13 +148,13 @@ ActivationServiceImpl::~ActivationServiceImpl() = default;
 grpc::ServerUnaryReactor* ActivationServiceImpl::Evaluate(grpc::CallbackServerContext* context,
                                                           const v1::EvaluateRequest* request,
                                                           v1::EvaluateResponse* response) {
-  return ServeUnary(observers_, pool_, "Evaluate", context, *request, response);
+  return ServeUnary(observers_, pool_, max_response_bytes_, "Evaluate", context, *request, response);
 }
 
 grpc::ServerUnaryReactor* ActivationServiceImpl::Gradient(grpc::CallbackServerContext* context,
                                                           const v1::GradientRequest* request,
                                                           v1::GradientResponse* response) {
-  return ServeUnary(observers_, pool_, "Gradient", context, *request, response);
+  return ServeUnary(observers_, pool_, max_response_bytes_, "Gradient", context, *request, response);
 }
 
 grpc::ServerUnaryReactor* ActivationServiceImpl::ListActivations(grpc::CallbackServerContext* context,
@@ -160,12 +171,12 @@ grpc::ServerUnaryReactor* ActivationServiceImpl::ListActivations(grpc::CallbackS
 
 grpc::ServerBidiReactor<v1::EvaluateRequest, v1::EvaluateResponse>* ActivationServiceImpl::EvaluateStream(
     grpc::CallbackServerContext* context) {
-  return new StreamReactor<v1::EvaluateRequest, v1::EvaluateResponse>(observers_, pool_, "EvaluateStream", context);
+  return new StreamReactor<v1::EvaluateRequest, v1::EvaluateResponse>(observers_, pool_, max_response_bytes_, "EvaluateStream", context);
 }
 
 grpc::ServerBidiReactor<v1::GradientRequest, v1::GradientResponse>* ActivationServiceImpl::GradientStream(
     grpc::CallbackServerContext* context) {
-  return new StreamReactor<v1::GradientRequest, v1::GradientResponse>(observers_, pool_, "GradientStream", context);
+  return new StreamReactor<v1::GradientRequest, v1::GradientResponse>(observers_, pool_, max_response_bytes_, "GradientStream", context);
 }
 
 }  // namespace activation::server

@@ -2,6 +2,7 @@
 // time calls and report them; the work is Serve() (server/evaluation.h).
 #pragma once
 
+#include <cstddef>
 #include <memory>
 
 #include "activation/v1/activation.grpc.pb.h"
@@ -13,7 +14,9 @@ namespace activation::server {
 class ActivationServiceImpl final : public v1::ActivationService::CallbackService {
  public:
   // `pool` (optional, must outlive the service) runs the kernels; null: inline.
-  ActivationServiceImpl(CallObservers observers, KernelExecutor* pool);
+  // Answers larger than `max_response_bytes` (the send limit) are refused
+  // before they are computed.
+  ActivationServiceImpl(CallObservers observers, KernelExecutor* pool, std::size_t max_response_bytes);
   ~ActivationServiceImpl() override;
 
   grpc::ServerUnaryReactor* Evaluate(grpc::CallbackServerContext* context, const v1::EvaluateRequest* request,
@@ -32,6 +35,7 @@ class ActivationServiceImpl final : public v1::ActivationService::CallbackServic
   struct Allocators;
   CallObservers observers_;
   KernelExecutor* pool_;
+  std::size_t max_response_bytes_;
   std::unique_ptr<Allocators> allocators_;
 };
 

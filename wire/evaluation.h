@@ -71,6 +71,10 @@ class Evaluation {
   // writes (`output` when wanted, else `gradient`) may then be input.data.
   bool may_overwrite_input() const { return !activation_->rowwise; }
 
+  // The input's floats now live at `data` (moved, e.g. into the response's
+  // storage to compute in place); Run() reads them there.
+  void MoveInput(const float* data) { x_ = data; }
+
   // Writes elements() floats into each wanted array (null for one not
   // wanted): the gradient first, then f(x). Never fails once prepared.
   void Run(float* gradient, float* output) const;
