@@ -1,5 +1,5 @@
-// Evaluation with the linked compute library, exactly as the server does it
-// (the same Compute entry point), for --local, --verify and bench checks.
+// Evaluation with the linked compute library through the server's own path
+// (wire/evaluation.h), for --local, --verify and bench checks.
 #pragma once
 
 #include "client/batch/chunk.h"
@@ -21,7 +21,6 @@ class LocalEvaluator {
  private:
   Job job_;
   const Activation* activation_ = nullptr;
-  KernelArgs args_;
 };
 
 }  // namespace activation::client

@@ -1,39 +1,28 @@
 #include "client/batch/rpc_codec.h"
 
-#include <cstring>
 #include <stdexcept>
+
+#include "wire/tensor_codec.h"
 
 namespace activation::client {
 
-void EncodeTensor(const std::vector<float>& values, std::size_t row_length, bool raw,
-                  activation::v1::Tensor* tensor) {
-  tensor->Clear();
+namespace {
+
+void EncodeTensor(const std::vector<float>& values, std::size_t row_length, bool raw, activation::v1::Tensor* tensor) {
+  std::vector<std::int64_t> shape;
   if (row_length != 0) {
-    tensor->add_shape(static_cast<std::int64_t>(values.size() / row_length));
-    tensor->add_shape(static_cast<std::int64_t>(row_length));
+    shape = {static_cast<std::int64_t>(values.size() / row_length), static_cast<std::int64_t>(row_length)};
   }
-  if (raw) {
-    tensor->mutable_raw()->assign(reinterpret_cast<const char*>(values.data()), values.size() * 4);
-  } else {
-    tensor->mutable_values()->Add(values.begin(), values.end());
-  }
+  wire::Encode(values.data(), values.size(), shape, raw, tensor);
 }
 
 void DecodeTensor(const activation::v1::Tensor& tensor, std::size_t expected, const char* field,
                   std::vector<float>* out) {
-  const std::size_t n = tensor.raw().empty() ? static_cast<std::size_t>(tensor.values_size())
-                                             : tensor.raw().size() / 4;
-  if (n != expected || tensor.raw().size() % 4 != 0) {
-    throw std::runtime_error(std::string("server sent ") + std::to_string(n) + " elements in " + field +
-                             " for " + std::to_string(expected) + " inputs");
-  }
-  out->resize(n);
-  if (!tensor.raw().empty()) {
-    std::memcpy(out->data(), tensor.raw().data(), n * 4);
-  } else if (n != 0) {
-    std::memcpy(out->data(), tensor.values().data(), n * 4);
-  }
+  const Status status = wire::DecodeInto(tensor, field, expected, out);
+  if (!status.ok()) throw std::runtime_error("server sent " + status.message());
 }
+
+}  // namespace
 
 void BuildRequest(const Job& job, const Chunk& chunk, activation::v1::EvaluateRequest* request) {
   request->set_activation(job.activation);

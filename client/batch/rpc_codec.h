@@ -9,13 +9,8 @@
 
 namespace activation::client {
 
-void EncodeTensor(const std::vector<float>& values, std::size_t row_length, bool raw,
-                  activation::v1::Tensor* tensor);
-// Reads a response tensor of `expected` elements; throws std::runtime_error
-// naming `field` when the server sent something else.
-void DecodeTensor(const activation::v1::Tensor& tensor, std::size_t expected, const char* field,
-                  std::vector<float>* out);
-
+// Tensors go through wire/tensor_codec.h; a response of the wrong size or
+// encoding throws std::runtime_error naming the field.
 void BuildRequest(const Job& job, const Chunk& chunk, activation::v1::EvaluateRequest* request);
 void BuildRequest(const Job& job, const Chunk& chunk, activation::v1::GradientRequest* request);
 void TakeResponse(const Job& job, const activation::v1::EvaluateResponse& response, Chunk* chunk);

@@ -70,7 +70,7 @@ TEST(RpcCodec, AResponseOfTheWrongSizeIsAnError) {
     TakeResponse(Job{}, response, &chunk);
     FAIL() << "accepted";
   } catch (const std::runtime_error& e) {
-    EXPECT_THAT(e.what(), HasSubstr("server sent 1 elements in output for 3 inputs"));
+    EXPECT_THAT(e.what(), HasSubstr("server sent output: 1 elements for 3 inputs"));
   }
 }
 
