@@ -1,5 +1,6 @@
 #include "client/channel.h"
 
+#include <chrono>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -93,6 +94,13 @@ const char* StatusCodeName(grpc::StatusCode code) {
 
 std::string DescribeStatus(const grpc::Status& status) {
   return std::string(StatusCodeName(status.error_code())) + ": " + status.error_message();
+}
+
+void SetDeadline(grpc::ClientContext& context, double seconds) {
+  if (seconds > 0) {
+    context.set_deadline(std::chrono::system_clock::now() +
+                         std::chrono::microseconds(static_cast<std::int64_t>(seconds * 1e6)));
+  }
 }
 
 }  // namespace activation::client

@@ -6,6 +6,7 @@
 #include <string>
 
 #include <grpcpp/channel.h>
+#include <grpcpp/client_context.h>
 #include <grpcpp/support/status.h>
 
 namespace activation::client {
@@ -32,5 +33,8 @@ std::string ServiceConfigJson(const ConnectionOptions& options);
 const char* StatusCodeName(grpc::StatusCode code);
 // "INVALID_ARGUMENT: activation: unknown name 'x'; valid names: ..."
 std::string DescribeStatus(const grpc::Status& status);
+
+// A deadline `seconds` from now on `context`; none when seconds <= 0.
+void SetDeadline(grpc::ClientContext& context, double seconds);
 
 }  // namespace activation::client

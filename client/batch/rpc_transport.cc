@@ -20,13 +20,6 @@ namespace {
 
 using activation::v1::ActivationService;
 
-void SetDeadline(grpc::ClientContext& context, double seconds) {
-  if (seconds > 0) {
-    context.set_deadline(std::chrono::system_clock::now() +
-                         std::chrono::microseconds(static_cast<std::int64_t>(seconds * 1e6)));
-  }
-}
-
 // The per-RPC-kind calls, so one transport serves Evaluate and Gradient.
 struct EvaluateCalls {
   using Request = activation::v1::EvaluateRequest;

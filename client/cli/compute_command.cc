@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <stdexcept>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -15,7 +16,8 @@
 #include "client/cli/options.h"
 #include "client/formats/number.h"
 #include "client/formats/open.h"
-#include "compute/registry.h"
+#include "activation/v1/activation.grpc.pb.h"
+#include "client/channel.h"
 
 namespace activation::client {
 namespace {
@@ -99,27 +101,53 @@ std::unique_ptr<Transport> MakeTransport(const ComputeOptions& o, const Job& job
   return MakeRpcTransport(MakeChannel(o.connection), job, rpc);
 }
 
+// Asks the server's ListActivations whether `job.activation` is row-wise.
+// A name the server does not list is refused with the server's own message
+// (from an empty Evaluate), before any input is read.
+bool ServerSaysRowwise(const ComputeOptions& o, const Job& job) {
+  auto stub = activation::v1::ActivationService::NewStub(MakeChannel(o.connection));
+  activation::v1::ListActivationsResponse list;
+  {
+    grpc::ClientContext context;
+    SetDeadline(context, o.timeout);
+    const grpc::Status status = stub->ListActivations(&context, {}, &list);
+    if (!status.ok()) throw std::runtime_error("ListActivations: " + DescribeStatus(status));
+  }
+  for (const activation::v1::ActivationInfo& info : list.activations()) {
+    if (info.name() == job.activation) return info.rowwise();
+    for (const std::string& alias : info.aliases()) {
+      if (alias == job.activation) return info.rowwise();
+    }
+  }
+  activation::v1::EvaluateRequest probe;
+  probe.set_activation(job.activation);
+  for (const auto& [name, value] : job.params) (*probe.mutable_params())[name] = value;
+  activation::v1::EvaluateResponse ignored;
+  grpc::ClientContext context;
+  SetDeadline(context, o.timeout);
+  const grpc::Status status = stub->Evaluate(&context, probe, &ignored);
+  throw std::runtime_error("the server does not list activation '" + job.activation + "': " +
+                           (status.ok() ? std::string("it answered an empty call") : DescribeStatus(status)));
+}
+
 int Run(const ComputeOptions& o) {
   const Job job = MakeJob(o);
   if (!o.numbers.empty() && !o.input.empty()) throw UsageError("give numbers as arguments or --input, not both");
   if (o.numbers.empty() && o.input.empty()) throw UsageError("no input: give numbers as arguments or --input FILE|-");
   if (o.local && o.verify) throw UsageError("--local and --verify exclude each other");
 
-  // The library resolves names and parameters for --local/--verify and
-  // knows which functions are row-wise; a remote-only run of an activation
-  // this client does not know (a newer server) still works elementwise.
+  // --local/--verify resolve names and parameters in the linked library.
   std::unique_ptr<LocalEvaluator> local;
-  bool rowwise = false;
   if (o.local || o.verify) {
     try {
       local = std::make_unique<LocalEvaluator>(job);
     } catch (const std::invalid_argument& e) {
       throw UsageError(e.what());
     }
-    rowwise = local->rowwise();
-  } else if (const Activation* a = FindActivation(job.activation)) {
-    rowwise = a->rowwise;
   }
+  // Whether chunks must hold whole rows is the evaluator's word: the server's
+  // catalogue (asked once), or the library's for --local.
+  const bool rowwise = o.local ? local->rowwise() : ServerSaysRowwise(o, job);
 
   const Format in_format = ChooseFormat(o.input_format, o.input, Format::kText);
   const Format out_format = ChooseFormat(o.output_format, o.output, Format::kText);

@@ -166,6 +166,17 @@ TEST_F(ClientE2E, ServerErrorsShowCodeAndMessage) {
   EXPECT_THAT(r.err, HasSubstr("negative_slope"));
 }
 
+// Row-wise or not comes from the server's ListActivations; a name it does not
+// list is refused with the server's own message before any input is read.
+TEST_F(ClientE2E, AnActivationTheServerDoesNotListIsRefusedWithItsMessage) {
+  const std::string in = *dir_ + "/never_read.txt";
+  const Result r = Client("eval" + Target() + "-a swishh -i " + in);
+  EXPECT_EQ(r.code, 1);
+  EXPECT_THAT(r.err, HasSubstr("the server does not list activation 'swishh'"));
+  EXPECT_THAT(r.err, HasSubstr("unknown activation 'swishh'"));  // the server's message
+  EXPECT_THAT(r.err, Not(HasSubstr("never_read")));
+}
+
 TEST_F(ClientE2E, UsageErrorsExitTwo) {
   Result r = Client("eval" + Target() + "-a sigmoid 1 zwei");
   EXPECT_EQ(r.code, 2);
