@@ -1,19 +1,22 @@
 // activation.v1.ActivationService on gRPC's callback API. The handlers only
-// time calls and report them; the work is Serve() (server/evaluation.h).
+// tell the CallTracker about each call (which admits, logs and counts it)
+// and hand the work to Serve() (server/evaluation.h).
 #pragma once
 
 #include <memory>
 
+#include <grpcpp/generic/async_generic_service.h>
+
 #include "activation/v1/activation.grpc.pb.h"
-#include "server/call_observer.h"
+#include "server/calls.h"
 #include "server/kernel_executor.h"
 
 namespace activation::server {
 
 class ActivationServiceImpl final : public v1::ActivationService::CallbackService {
  public:
-  // `pool` (optional, must outlive the service) runs the kernels; null: inline.
-  ActivationServiceImpl(CallObservers observers, KernelExecutor* pool);
+  // `calls` and `pool` (optional; null: compute inline) must outlive the service.
+  ActivationServiceImpl(CallTracker* calls, KernelExecutor* pool);
   ~ActivationServiceImpl() override;
 
   grpc::ServerUnaryReactor* Evaluate(grpc::CallbackServerContext* context, const v1::EvaluateRequest* request,
@@ -30,9 +33,20 @@ class ActivationServiceImpl final : public v1::ActivationService::CallbackServic
 
  private:
   struct Allocators;
-  CallObservers observers_;
+  CallTracker* calls_;
   KernelExecutor* pool_;
   std::unique_ptr<Allocators> allocators_;
+};
+
+// Every method path no registered service serves: UNIMPLEMENTED, observed
+// (and counted) as kUnknownMethod.
+class UnknownMethodService final : public grpc::CallbackGenericService {
+ public:
+  explicit UnknownMethodService(CallTracker* calls) : calls_(calls) {}
+  grpc::ServerGenericBidiReactor* CreateReactor(grpc::GenericCallbackServerContext* context) override;
+
+ private:
+  CallTracker* calls_;
 };
 
 }  // namespace activation::server
