@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "compute/classic.h"
+#include "compute/client_text.h"
 #include "compute/exponential.h"
 #include "compute/fast_kernels.h"
 #include "compute/piecewise.h"
@@ -96,7 +97,7 @@ Status ResolveActivation(std::string_view name, const Activation** found) {
   }
   *found = FindActivation(name);
   if (*found == nullptr) {
-    return Status::InvalidArgument("activation: unknown activation '" + std::string(name) +
+    return Status::InvalidArgument("activation: unknown activation '" + ClientText(name) + "'" +
                                    "'; valid names: " + CatalogueNames());
   }
   return Status();
@@ -122,7 +123,7 @@ Status ResolveParams(const Activation& activation, const GivenParams& given, Ker
     if (i == activation.params.size()) {
       std::string valid;
       for (const ParamSpec& s : activation.params) valid += (valid.empty() ? "" : ", ") + std::string(s.name);
-      return Status::InvalidArgument(prefix + std::string(name) + ": unknown parameter; " +
+      return Status::InvalidArgument(prefix + ClientText(name) + ": unknown parameter; " +
                                      (valid.empty() ? std::string(activation.name) + " takes no parameters"
                                                     : "valid parameters: " + valid));
     }

@@ -4,9 +4,12 @@
 #include <cstdio>
 #include <iostream>
 #include <sstream>
+#include <stdexcept>
+#include <type_traits>
 
 #include <CLI/CLI.hpp>
 
+#include "compute/registry.h"
 #include "server/tls.h"
 #include "server/version.h"
 
@@ -15,11 +18,56 @@ namespace {
 
 const char* const kLogLevels[] = {"trace", "debug", "info", "warn", "error", "critical", "off"};
 
+// Every numeric flag's valid range, shown in --help and checked before
+// serving. Times stay far below INT_MAX milliseconds, which gRPC's channel
+// arguments hold.
+struct NumericFlag {
+  const char* name;
+  double min, max;
+  const char* note;  // what the extremes mean, for the message
+};
+constexpr NumericFlag kNumericFlags[] = {
+    {"threads", 0, 1024, "0 = compute inline on gRPC's threads"},
+    {"max-message-bytes", 1024, INT_MAX, ""},
+    {"max-memory-bytes", 1 << 20, static_cast<double>(std::int64_t{1} << 50), ""},
+    {"shutdown-grace", 0, 3600, "seconds"},
+    {"max-concurrent-calls", 0, 1000000, "0 = unlimited"},
+    {"keepalive-time", 1, 86400, "seconds"},
+    {"keepalive-timeout", 1, 3600, "seconds"},
+    {"max-connection-age", 0, 604800, "seconds, 0 = never"},
+};
+
+const NumericFlag& RangeOf(const std::string& name) {
+  for (const NumericFlag& flag : kNumericFlags) {
+    if (name == flag.name) return flag;
+  }
+  throw std::logic_error("no range for --" + name);
+}
+
+// Whole numbers in full ("1048576", not "1.04858e+06").
+std::string Number(double value) {
+  return value == static_cast<double>(static_cast<long long>(value)) ? std::to_string(static_cast<long long>(value))
+                                                                      : FormatNumber(value);
+}
+
+std::string DescribeRange(const NumericFlag& flag) {
+  return "[" + Number(flag.min) + ", " + Number(flag.max) + "]" +
+         (*flag.note != '\0' ? std::string(" (") + flag.note + ")" : "");
+}
+
+// Empty when `value` lies in the flag's range; otherwise the problem, naming the flag.
+std::string CheckRange(const char* name, double value) {
+  const NumericFlag& flag = RangeOf(name);
+  if (value >= flag.min && value <= flag.max) return "";
+  return std::string("--") + name + ": " + Number(value) + " is outside " + DescribeRange(flag);
+}
+
 // Registers one flag with its ACTIVATION_<UPPER_SNAKE> fallback.
 template <typename T>
-CLI::Option* AddFlag(CLI::App& app, const std::string& name, T* value, const std::string& help) {
+CLI::Option* AddFlag(CLI::App& app, const std::string& name, T* value, std::string help) {
   std::string env = "ACTIVATION_";
   for (char c : name) env += c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if constexpr (std::is_arithmetic_v<T>) help += "; range " + DescribeRange(RangeOf(name));
   return app.add_option("--" + name, *value, help)->envname(env)->capture_default_str();
 }
 
@@ -50,30 +98,27 @@ std::string ValidateServerConfig(const ServerConfig& c) {
   if (!SplitHostPort(c.listen, &host, &port)) {
     return "--listen: '" + c.listen + "' is not HOST:PORT with a port in [0, 65535]";
   }
-  if (c.threads < 0 || c.threads > 1024) {
-    return "--threads: must be within [0, 1024] (0 = compute inline on gRPC's threads)";
-  }
-  if (c.max_message_bytes < 1024 || c.max_message_bytes > INT_MAX) {
-    return "--max-message-bytes: " + std::to_string(c.max_message_bytes) + " is outside [1024, " +
-           std::to_string(INT_MAX) + "]";
+  for (const auto& [name, value] : {std::pair<const char*, double>{"threads", c.threads},
+                                    {"max-message-bytes", static_cast<double>(c.max_message_bytes)},
+                                    {"max-memory-bytes", static_cast<double>(c.max_memory_bytes)},
+                                    {"shutdown-grace", c.shutdown_grace_seconds},
+                                    {"max-concurrent-calls", c.max_concurrent_calls},
+                                    {"keepalive-time", c.keepalive_time_seconds},
+                                    {"keepalive-timeout", c.keepalive_timeout_seconds},
+                                    {"max-connection-age", c.max_connection_age_seconds}}) {
+    std::string problem = CheckRange(name, value);
+    if (!problem.empty()) return problem;
   }
   bool level_ok = false;
   for (const char* level : kLogLevels) level_ok |= c.log_level == level;
   if (!level_ok) {
     return "--log-level: '" + c.log_level + "' is not one of trace, debug, info, warn, error, critical, off";
   }
-  if (!(c.shutdown_grace_seconds >= 0 && c.shutdown_grace_seconds <= 3600)) {
-    return "--shutdown-grace: must be within [0, 3600] seconds";
-  }
   if (!c.metrics_listen.empty() && !SplitHostPort(c.metrics_listen, &host, &port)) {
     return "--metrics-listen: '" + c.metrics_listen + "' is not HOST:PORT with a port in [0, 65535]";
   }
   const std::string tls_problem = ValidateTlsFiles({c.tls_cert, c.tls_key, c.tls_client_ca});
   if (!tls_problem.empty()) return tls_problem;
-  if (c.max_concurrent_calls < 0) return "--max-concurrent-calls: must be >= 0 (0 = unlimited)";
-  if (!(c.keepalive_time_seconds >= 1)) return "--keepalive-time: must be >= 1 second";
-  if (!(c.keepalive_timeout_seconds >= 1)) return "--keepalive-timeout: must be >= 1 second";
-  if (!(c.max_connection_age_seconds >= 0)) return "--max-connection-age: must be >= 0 seconds (0 = never)";
   return "";
 }
 
@@ -84,6 +129,7 @@ std::vector<std::pair<std::string, std::string>> DescribeServerConfig(const Serv
       {"listen", c.listen},
       {"threads", std::to_string(c.threads)},
       {"max-message-bytes", std::to_string(c.max_message_bytes)},
+      {"max-memory-bytes", std::to_string(c.max_memory_bytes)},
       {"log-level", c.log_level},
       {"log-format", c.log_format == LogFormat::kJson ? "json" : "text"},
       {"port-file", c.port_file},
@@ -108,6 +154,9 @@ ParseOutcome ParseServerConfig(int argc, const char* const* argv, ServerConfig* 
   AddFlag(app, "listen", &config->listen, "Address to listen on, HOST:PORT (port 0 = pick a free port)");
   AddFlag(app, "threads", &config->threads, "Threads that run the kernels (0 = inline on gRPC's callback threads)");
   AddFlag(app, "max-message-bytes", &config->max_message_bytes, "Largest message received or sent");
+  AddFlag(app, "max-memory-bytes", &config->max_memory_bytes,
+          "Memory budget: request plus response bytes of the calls in progress; a call that does not fit gets "
+          "RESOURCE_EXHAUSTED (default: half the cgroup memory limit, else half the physical memory)");
   AddFlag(app, "log-level", &config->log_level, "trace, debug, info, warn, error, critical or off");
   std::string log_format = config->log_format == LogFormat::kJson ? "json" : "text";
   AddFlag(app, "log-format", &log_format, "text or json")->check(CLI::IsMember({"text", "json"}));

@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "server/memory.h"
+
 namespace activation::server {
 
 enum class LogFormat { kText, kJson };
@@ -16,6 +18,7 @@ struct ServerConfig {
   std::string listen = "127.0.0.1:50051";  // host:port; port 0 picks a free port
   int threads = 0;                          // kernel worker threads; 0 = inline on gRPC's threads
   std::int64_t max_message_bytes = 64 << 20;  // receive and send
+  std::int64_t max_memory_bytes = DefaultMemoryBudget();  // request + response bytes of the calls in progress
   std::string log_level = "info";
   LogFormat log_format = LogFormat::kText;
   std::string port_file;                    // gets "<port>\n" once listening

@@ -2,7 +2,7 @@
 
 namespace activation::server {
 
-KernelExecutor::KernelExecutor(int threads) {
+KernelExecutor::KernelExecutor(int threads, std::size_t capacity) : capacity_(capacity) {
   for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { Work(); });
 }
 
@@ -15,12 +15,14 @@ KernelExecutor::~KernelExecutor() {
   for (std::thread& t : threads_) t.join();
 }
 
-void KernelExecutor::Submit(std::function<void()> task) {
+bool KernelExecutor::Submit(std::function<void()> task) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
+    if (tasks_.size() >= capacity_) return false;
     tasks_.push_back(std::move(task));
   }
   ready_.notify_one();
+  return true;
 }
 
 void KernelExecutor::Work() {

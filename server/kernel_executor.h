@@ -2,6 +2,8 @@
 // handlers compute inline on gRPC's callback threads, the fastest path; with
 // one, long kernels (1M-element transcendental calls) cannot occupy the
 // threads that gRPC polls the network with, and compute uses at most N cores.
+// Calls are admitted before they are queued, and the queue holds at most
+// `capacity` tasks, so it never grows past what admission allowed.
 #pragma once
 
 #include <condition_variable>
@@ -15,17 +17,19 @@ namespace activation::server {
 
 class KernelExecutor {
  public:
-  explicit KernelExecutor(int threads);
+  KernelExecutor(int threads, std::size_t capacity);
   // Runs what is queued, then joins.
   ~KernelExecutor();
   KernelExecutor(const KernelExecutor&) = delete;
   KernelExecutor& operator=(const KernelExecutor&) = delete;
 
-  void Submit(std::function<void()> task);
+  // False (and `task` dropped) when `capacity` tasks are already waiting.
+  bool Submit(std::function<void()> task);
 
  private:
   void Work();
 
+  const std::size_t capacity_;
   std::mutex mutex_;
   std::condition_variable ready_;
   std::deque<std::function<void()>> tasks_;
@@ -33,14 +37,15 @@ class KernelExecutor {
   std::vector<std::thread> threads_;
 };
 
-// Runs `task` on `pool`, or right here when there is none.
+// Runs `task` on `pool`, or right here when there is none; false when the
+// pool's queue is full and `task` will not run.
 template <typename Task>
-void RunOn(KernelExecutor* pool, Task&& task) {
+bool RunOn(KernelExecutor* pool, Task&& task) {
   if (pool == nullptr) {
     task();  // no std::function on the inline path: nothing allocated per call
-  } else {
-    pool->Submit(std::forward<Task>(task));
+    return true;
   }
+  return pool->Submit(std::forward<Task>(task));
 }
 
 }  // namespace activation::server

@@ -3,7 +3,10 @@
 #include <atomic>
 #include <cstdio>
 
+#include <grpc/support/log.h>
 #include <spdlog/sinks/stdout_sinks.h>
+
+#include "compute/client_text.h"
 
 namespace activation::server {
 namespace {
@@ -31,6 +34,15 @@ void AppendJsonString(std::string_view text, std::string* out) {
   out->push_back('"');
 }
 
+// gRPC's own diagnostics become log lines like ours, so that stderr holds
+// one format only (one JSON object per line with --log-format json).
+void LogGrpcLine(gpr_log_func_args* args) {
+  const auto level = args->severity == GPR_LOG_SEVERITY_ERROR  ? spdlog::level::err
+                     : args->severity == GPR_LOG_SEVERITY_INFO ? spdlog::level::info
+                                                               : spdlog::level::debug;
+  LogEvent(level, args->message, {{"source", "grpc"}, {"file", args->file}, {"line", args->line}});
+}
+
 }  // namespace
 
 void InitLogging(const std::string& level, LogFormat format) {
@@ -43,6 +55,7 @@ void InitLogging(const std::string& level, LogFormat format) {
   logger->flush_on(spdlog::level::warn);
   spdlog::set_default_logger(logger);
   g_format = format;
+  gpr_set_log_function(LogGrpcLine);
 }
 
 void LogEvent(spdlog::level::level_enum level, std::string_view message, std::initializer_list<LogField> fields) {
@@ -62,13 +75,14 @@ void LogEvent(spdlog::level::level_enum level, std::string_view message, std::in
       }
     }
   } else {
-    line = message;
+    // Every string field quoted and escaped: no value can end the line or
+    // pass for another field.
+    line = EscapeText(message);
     for (const LogField& f : fields) {
       line += ' ';
       line += f.key;
       line += '=';
-      const bool needs_quotes = f.quoted && (f.value.empty() || f.value.find(' ') != std::string::npos);
-      line += needs_quotes ? "\"" + f.value + "\"" : f.value;
+      line += f.quoted ? "\"" + EscapeText(f.value) + "\"" : f.value;
     }
   }
   spdlog::log(level, "{}", line);

@@ -24,25 +24,15 @@ auto& Register(Builder builder, const char* name, const char* help, prometheus::
   return builder.Name(name).Help(help).Register(registry);
 }
 
-// The spelling grpc-prometheus exporters use, so existing dashboards work.
-const char* CodeLabel(grpc::StatusCode code) {
-  static const char* const kNames[] = {
-      "OK",           "Canceled",          "Unknown",          "InvalidArgument", "DeadlineExceeded", "NotFound",
-      "AlreadyExists", "PermissionDenied", "ResourceExhausted", "FailedPrecondition", "Aborted",      "OutOfRange",
-      "Unimplemented", "Internal",         "Unavailable",      "DataLoss",        "Unauthenticated"};
-  const auto index = static_cast<unsigned>(code);
-  return index < sizeof kNames / sizeof kNames[0] ? kNames[index] : "Unknown";
-}
-
 }  // namespace
 
 Metrics::Metrics()
     : registry_(std::make_shared<prometheus::Registry>()),
       process_(std::make_shared<ProcessMetrics>()),
       requests_(Register(prometheus::BuildCounter(), "activation_server_requests_total",
-                         "Finished calls by gRPC method, activation and status code.", *registry_)),
+                         "Finished calls by method, activation and status code.", *registry_)),
       elements_(Register(prometheus::BuildCounter(), "activation_server_elements_total",
-                         "Input elements received, by gRPC method and activation.", *registry_)),
+                         "Input elements of the messages served, by method and activation.", *registry_)),
       in_flight_(Register(prometheus::BuildGauge(), "activation_server_in_flight_requests",
                           "Calls started and not yet finished, by gRPC method.", *registry_)),
       duration_(Register(prometheus::BuildHistogram(), "activation_server_request_duration_seconds",
@@ -74,19 +64,19 @@ int Metrics::port() const {
   return ports.empty() ? 0 : ports.front();
 }
 
-Metrics::PerMethod& Metrics::For(const std::string& service, const std::string& method) {
-  const std::string key = service + '/' + method;
+Metrics::PerMethod& Metrics::For(std::string_view service, std::string_view method) {
+  const std::string key = std::string(service) + '/' + std::string(method);
   std::lock_guard<std::mutex> lock(per_method_mutex_);
   auto found = per_method_.find(key);
   if (found != per_method_.end()) return found->second;
-  const prometheus::Labels labels = {{"grpc_service", service}, {"grpc_method", method}};
+  const prometheus::Labels labels = {{"grpc_service", std::string(service)}, {"grpc_method", std::string(method)}};
   PerMethod metrics{&in_flight_.Add(labels),         &duration_.Add(labels, kDurationBuckets),
                     &bytes_received_.Add(labels),    &bytes_sent_.Add(labels),
                     &messages_received_.Add(labels), &messages_sent_.Add(labels)};
   return per_method_.emplace(key, metrics).first->second;
 }
 
-void Metrics::CallStarted(const std::string& service, const std::string& method) {
+void Metrics::CallStarted(std::string_view service, std::string_view method) {
   For(service, method).in_flight->Increment();
 }
 
@@ -99,13 +89,13 @@ void Metrics::CallFinished(const CallStats& call) {
   m.messages_received->Increment(static_cast<double>(call.messages_received));
   m.messages_sent->Increment(static_cast<double>(call.messages_sent));
   requests_
-      .Add({{"grpc_service", call.service},
-            {"grpc_method", call.method},
-            {"activation", call.activation},
-            {"grpc_code", CodeLabel(call.code)}})
+      .Add({{"grpc_service", std::string(call.service)},
+            {"grpc_method", std::string(call.method)},
+            {"activation", std::string(call.activation)},
+            {"grpc_code", absl::StatusCodeToString(call.code)}})
       .Increment();
   if (call.elements > 0) {
-    elements_.Add({{"grpc_method", call.method}, {"activation", call.activation}})
+    elements_.Add({{"grpc_method", std::string(call.method)}, {"activation", std::string(call.activation)}})
         .Increment(static_cast<double>(call.elements));
   }
 }

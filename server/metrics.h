@@ -1,16 +1,18 @@
-// The server's Prometheus metrics: per-call counters and latency by gRPC
-// method, activation and status code, plus the standard process_* metrics,
-// optionally served over HTTP at /metrics (--metrics-listen).
+// The server's Prometheus metrics: per-call counters and latency by method,
+// activation and status code, plus the standard process_* metrics, served
+// over HTTP at /metrics (--metrics-listen). Label values come from a fixed
+// set (served methods, catalogue names, "unknown"), so the number of series
+// is bounded whatever clients send.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
-#include <cstdint>
-
-#include <grpcpp/support/status_code_enum.h>
+#include <absl/status/status.h>
 
 namespace prometheus {
 class Counter;
@@ -28,11 +30,11 @@ class ProcessMetrics;
 
 // What the server observed about one finished call. Never holds payload data.
 struct CallStats {
-  std::string service;     // "activation.v1.ActivationService"
-  std::string method;      // "Evaluate"
-  std::string activation;  // canonical name, "unknown", or "" when the call names none
-  grpc::StatusCode code = grpc::StatusCode::OK;
-  std::uint64_t elements = 0;  // input elements over all received messages
+  std::string_view service;     // "activation.v1.ActivationService", or "unknown"
+  std::string_view method;      // "Evaluate", or "unknown"
+  std::string_view activation;  // catalogue name, "unknown", or "" when the call names none
+  absl::StatusCode code = absl::StatusCode::kOk;
+  std::uint64_t elements = 0;  // input elements of the messages served
   std::uint64_t messages_received = 0;
   std::uint64_t messages_sent = 0;
   std::uint64_t bytes_received = 0;  // serialized protobuf sizes, without HTTP/2 framing
@@ -53,7 +55,7 @@ class Metrics {
   // The bound HTTP port, 0 when not serving.
   int port() const;
 
-  void CallStarted(const std::string& service, const std::string& method);
+  void CallStarted(std::string_view service, std::string_view method);
   void CallFinished(const CallStats& call);
 
   // The exposition text a scrape would return right now.
@@ -70,7 +72,7 @@ class Metrics {
     prometheus::Counter* messages_received;
     prometheus::Counter* messages_sent;
   };
-  PerMethod& For(const std::string& service, const std::string& method);
+  PerMethod& For(std::string_view service, std::string_view method);
 
   std::shared_ptr<prometheus::Registry> registry_;
   std::shared_ptr<ProcessMetrics> process_;

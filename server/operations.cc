@@ -1,11 +1,9 @@
 #include "server/operations.h"
 
 #include <stdexcept>
-#include <vector>
 
 #include <grpc/grpc.h>
 
-#include "server/metrics_interceptor.h"
 #include "server/tls.h"
 
 namespace activation::server {
@@ -41,20 +39,8 @@ std::unique_ptr<Operations> Operations::Start(const ServerConfig& config, std::s
     *error = e.what();
     return nullptr;
   }
-  ops->admission_ = std::make_shared<Admission>(config.max_concurrent_calls);
-  ops->extensions_.observers.push_back(ops->admission_);
-  ops->extensions_.drain = [admission = ops->admission_](std::chrono::system_clock::time_point deadline) {
-    admission->Drain(deadline);
-  };
-  Metrics* metrics = ops->metrics_.get();
-  ops->extensions_.customize = [config, metrics](grpc::ServerBuilder& builder) {
-    ApplyConnectionSettings(config, builder);
-    if (metrics != nullptr) {
-      std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
-      interceptors.push_back(MakeMetricsInterceptorFactory(metrics));
-      builder.experimental().SetInterceptorCreators(std::move(interceptors));
-    }
-  };
+  ops->extensions_.metrics = ops->metrics_.get();
+  ops->extensions_.customize = [config](grpc::ServerBuilder& builder) { ApplyConnectionSettings(config, builder); };
   return ops;
 }
 

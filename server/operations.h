@@ -1,5 +1,5 @@
-// The operations plug-ins a ServerConfig asks for -- TLS credentials, the
-// concurrent-call limit, keepalive and connection age, Prometheus metrics --
+// The operations plug-ins a ServerConfig asks for -- TLS credentials,
+// keepalive and connection age, Prometheus metrics --
 // packaged as the ServerExtensions the core server accepts. Keep it alive
 // for as long as the server it extends.
 #pragma once
@@ -7,7 +7,6 @@
 #include <memory>
 #include <string>
 
-#include "server/admission.h"
 #include "server/config.h"
 #include "server/metrics.h"
 #include "server/server.h"
@@ -21,14 +20,11 @@ class Operations {
   static std::unique_ptr<Operations> Start(const ServerConfig& config, std::string* error);
 
   ServerExtensions Extensions() const { return extensions_; }
-  // Calls in progress now (the --max-concurrent-calls count).
-  int calls_in_progress() const { return admission_->in_progress(); }
   // The bound metrics HTTP port; 0 without --metrics-listen.
   int metrics_port() const { return metrics_ ? metrics_->port() : 0; }
 
  private:
   std::unique_ptr<Metrics> metrics_;
-  std::shared_ptr<Admission> admission_;
   ServerExtensions extensions_;
 };
 

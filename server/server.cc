@@ -3,6 +3,7 @@
 #include <mutex>
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/resource_quota.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server.h>
@@ -28,11 +29,13 @@ void EnableHealthAndReflection() {
 }  // namespace
 
 struct Server::Impl {
-  std::unique_ptr<KernelExecutor> pool;  // first: outlives the calls that use it
+  // Declared first so that they outlive the calls that use them.
+  std::unique_ptr<CallTracker> calls;
+  std::unique_ptr<KernelExecutor> pool;
   std::unique_ptr<ActivationServiceImpl> service;
+  std::unique_ptr<UnknownMethodService> unknown_methods;
   std::unique_ptr<grpc::Server> server;
   std::once_flag shutdown_once;
-  std::function<void(std::chrono::system_clock::time_point)> drain;
 };
 
 Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -40,11 +43,18 @@ Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 std::unique_ptr<Server> Server::Start(const ServerConfig& config, ServerExtensions extensions, std::string* error) {
   EnableHealthAndReflection();
   auto impl = std::make_unique<Impl>();
-  CallObservers observers = std::move(extensions.observers);
-  observers.push_back(MakeCallLogger(config.log_requests));
-  if (config.threads > 0) impl->pool = std::make_unique<KernelExecutor>(config.threads);
-  impl->service = std::make_unique<ActivationServiceImpl>(std::move(observers), impl->pool.get(),
+  impl->calls = std::make_unique<CallTracker>(
+      CallLimits{config.max_concurrent_calls, config.max_memory_bytes, config.log_requests}, extensions.metrics);
+  if (config.threads > 0) {
+    // Every queued task is an admitted call (a stream queues one chunk at a time).
+    constexpr std::size_t kUnlimitedCallsQueue = 4096;
+    const std::size_t capacity = config.max_concurrent_calls > 0 ? static_cast<std::size_t>(config.max_concurrent_calls)
+                                                                 : kUnlimitedCallsQueue;
+    impl->pool = std::make_unique<KernelExecutor>(config.threads, capacity);
+  }
+  impl->service = std::make_unique<ActivationServiceImpl>(impl->calls.get(), impl->pool.get(),
                                                           static_cast<std::size_t>(config.max_message_bytes));
+  impl->unknown_methods = std::make_unique<UnknownMethodService>(impl->calls.get());
 
   grpc::ServerBuilder builder;
   int port = 0;
@@ -52,10 +62,15 @@ std::unique_ptr<Server> Server::Start(const ServerConfig& config, ServerExtensio
                            extensions.credentials ? extensions.credentials : grpc::InsecureServerCredentials(),
                            &port);
   builder.RegisterService(impl->service.get());
+  builder.RegisterCallbackGenericService(impl->unknown_methods.get());
   builder.SetMaxReceiveMessageSize(static_cast<int>(config.max_message_bytes));
   builder.SetMaxSendMessageSize(static_cast<int>(config.max_message_bytes));
+  // gRPC's own buffers (transport reads, serialized messages) under the
+  // same budget as the calls' reservations.
+  grpc::ResourceQuota quota("activation-server");
+  quota.Resize(static_cast<std::size_t>(config.max_memory_bytes));
+  builder.SetResourceQuota(quota);
   if (extensions.customize) extensions.customize(builder);
-  impl->drain = std::move(extensions.drain);
 
   impl->server = builder.BuildAndStart();
   if (impl->server == nullptr || port == 0) {
@@ -79,11 +94,13 @@ void Server::Shutdown(std::chrono::milliseconds grace) {
     // Load balancers and probes see NOT_SERVING before the port goes away.
     impl_->server->GetHealthCheckService()->Shutdown();
     const auto deadline = std::chrono::system_clock::now() + grace;
-    if (impl_->drain) impl_->drain(deadline);
+    impl_->calls->Drain(deadline);
     impl_->server->Shutdown(deadline);
     LogEvent(spdlog::level::info, "stopped");
   });
 }
+
+const CallTracker& Server::calls() const { return *impl_->calls; }
 
 void Server::Wait() { impl_->server->Wait(); }
 

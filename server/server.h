@@ -10,23 +10,21 @@
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server_builder.h>
 
-#include "server/call_observer.h"
+#include "server/calls.h"
 #include "server/config.h"
 
 namespace activation::server {
 
-// Optional plug-ins around the core server (TLS, metrics, limits).
+class Metrics;
+
+// Optional plug-ins around the core server (TLS, metrics, connection settings).
 struct ServerExtensions {
   // Null: plaintext.
   std::shared_ptr<grpc::ServerCredentials> credentials;
-  // Told about every call, in addition to the call logger.
-  CallObservers observers;
-  // Last say on builder settings (quotas, keepalive, extra services).
+  // Null: no metrics. Must outlive the server.
+  Metrics* metrics = nullptr;
+  // Last say on builder settings (keepalive, extra services).
   std::function<void(grpc::ServerBuilder&)> customize;
-  // On shutdown, after health turns NOT_SERVING and before gRPC stops:
-  // refuse new calls and wait (until `deadline`) for admitted ones, so that
-  // gRPC never cancels a call it has already handed to the service.
-  std::function<void(std::chrono::system_clock::time_point deadline)> drain;
 };
 
 class Server {
@@ -44,7 +42,10 @@ class Server {
   // "host:port" actually bound (port 0 in the config resolved).
   const std::string& address() const { return address_; }
 
-  // Health goes to NOT_SERVING, new calls are refused, in-flight ones get
+  // Admission, memory budget, log lines and metrics of every call.
+  const CallTracker& calls() const;
+
+  // Health goes to NOT_SERVING, new calls are refused, admitted ones get
   // `grace` to finish before they are cancelled. Idempotent.
   void Shutdown(std::chrono::milliseconds grace);
 

@@ -1,8 +1,8 @@
 #include "server/service.h"
 
-#include <chrono>
 #include <string>
 
+#include "compute/client_text.h"
 #include "server/arena_allocator.h"
 #include "server/catalogue_info.h"
 #include "server/evaluation.h"
@@ -10,61 +10,95 @@
 namespace activation::server {
 namespace {
 
-using Clock = std::chrono::steady_clock;
+constexpr std::string_view kService = "activation.v1.ActivationService";
+constexpr MethodName kEvaluate{kService, "Evaluate"};
+constexpr MethodName kGradient{kService, "Gradient"};
+constexpr MethodName kListActivations{kService, "ListActivations"};
+constexpr MethodName kEvaluateStream{kService, "EvaluateStream"};
+constexpr MethodName kGradientStream{kService, "GradientStream"};
 
-// Every observer hears of the call; the first refusal (a limit) answers it.
-grpc::Status ReportStart(const CallObservers& observers, std::string_view method) {
-  grpc::Status admitted;
-  for (const auto& observer : observers) {
-    grpc::Status verdict = observer->OnCallStarted(method);
-    if (admitted.ok() && !verdict.ok()) admitted = std::move(verdict);
+grpc::Status ToGrpc(const absl::Status& status) {
+  return grpc::Status(static_cast<grpc::StatusCode>(status.code()), std::string(status.message()));
+}
+
+absl::StatusCode ToAbsl(grpc::StatusCode code) { return static_cast<absl::StatusCode>(code); }
+
+const grpc::Status kQueueFull(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                              "server busy: the kernel queue (--threads) is full; retry with backoff");
+
+// What a request holds the memory budget for while it is served: itself
+// and the response, whose tensors take the input's encoding and size.
+std::uint64_t BytesToReserve(const v1::EvaluateRequest& request) {
+  return request.ByteSizeLong() + request.input().ByteSizeLong();
+}
+std::uint64_t BytesToReserve(const v1::GradientRequest& request) {
+  return request.ByteSizeLong() + request.input().ByteSizeLong() * (request.include_output() ? 2 : 1);
+}
+
+// A unary call, observed from the handler until gRPC has sent the answer
+// (OnDone), so the budget covers the response until it is on the wire.
+class UnaryReactor final : public grpc::ServerUnaryReactor {
+ public:
+  explicit UnaryReactor(grpc::CallbackServerContext* context) : context_(context) {}
+  Call& call() { return call_; }
+  void Answer(grpc::Status status) {
+    status_ = std::move(status);
+    Finish(status_);
   }
-  return admitted;
-}
+  void OnDone() override {
+    call_.End(ToAbsl(status_.error_code()), status_.error_message(), context_->peer());
+    delete this;
+  }
 
-void ReportFinish(const CallObservers& observers, CallRecord record, Clock::time_point start) {
-  record.duration = Clock::now() - start;
-  for (const auto& observer : observers) observer->OnCallFinished(record);
-}
+ private:
+  grpc::CallbackServerContext* context_;
+  Call call_;
+  grpc::Status status_;
+};
 
-// Evaluate and Gradient alike: inline on gRPC's callback thread (the kernels
-// are faster than a hand-off), or on the compute pool when there is one.
+// Evaluate and Gradient alike: admitted and given their memory first, then
+// computed inline on gRPC's callback thread (the kernels are faster than a
+// hand-off), or on the compute pool when there is one.
 template <typename Request, typename Response>
-grpc::ServerUnaryReactor* ServeUnary(const CallObservers& observers, KernelExecutor* pool,
-                                     std::size_t max_response_bytes, std::string_view method,
+grpc::ServerUnaryReactor* ServeUnary(CallTracker& calls, KernelExecutor* pool, std::size_t max_response_bytes,
+                                     const MethodName& method,
                                      grpc::CallbackServerContext* context, const Request& request,
                                      Response* response) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  RunOn(pool, [&observers, max_response_bytes, method, context, &request, response, reactor, start = Clock::now()] {
+  auto* reactor = new UnaryReactor(context);
+  Call& call = reactor->call();
+  absl::Status admitted = calls.Start(method, &call);
+  call.Received(request.activation(), request.ByteSizeLong());
+  if (admitted.ok()) admitted = call.Reserve(BytesToReserve(request));
+  if (!admitted.ok()) {
+    reactor->Answer(ToGrpc(admitted));
+    return reactor;
+  }
+  const bool queued = RunOn(pool, [&call, &request, response, reactor, max_response_bytes] {
     ServeSummary summary;
-    grpc::Status status = ReportStart(observers, method);
     // The request is this call's own (our arena allocator made it), so its
     // input buffer may become the response's.
-    if (status.ok()) status = Serve(const_cast<Request*>(&request), response, max_response_bytes, &summary);
-    ReportFinish(observers, {method, summary.activation, summary.elements, 0, &status, {}, context}, start);
-    reactor->Finish(status);
+    const grpc::Status status = Serve(const_cast<Request*>(&request), response, max_response_bytes, &summary);
+    if (status.ok()) call.Served(summary.elements, response->ByteSizeLong());
+    reactor->Answer(status);
   });
+  if (!queued) reactor->Answer(kQueueFull);
   return reactor;
 }
 
 // EvaluateStream and GradientStream alike: one read outstanding; the next
 // read starts only after the previous answer is written, so a stream holds
 // at most one request and one response whatever its length (flow control
-// pushes back on the client through gRPC's window).
+// pushes back on the client through gRPC's window), and the memory budget
+// for that one pair.
 template <typename Request, typename Response>
 class StreamReactor final : public grpc::ServerBidiReactor<Request, Response> {
  public:
-  StreamReactor(const CallObservers& observers, KernelExecutor* pool, std::size_t max_response_bytes,
-                std::string_view method, grpc::CallbackServerContext* context)
-      : observers_(observers),
-        pool_(pool),
-        max_response_bytes_(max_response_bytes),
-        method_(method),
-        context_(context),
-        start_(Clock::now()) {
-    grpc::Status admitted = ReportStart(observers_, method_);
+  StreamReactor(CallTracker& calls, KernelExecutor* pool, std::size_t max_response_bytes, const MethodName& method,
+                grpc::CallbackServerContext* context)
+      : pool_(pool), max_response_bytes_(max_response_bytes), context_(context) {
+    absl::Status admitted = calls.Start(method, &call_);
     if (!admitted.ok()) {
-      Finish(std::move(admitted));
+      Finish(ToGrpc(admitted));
       return;
     }
     this->StartRead(&request_);
@@ -75,10 +109,17 @@ class StreamReactor final : public grpc::ServerBidiReactor<Request, Response> {
       Finish(grpc::Status::OK);
       return;
     }
-    RunOn(pool_, [this] { ServeChunk(); });
+    call_.Received(request_.activation(), request_.ByteSizeLong());
+    const absl::Status reserved = call_.Reserve(BytesToReserve(request_));
+    if (!reserved.ok()) {
+      FailChunk(ToGrpc(reserved));
+      return;
+    }
+    if (!RunOn(pool_, [this] { ServeChunk(); })) FailChunk(kQueueFull);
   }
 
   void OnWriteDone(bool ok) override {
+    call_.Release();
     if (!ok) {
       Finish(grpc::Status(grpc::StatusCode::CANCELLED, "the client went away mid-stream"));
       return;
@@ -88,7 +129,7 @@ class StreamReactor final : public grpc::ServerBidiReactor<Request, Response> {
   }
 
   void OnDone() override {
-    ReportFinish(observers_, {method_, activation_, elements_, chunks_, &status_, {}, context_}, start_);
+    call_.End(ToAbsl(status_.error_code()), status_.error_message(), context_->peer());
     delete this;
   }
 
@@ -96,14 +137,17 @@ class StreamReactor final : public grpc::ServerBidiReactor<Request, Response> {
   void ServeChunk() {
     ServeSummary summary;
     const grpc::Status status = Serve(&request_, &response_, max_response_bytes_, &summary);
-    if (activation_ != summary.activation) activation_.assign(summary.activation);
     if (!status.ok()) {
-      Finish(grpc::Status(status.error_code(), "chunk " + std::to_string(chunks_) + ": " + status.error_message()));
+      FailChunk(status);
       return;
     }
-    elements_ += summary.elements;
+    call_.Served(summary.elements, response_.ByteSizeLong());
     ++chunks_;
     this->StartWrite(&response_);
+  }
+
+  void FailChunk(const grpc::Status& status) {
+    Finish(grpc::Status(status.error_code(), "chunk " + std::to_string(chunks_) + ": " + status.error_message()));
   }
 
   void Finish(grpc::Status status) {
@@ -111,16 +155,12 @@ class StreamReactor final : public grpc::ServerBidiReactor<Request, Response> {
     grpc::ServerBidiReactor<Request, Response>::Finish(status_);
   }
 
-  const CallObservers& observers_;
   KernelExecutor* pool_;
   std::size_t max_response_bytes_;
-  std::string_view method_;
   grpc::CallbackServerContext* context_;
-  Clock::time_point start_;
+  Call call_;
   Request request_;
   Response response_;
-  std::string activation_;
-  std::size_t elements_ = 0;
   std::size_t chunks_ = 0;
   grpc::Status status_;
 };
@@ -132,12 +172,8 @@ struct ActivationServiceImpl::Allocators {
   ArenaAllocator<v1::GradientRequest, v1::GradientResponse> gradient;
 };
 
-ActivationServiceImpl::ActivationServiceImpl(CallObservers observers, KernelExecutor* pool,
-                                             std::size_t max_response_bytes)
-    : observers_(std::move(observers)),
-      pool_(pool),
-      max_response_bytes_(max_response_bytes),
-      allocators_(std::make_unique<Allocators>()) {
+ActivationServiceImpl::ActivationServiceImpl(CallTracker* calls, KernelExecutor* pool, std::size_t max_response_bytes)
+    : calls_(calls), pool_(pool), max_response_bytes_(max_response_bytes), allocators_(std::make_unique<Allocators>()) {
   SetMessageAllocatorFor_Evaluate(&allocators_->evaluate);
   SetMessageAllocatorFor_Gradient(&allocators_->gradient);
   CatalogueResponse();  // build it before the first call, not during one
@@ -148,35 +184,65 @@ ActivationServiceImpl::~ActivationServiceImpl() = default;
 grpc::ServerUnaryReactor* ActivationServiceImpl::Evaluate(grpc::CallbackServerContext* context,
                                                           const v1::EvaluateRequest* request,
                                                           v1::EvaluateResponse* response) {
-  return ServeUnary(observers_, pool_, max_response_bytes_, "Evaluate", context, *request, response);
+  return ServeUnary(*calls_, pool_, max_response_bytes_, kEvaluate, context, *request, response);
 }
 
 grpc::ServerUnaryReactor* ActivationServiceImpl::Gradient(grpc::CallbackServerContext* context,
                                                           const v1::GradientRequest* request,
                                                           v1::GradientResponse* response) {
-  return ServeUnary(observers_, pool_, max_response_bytes_, "Gradient", context, *request, response);
+  return ServeUnary(*calls_, pool_, max_response_bytes_, kGradient, context, *request, response);
 }
 
 grpc::ServerUnaryReactor* ActivationServiceImpl::ListActivations(grpc::CallbackServerContext* context,
-                                                                 const v1::ListActivationsRequest*,
+                                                                 const v1::ListActivationsRequest* request,
                                                                  v1::ListActivationsResponse* response) {
-  const Clock::time_point start = Clock::now();
-  const grpc::Status status = ReportStart(observers_, "ListActivations");
-  if (status.ok()) *response = CatalogueResponse();
-  ReportFinish(observers_, {"ListActivations", {}, 0, 0, &status, {}, context}, start);
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reactor->Finish(status);
+  auto* reactor = new UnaryReactor(context);
+  Call& call = reactor->call();
+  const absl::Status admitted = calls_->Start(kListActivations, &call);
+  call.Received({}, request->ByteSizeLong());
+  if (admitted.ok()) {
+    *response = CatalogueResponse();
+    call.Served(0, response->ByteSizeLong());
+  }
+  reactor->Answer(ToGrpc(admitted));
   return reactor;
 }
 
 grpc::ServerBidiReactor<v1::EvaluateRequest, v1::EvaluateResponse>* ActivationServiceImpl::EvaluateStream(
     grpc::CallbackServerContext* context) {
-  return new StreamReactor<v1::EvaluateRequest, v1::EvaluateResponse>(observers_, pool_, max_response_bytes_, "EvaluateStream", context);
+  return new StreamReactor<v1::EvaluateRequest, v1::EvaluateResponse>(*calls_, pool_, max_response_bytes_, kEvaluateStream, context);
 }
 
 grpc::ServerBidiReactor<v1::GradientRequest, v1::GradientResponse>* ActivationServiceImpl::GradientStream(
     grpc::CallbackServerContext* context) {
-  return new StreamReactor<v1::GradientRequest, v1::GradientResponse>(observers_, pool_, max_response_bytes_, "GradientStream", context);
+  return new StreamReactor<v1::GradientRequest, v1::GradientResponse>(*calls_, pool_, max_response_bytes_, kGradientStream, context);
+}
+
+namespace {
+
+class UnknownMethodReactor final : public grpc::ServerGenericBidiReactor {
+ public:
+  UnknownMethodReactor(CallTracker& calls, grpc::GenericCallbackServerContext* context) : context_(context) {
+    // Answered at once, whatever admission would say.
+    calls.Start(kUnknownMethod, &call_).IgnoreError();
+    status_ = grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "unknown method " + ClientText(context->method()));
+    Finish(status_);
+  }
+  void OnDone() override {
+    call_.End(ToAbsl(status_.error_code()), status_.error_message(), context_->peer());
+    delete this;
+  }
+
+ private:
+  grpc::GenericCallbackServerContext* context_;
+  Call call_;
+  grpc::Status status_;
+};
+
+}  // namespace
+
+grpc::ServerGenericBidiReactor* UnknownMethodService::CreateReactor(grpc::GenericCallbackServerContext* context) {
+  return new UnknownMethodReactor(*calls_, context);
 }
 
 }  // namespace activation::server

@@ -170,7 +170,7 @@ void ServeThenStop(int signal_number) {
   const std::string log = child.err();
   EXPECT_NE(log.find("listening on 127.0.0.1:" + std::to_string(port)), std::string::npos) << log;
   EXPECT_NE(log.find("version="), std::string::npos) << log;
-  EXPECT_NE(log.find("method=Evaluate activation=relu elements=2"), std::string::npos) << log;
+  EXPECT_NE(log.find(R"(method="Evaluate" activation="relu" elements=2)"), std::string::npos) << log;
   std::remove(port_file.c_str());
 }
 

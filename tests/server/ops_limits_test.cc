@@ -92,13 +92,13 @@ TEST(OpsLimitsTest, WithoutMaxConnectionAgeConnectionsStay) {
 TEST(OpsLimitsTest, BadLimitValuesNameTheFlag) {
   ServerConfig config = OpsDefaults();
   config.max_concurrent_calls = -1;
-  EXPECT_EQ(ValidateServerConfig(config), "--max-concurrent-calls: must be >= 0 (0 = unlimited)");
+  EXPECT_EQ(ValidateServerConfig(config), "--max-concurrent-calls: -1 is outside [0, 1000000] (0 = unlimited)");
   config = OpsDefaults();
   config.keepalive_time_seconds = 0;
-  EXPECT_EQ(ValidateServerConfig(config), "--keepalive-time: must be >= 1 second");
+  EXPECT_EQ(ValidateServerConfig(config), "--keepalive-time: 0 is outside [1, 86400] (seconds)");
   config = OpsDefaults();
   config.max_connection_age_seconds = -2;
-  EXPECT_EQ(ValidateServerConfig(config), "--max-connection-age: must be >= 0 seconds (0 = never)");
+  EXPECT_EQ(ValidateServerConfig(config), "--max-connection-age: -2 is outside [0, 604800] (seconds, 0 = never)");
   config = OpsDefaults();
   config.metrics_listen = "9090";
   EXPECT_EQ(ValidateServerConfig(config), "--metrics-listen: '9090' is not HOST:PORT with a port in [0, 65535]");

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cmath>
+#include <cstdlib>
 #include <memory>
 #include <string>
 
@@ -18,7 +19,7 @@ namespace activation::server::testing {
 inline ServerConfig OpsDefaults() {
   ServerConfig config;
   config.listen = "127.0.0.1:0";
-  config.log_level = "off";
+  config.log_level = std::getenv("OPS_LOG") ? std::getenv("OPS_LOG") : "off";
   InitLogging(config.log_level, config.log_format);
   return config;
 }
