@@ -1,4 +1,4 @@
-# Operations plug-ins of activation-server (issue 6): Prometheus metrics,
+# Operations plug-ins of activation-server: Prometheus metrics,
 # TLS credentials, call limits. Included by server/CMakeLists.txt after
 # activation_server_lib is defined.
 find_package(prometheus-cpp CONFIG REQUIRED)

@@ -1,4 +1,4 @@
-# Operations tests (issue 6): TLS, metrics, limits, shutdown under load.
+# Operations tests: TLS, metrics, limits, shutdown under load.
 # Included by tests/server/CMakeLists.txt (needs server_test_std_protos).
 add_executable(server_ops_test
   ops_config_test.cc
