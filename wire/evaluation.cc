@@ -1,0 +1,90 @@
+#include "wire/evaluation.h"
+
+#include <string>
+
+namespace activation::wire {
+namespace {
+
+std::string ShapeText(const std::vector<std::int64_t>& shape) {
+  std::string text = "[";
+  for (std::size_t i = 0; i < shape.size(); ++i) text += (i ? ", " : "") + std::to_string(shape[i]);
+  return text + "]";
+}
+
+// The shape's rank and product; fills the row length (last dimension).
+Status CheckTensor(const TensorRef& tensor, std::string_view field, std::size_t* row_length) {
+  if (tensor.shape.size() > kMaxRank) {
+    return Status::InvalidArgument(std::string(field) + ".shape: rank " + std::to_string(tensor.shape.size()) +
+                                   " exceeds the maximum of " + std::to_string(kMaxRank));
+  }
+  Status status = CheckShape(tensor.shape, tensor.size, row_length);
+  if (!status.ok()) return Status::InvalidArgument(std::string(field) + "." + status.message());
+  return Status();
+}
+
+}  // namespace
+
+Status Evaluation::Prepare(const EvaluationRequest& request, Evaluation* evaluation) {
+  Status status = ResolveActivation(request.activation, &evaluation->activation_);
+  if (!status.ok()) return status;
+  status = ResolveParams(*evaluation->activation_, request.params, &evaluation->args_);
+  if (!status.ok()) return status;
+  status = CheckTensor(request.input, request.input_field, &evaluation->args_.row_length);
+  if (!status.ok()) return status;
+
+  evaluation->x_ = request.input.data;
+  evaluation->elements_ = request.input.size;
+  evaluation->produce_ = request.produce;
+  evaluation->grad_output_ = nullptr;
+  evaluation->gradient_mode_ = Mode::kDerivative;
+  if (request.grad_output != nullptr) {
+    const TensorRef& grad = *request.grad_output;
+    if (request.produce == Produce::kOutput) {
+      return Status::InvalidArgument(std::string(request.grad_output_field) +
+                                     ": only a gradient uses it; send it with a gradient request");
+    }
+    std::size_t unused_row_length = 0;
+    status = CheckTensor(grad, request.grad_output_field, &unused_row_length);
+    if (!status.ok()) return status;
+    const std::string grad_field(request.grad_output_field);
+    const std::string input_field(request.input_field);
+    if (grad.shape.empty()) {
+      if (grad.size != request.input.size) {
+        return Status::InvalidArgument(grad_field + ": " + std::to_string(grad.size) + " elements, but " +
+                                       input_field + " has " + std::to_string(request.input.size) +
+                                       "; they must match");
+      }
+    } else {
+      // The input's absent shape means 1-D: [n].
+      const std::vector<std::int64_t> input_shape =
+          request.input.shape.empty() ? std::vector<std::int64_t>{static_cast<std::int64_t>(request.input.size)}
+                                      : request.input.shape;
+      if (grad.shape != input_shape) {
+        return Status::InvalidArgument(grad_field + ".shape " + ShapeText(grad.shape) + " differs from " +
+                                       input_field + ".shape " + ShapeText(input_shape) + "; they must be equal");
+      }
+    }
+    evaluation->grad_output_ = grad.data;
+    evaluation->gradient_mode_ = Mode::kVjp;
+  }
+  return Status();
+}
+
+void Evaluation::Run(float* gradient, float* output) const {
+  if (wants_gradient()) Compute(*activation_, gradient_mode_, args_, x_, grad_output_, gradient, elements_);
+  // Last: when output is the input's own storage, the gradient has already read it.
+  if (wants_output()) Compute(*activation_, Mode::kForward, args_, x_, nullptr, output, elements_);
+}
+
+Status Evaluate(const EvaluationRequest& request, std::vector<float>* gradient, std::vector<float>* output) {
+  Evaluation evaluation;
+  Status status = Evaluation::Prepare(request, &evaluation);
+  if (!status.ok()) return status;
+  if (evaluation.wants_gradient()) gradient->resize(evaluation.elements());
+  if (evaluation.wants_output()) output->resize(evaluation.elements());
+  evaluation.Run(evaluation.wants_gradient() ? gradient->data() : nullptr,
+                 evaluation.wants_output() ? output->data() : nullptr);
+  return Status();
+}
+
+}  // namespace activation::wire

@@ -1,0 +1,60 @@
+// The one codec between activation.v1's Tensor message and float arrays:
+// the server, the client and the fuzz harness count, decode and encode
+// tensors only through these functions.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "activation/v1/activation.pb.h"
+#include "compute/status.h"
+#include "wire/evaluation.h"
+
+namespace activation::wire {
+
+// Elements a tensor carries (raw bytes / 4, or values), without decoding or
+// validating it: for metrics and consistency checks.
+std::size_t ElementCount(const v1::Tensor& tensor);
+
+// A decoded tensor: points into the message itself; owns a copy only when
+// `raw` bytes happen to be misaligned for float. The message must outlive it.
+class DecodedTensor {
+ public:
+  const TensorRef& ref() const { return ref_; }  // data, size, shape
+  bool is_copy() const { return !aligned_copy_.empty(); }
+
+ private:
+  friend Status Decode(const v1::Tensor& tensor, std::string_view field, DecodedTensor* decoded);
+  TensorRef ref_;
+  std::vector<float> aligned_copy_;
+};
+
+// Checks the encoding (values or raw, not both; raw a multiple of 4 bytes)
+// and reads the floats and shape; errors name `field` ("input", "output").
+// The shape itself is checked by Evaluation::Prepare.
+Status Decode(const v1::Tensor& tensor, std::string_view field, DecodedTensor* decoded);
+
+// Decodes a tensor that must hold `expected` elements into `out` (a copy);
+// an error names `field` and both counts. What a client does with an answer.
+Status DecodeInto(const v1::Tensor& tensor, std::string_view field, std::size_t expected, std::vector<float>* out);
+
+// Fills `tensor` with n floats and `shape` (empty: 1-D, no shape sent), as
+// raw bytes or as packed values.
+void Encode(const float* data, std::size_t n, const std::vector<std::int64_t>& shape, bool raw, v1::Tensor* tensor);
+
+// Serialized bytes of a tensor field (tag, length and body) holding n floats
+// in the encoding and shape of `like`: what an answer will cost on the wire,
+// known before computing it.
+std::size_t EncodedFieldSize(const v1::Tensor& like, std::size_t n);
+
+// Gives `out` the encoding and shape of `like` with room for n floats, sized
+// once, and returns where to write them.
+float* PrepareOutput(const v1::Tensor& like, std::size_t n, v1::Tensor* out);
+
+// Moves `input`'s float storage (raw or values, no copy) and its shape into
+// `out`, and returns where those floats now are, for computing in place.
+float* TakeStorage(v1::Tensor* input, v1::Tensor* out);
+
+}  // namespace activation::wire
