@@ -9,7 +9,8 @@ between them:
     (generated: do not edit)
     <!-- end render -->
 
-KIND is one of the renderers below (kernels, pool, targets, serving, text);
+KIND is one of the renderers below (kernels, pool, targets, serving, replicas,
+text);
 RAW_FILE paths are relative to the repository root.
 
     bench/render_docs.py                 # rewrite every block in README.md and docs/*.md
@@ -180,6 +181,26 @@ def render_serving(paths):
     return lines
 
 
+# --- deploy/measure-replicas.sh ----------------------------------------------
+
+def render_replicas(paths):
+    """Throughput and CPU per GiB through 1, 2 and 3 replicas, one table per raw file."""
+    lines = ["| rpc | replicas | MiB/s | speed-up | server CPU s/GiB | client CPU s/GiB | CPU share per replica |",
+             "|---|---:|---:|---:|---:|---:|---|"]
+    machine, setup = "not recorded", ""
+    for path in paths:
+        for line in open(path):
+            if line.startswith("# machine:"):
+                machine = line.split(":", 1)[1].strip()
+            elif line.startswith("eval "):
+                rpc = re.search(r"--rpc (\w+)", line).group(1)
+                setup = re.sub(r", load [0-9.]+$", "", line.strip())
+            elif line[:1].isdigit():
+                n, rate, speedup, server, client, *shares = line.split()
+                lines.append(f"| {rpc} | {n} | {rate} | {speedup} | {server} | {client} | {' '.join(shares)} |")
+    return lines + ["", f"{setup.split(', --rpc')[0]}, medians of the runs. Machine: {machine}."]
+
+
 def render_text(paths):
     """A tool's own text output, verbatim."""
     lines = ["```text"]
@@ -189,7 +210,7 @@ def render_text(paths):
 
 
 RENDERERS = {"kernels": render_kernels, "pool": render_pool, "targets": render_targets,
-             "serving": render_serving, "text": render_text}
+             "serving": render_serving, "replicas": render_replicas, "text": render_text}
 
 
 def render(kind, raw_paths):
