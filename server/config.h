@@ -23,7 +23,7 @@ struct ServerConfig {
   LogFormat log_format = LogFormat::kText;
   std::string port_file;                    // gets "<port>\n" once listening
   double shutdown_grace_seconds = 10;       // in-flight calls get this long after SIGTERM
-  // Operations (README: operations).
+  // Operations (docs/operations.md).
   std::string metrics_listen;               // HOST:PORT serving GET /metrics; empty = no metrics
   std::string tls_cert, tls_key;            // PEM files; both empty = plaintext
   std::string tls_client_ca;                // PEM CA; set = clients must present a cert it signed

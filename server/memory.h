@@ -1,4 +1,4 @@
-// Allocator policy of the server process (see README, serving performance).
+// Allocator policy of the server process (see docs/architecture.md, serving path).
 #pragma once
 
 #include <cstdint>

@@ -12,8 +12,8 @@
 //                                 Compute() splits; ACTIVATION_PARALLEL_THRESHOLD=1
 //                                 makes every pool/ row split)
 // Counters: items_per_second (elements) and bytes_per_second (bytes read +
-// written). bench/kernels/readme_table.py turns the JSON output into the
-// README table. Run: build/bench/kernels/kernels_bench --benchmark_repetitions=3
+// written). bench/render_docs.py renders the JSON output into docs/performance.md
+// (raw runs live in bench/results/kernels/). Run: build/bench/kernels/kernels_bench --benchmark_repetitions=3
 //   --benchmark_report_aggregates_only=true --benchmark_format=json
 #include <benchmark/benchmark.h>
 

@@ -12,6 +12,8 @@
 #   DURATION=5 REPEATS=5 bench/serving/serve.sh
 #   CASES='1M' bench/serving/serve.sh      # only the cases whose name matches
 #   NICE=-10 bench/serving/serve.sh        # (root) shield the runs from builds at nice >= 0
+#   RESULTS_OUT=bench/results/serving/serve.jsonl CONDITIONS='quiet machine' bench/serving/serve.sh
+#                                          # keep the raw records (and say how loaded the machine was)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BUILD_DIR=${BUILD_DIR:-build}
@@ -80,7 +82,12 @@ cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
 ticks_per_s=$(getconf CLK_TCK)
 server_pid=${pids[0]} echo_pid=${pids[1]}
 
-results=$work/results.jsonl
+results=${RESULTS_OUT:-$work/results.jsonl}
+python3 - "$(nproc)" "${CONDITIONS:-}" >"$results" <<'PY'
+import json, sys
+model = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
+print(json.dumps({"machine": {"cpu_model": model, "cores": int(sys.argv[1]), "conditions": sys.argv[2]}}))
+PY
 for case in "${cases[@]}"; do
   name=${case%%|*}
   args=${case#*|}
@@ -110,39 +117,15 @@ PY
   done
 done
 
-python3 - "$results" "$REPEATS" <<'PY'
-import json, statistics, sys
-rows = [json.loads(line) for line in open(sys.argv[1])]
-cases = list(dict.fromkeys(r["case"] for r in rows))
-def value(r, key):
-    return r["latency_ms"]["p99"] if key == "p99" else r[key]
-def runs(case, target, key):
-    return [value(r, key) for r in rows if r["case"] == case and r["target"] == target]
-def ratio(case, key):  # median over the repeats of server / echo in the same repeat
-    by_run = {(r["run"], r["target"]): value(r, key) for r in rows if r["case"] == case}
-    pairs = [by_run[run, "server"] / e for (run, target), e in by_run.items()
-             if target == "echo" and e > 0 and (run, "server") in by_run]
-    return statistics.median(pairs) if pairs else float("nan")
-med = lambda case, target, key: statistics.median(runs(case, target, key))
-print(f"median of {sys.argv[2]} runs each; ratio = median over runs of activation-server / echo in the same run")
-print(f"| case | server req/s | echo req/s | ratio | server MB/s | echo MB/s | server p99 ms | echo p99 ms | p99 ratio "
-      f"| server CPU µs/call | echo CPU µs/call | CPU ratio | errors |")
-print(f"|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
-for c in cases:
-    bad = sum(r["mismatches"] + sum(r["errors"].values()) for r in rows if r["case"] == c)
-    print(f"| {c} | {med(c, 'server', 'req_per_s'):,.0f} | {med(c, 'echo', 'req_per_s'):,.0f} | {ratio(c, 'req_per_s'):.2f} "
-          f"| {med(c, 'server', 'payload_mb_per_s'):,.1f} | {med(c, 'echo', 'payload_mb_per_s'):,.1f} "
-          f"| {med(c, 'server', 'p99'):.3f} | {med(c, 'echo', 'p99'):.3f} | {ratio(c, 'p99'):.2f} "
-          f"| {med(c, 'server', 'cpu_us_per_call'):,.0f} | {med(c, 'echo', 'cpu_us_per_call'):,.0f} "
-          f"| {ratio(c, 'cpu_us_per_call'):.2f} | {bad} |")
-PY
-
 # Memory bound of streaming: 1 GiB through one EvaluateStream in 4 MB chunks
 # against a fresh server; its peak RSS is what the stream cost.
 start stream-rss "$server_bin" --log-level warn
 "$client_bin" bench --target "127.0.0.1:$port" --activation relu --method stream --sizes 1048576 --encoding raw \
   -c 1 --requests 256 --warmup 0 --verify-every 16 >"$work/stream.txt"
-rss_pid=${pids[-1]}
-echo
-echo "1 GiB through one EvaluateStream (256 chunks of 4 MiB): server peak RSS" \
-  "$(awk '/VmHWM/ {printf "%.0f MiB", $2 / 1024}' "/proc/$rss_pid/status")"
+rss_mib=$(awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/${pids[-1]}/status")
+echo "{\"note\": \"1 GiB through one EvaluateStream (256 chunks of 4 MiB): server peak RSS $rss_mib MiB.\"}" >>"$results"
+
+# The raw records (the machine, one JSON object per bench run, the stream's
+# RSS) are kept in RESULTS_OUT when set (bench/results/serving/serve.jsonl is
+# the one the docs render); the table comes from the one renderer.
+python3 bench/render_docs.py --print serving "$results"

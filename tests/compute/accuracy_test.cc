@@ -15,7 +15,7 @@
 namespace activation::accuracy {
 namespace {
 
-// Issue 3: target 4 ULP; a kernel may publish more (with a reason in the
+// Target: 4 ULP; a kernel may publish more (with a reason in the
 // README), never more than 16.
 constexpr std::int64_t kTargetUlp = 4;
 constexpr std::int64_t kHardLimitUlp = 16;
@@ -60,7 +60,7 @@ std::vector<std::string> AllNames() {
 INSTANTIATE_TEST_SUITE_P(All, CatalogueAccuracy, ::testing::ValuesIn(AllNames()),
                          [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
 
-// The harness must catch what issue 2 warns about: the textbook float
+// The harness must catch what textbook formulas get wrong: the float
 // s(1 - s) loses the tails of sigmoid'.
 void TextbookSigmoid(const float* x, float* out, std::size_t n, const KernelArgs&) {
   for (std::size_t i = 0; i < n; ++i) out[i] = 1.0f / (1.0f + std::exp(-x[i]));

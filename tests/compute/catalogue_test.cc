@@ -1,6 +1,6 @@
 // The catalogue's shape and semantics: names, defaults, parameter checks,
 // NaN propagation, limits at +-inf, PyTorch's kink conventions, and the
-// places where PyTorch's float kernels lose accuracy (issue 3).
+// places where PyTorch's float kernels lose accuracy.
 #include <gtest/gtest.h>
 
 #include <cfloat>
@@ -164,7 +164,7 @@ TEST(Catalogue, KinkConventions) {
   EXPECT_FLOAT_EQ(Derivative("softplus", 0.5f, sp), static_cast<float>(1 / (1 + std::exp(-1.0))));
 }
 
-// Where PyTorch 1.13's float kernels lose all relative accuracy (issue 3),
+// Where PyTorch 1.13's float kernels lose all relative accuracy,
 // within 4 ULP of the independent long double reference.
 TEST(Catalogue, AccurateWherePyTorchIsNot) {
   struct Case {

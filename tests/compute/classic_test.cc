@@ -1,4 +1,4 @@
-// The classic five: the values issue 2 names, limits, kinks and NaN.
+// The classic five: the named values, limits, kinks and NaN.
 // Accuracy over the whole range is measured in accuracy_test.cc.
 #include <gtest/gtest.h>
 

@@ -54,7 +54,7 @@ struct Measurement {
   }
 };
 
-// The special values of issue 3: +-0, +-denormal, +-FLT_MIN, ..., +-inf, NaN.
+// The special values: +-0, +-denormal, +-FLT_MIN, ..., +-inf, NaN.
 std::vector<float> SpecialValues();
 // n inputs uniform over the bit patterns of finite floats, both signs
 // (log-uniform over the whole range), from a fixed seed.

@@ -73,7 +73,7 @@ TEST(Compute, SplitsRowWiseArraysOnRowBoundaries) {
 }
 
 // Work, not element count, decides: a memory-bound kernel gains from a second
-// core only on larger arrays than a transcendental one (README, "Large arrays").
+// core only on larger arrays than a transcendental one (docs/architecture.md, "The worker pool").
 TEST(Compute, CheaperFunctionsSplitLater) {
   const std::size_t relu = SplitThreshold(*FindActivation("relu"));
   const std::size_t sigmoid = SplitThreshold(*FindActivation("sigmoid"));

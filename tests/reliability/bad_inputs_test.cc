@@ -1,8 +1,8 @@
-// The README's bad-inputs table, row by row, through real gRPC calls to one
+// The bad-inputs table of docs/reliability.md, row by row, through real gRPC calls to one
 // in-process server: every class of bad input gets its status code and a
 // message naming the field, and the server answers a good call after each.
 // BAD_INPUTS_PRINT=1 prints each row with the server's real message, in the
-// README table's format (that is where the README's examples come from).
+// docs table's format (that is where the docs' examples come from).
 #include <cmath>
 #include <cstdlib>
 #include <functional>

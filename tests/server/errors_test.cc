@@ -1,4 +1,4 @@
-// Every rejection of issue 2 through real gRPC calls: the status code, a
+// Every rejection through real gRPC calls: the status code, a
 // message naming the field, and a server that keeps serving.
 #include <atomic>
 #include <cmath>

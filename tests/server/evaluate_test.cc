@@ -123,7 +123,7 @@ INSTANTIATE_TEST_SUITE_P(Classic, ParameterTest,
                            return std::get<0>(info.param) + "_" + EncodingName(std::get<1>(info.param));
                          });
 
-// The figures of the product's acceptance check (issue 2), by alias.
+// The figures of the product's acceptance check, by alias.
 TEST(EvaluateAcceptance, SigmoidAliasAndTails) {
   TestServer server;
   v1::EvaluateRequest request;
