@@ -60,8 +60,8 @@ class Span {
   std::size_t size_ = 0;
 };
 
-// Success, or an error with a message meant for people ("gelu: parameter
-// 'approximate': 2 is outside [0, 1]").
+// Success, or an error whose message, meant for people, names what is wrong
+// (the activation, the parameter, the value and its valid range).
 class Status {
  public:
   Status() = default;
