@@ -28,7 +28,7 @@ done
 if command -v help2man >/dev/null; then
   man=$prefix/share/man/man1
   zcat "$man/activation-server.1.gz" | grep -q 'max\\-memory\\-bytes' || fail "server man page lacks its flags"
-  zcat "$man/activation-client.1.gz" | grep -q '^eval' || fail "client man page lacks its subcommands"
+  zcat "$man/activation-client.1.gz" | grep -q -- "--activation" || fail "client man page lacks its subcommands' flags"
   if zcat "$man/activation-server.1.gz" | grep -q 'INT=[0-9]* (Env:ACTIVATION_MAX_MEMORY_BYTES)'; then
     fail "server man page states this machine's memory budget"
   fi
