@@ -11,6 +11,15 @@ export DEBIAN_FRONTEND=noninteractive
 ok() { echo "ok: $*"; }
 fail() { echo "FAIL: $*" >&2; journalctl -u activation-server --no-pager 2>/dev/null | tail -n 20 >&2; exit 1; }
 
+# Boot first: systemd mounts /tmp, which apt uses, while it starts. Until its
+# bus is up, systemctl fails outright, so poll ("degraded" is fine here).
+state=
+for _ in $(seq 300); do
+  state=$(systemctl is-system-running 2>/dev/null || true)
+  case $state in running | degraded) break ;; esac
+  sleep 0.2
+done
+case $state in running | degraded) ;; *) fail "systemd did not finish booting (state '$state')" ;; esac
 apt-get update -qq
 apt-get install -y -qq /debs/*.deb >/tmp/apt.log 2>&1 || { tail -n 30 /tmp/apt.log >&2; exit 1; }
 for p in activation-server activation-client libactivation-compute0 libactivation-compute-dev; do
@@ -31,7 +40,6 @@ findings=$(systemd-analyze verify "$unit" 2>&1) || fail "systemd-analyze verify:
 ok "systemd-analyze verify activation-server.service: clean"
 echo "systemd-analyze security: $(systemd-analyze security activation-server.service 2>&1 | tail -n 1)"
 
-systemctl is-system-running --wait >/dev/null || true  # "degraded" is fine in a container
 systemctl start activation-server
 serving() {  # waits up to 10 s for the server to answer health checks
   for _ in $(seq 50); do
