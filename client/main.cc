@@ -1,6 +1,6 @@
 // activation-client: the command-line client of activation.v1.
 // Exit codes: 0 success, 1 runtime error (gRPC status, I/O, malformed
-// data), 2 usage error, 3 --verify found differences.
+// data), 2 usage error, 3 --verify or bench --verify-every found differences.
 #include <cstdio>
 #include <string>
 #include <vector>

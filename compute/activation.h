@@ -45,25 +45,39 @@ struct Kernels {
   VjpKernel vjp = nullptr;
 };
 
-// Max error in float32 ULP, measured against a double-precision reference
-// wherever the true result is a normal float (see compute/accuracy_table.inc).
+// Max error in float32 ULP against an exact reference, wherever the true
+// result is a normal float. Generated from measurement (compute/accuracy_table.inc,
+// rendered from bench/results/accuracy/ by bench/accuracy/render_accuracy.py).
+struct UlpFigures {
+  double forward = -1;  // -1: not measured
+  double derivative = -1;
+};
+
+// The figures of one SIMD target: the worse of the `reference` kernels and
+// the `fast` kernels with dispatch forced to that target.
+struct TargetAccuracy {
+  std::string_view target;  // Highway's name: "AVX3", "AVX2", "SSE4", "SSSE3", "SCALAR", ...
+  UlpFigures ulp;
+};
+
 struct Accuracy {
-  double forward_max_ulp = -1;     // -1: not measured
+  // The published figures: the worst over every target below and over the
+  // exhaustive sweeps (bench/results/accuracy/ulp_sweep_*.txt).
+  double forward_max_ulp = -1;  // -1: not measured
   double derivative_max_ulp = -1;
+  std::vector<TargetAccuracy> targets;
 };
 
 // Work per element of an activation's `fast` kernels, relative to a memory-bound
-// one (a load, a few comparisons, a store: relu). Compute() splits a call across
-// the worker pool once elements x cost reaches ParallelThreshold(); the classes
-// and the threshold were chosen by measurement (README, "Large arrays").
-// A memory-bound kernel gains little from a second core (both share the
-// memory bus) and, inside the server, competes with gRPC's threads for it: it
-// splits only from 3M elements, a transcendental one from 512K, a heavy one
-// from 256K (each about where a second core starts to pay on a quiet machine).
+// one (relu). Compute() splits a call across the worker pool once elements x
+// cost reaches ParallelThreshold(); the classes and the threshold were chosen
+// by measurement (docs/performance.md). A memory-bound kernel gains little
+// from a second core (both share the memory bus) and, inside the server,
+// competes with gRPC's threads for it, hence its low weight.
 enum class Cost : unsigned {
-  kMemoryBound = 1,     // piecewise-linear: ~3 G elements/s on one core, memcpy's rate
-  kTranscendental = 6,  // one float exp/tanh/log per element: ~2-3 G/s
-  kHeavy = 12,          // double lanes, erfc, several passes (softmax), scalar: ~1 G/s
+  kMemoryBound = 1,     // piecewise-linear: a load, a few comparisons, a store
+  kTranscendental = 6,  // one float exp/tanh/log per element
+  kHeavy = 12,          // double lanes, erfc, several passes (softmax), or scalar
 };
 
 struct Activation {

@@ -16,7 +16,7 @@ struct FastEntry {
 };
 
 // Functions not listed keep their reference kernels; why, for each, is in
-// the README (section kernels-performance).
+// docs/performance.md (section Kernels).
 constexpr FastEntry kFastKernels[] = {
     {"step", &simd::Step, Cost::kMemoryBound},
     {"relu", &simd::Relu, Cost::kMemoryBound},

@@ -65,8 +65,8 @@ void SetComputeThreads(std::size_t threads);
 
 // Work per call, in elements x Activation::cost, from which Compute() splits
 // the array (measured: below it, waking the workers and moving the data to
-// another core's cache cost more than they save; see README). A memory-bound
-// function splits at this many elements, a heavy one at a 24th of it.
+// another core's cache cost more than they save; docs/performance.md). A
+// function splits at this many elements divided by its Activation::cost.
 // ACTIVATION_PARALLEL_THRESHOLD overrides it.
 std::size_t ParallelThreshold();
 

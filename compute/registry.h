@@ -36,6 +36,10 @@ Status ResolveParams(const Activation& activation, const GivenParams& given, Ker
 // Shortest decimal form that reads back as `v` ("0.1", "1e-30", "inf"), for messages.
 std::string FormatNumber(double v);
 
+// The figures for the target the kernels dispatch to now; the published
+// worst when that target was not measured.
+UlpFigures AccuracyOnCurrentTarget(const Accuracy& accuracy);
+
 // "(0, inf)", "[-inf, inf], != 0", ... as shown in errors and the catalogue.
 std::string DescribeRange(const ParamSpec& spec);
 

@@ -1,14 +1,16 @@
 #include "server/catalogue_info.h"
 
 #include "compute/registry.h"
+#include "compute/simd/target.h"
 
 namespace activation::server {
 namespace {
 
 constexpr const char* kAccuracyMethod =
-    "max error in float32 ULP against a double-precision reference of the formula, over the special "
+    "max error in float32 ULP against a long double reference of the formula, over the special "
     "values and >= 10^6 inputs log-uniform over the whole float range, both signs, wherever the true "
-    "result is a normal float";
+    "result is a normal float, on every SIMD target the binary carries; the published figure also "
+    "covers the exhaustive sweeps of all 2^32 inputs";
 
 v1::ListActivationsResponse Build() {
   v1::ListActivationsResponse response;
@@ -37,7 +39,19 @@ v1::ListActivationsResponse Build() {
     accuracy->set_forward_max_ulp(a.accuracy.forward_max_ulp);
     accuracy->set_derivative_max_ulp(a.accuracy.derivative_max_ulp);
     accuracy->set_method(kAccuracyMethod);
+    for (const TargetAccuracy& t : a.accuracy.targets) {
+      v1::TargetAccuracy* target = accuracy->add_targets();
+      target->set_target(std::string(t.target));
+      target->set_forward_max_ulp(t.ulp.forward);
+      target->set_derivative_max_ulp(t.ulp.derivative);
+    }
+    const UlpFigures here = AccuracyOnCurrentTarget(a.accuracy);
+    v1::TargetAccuracy* this_server = accuracy->mutable_this_server();
+    this_server->set_target(simd::TargetName(simd::CurrentTarget()));
+    this_server->set_forward_max_ulp(here.forward);
+    this_server->set_derivative_max_ulp(here.derivative);
   }
+  response.set_simd_target(simd::TargetName(simd::CurrentTarget()));
   return response;
 }
 

@@ -32,6 +32,7 @@ constexpr NumericFlag kNumericFlags[] = {
     {"max-memory-bytes", 1 << 20, static_cast<double>(std::int64_t{1} << 50), ""},
     {"shutdown-grace", 0, 3600, "seconds"},
     {"max-concurrent-calls", 0, 1000000, "0 = unlimited"},
+    {"tls-reload", 1, 86400, "seconds"},
     {"keepalive-time", 1, 86400, "seconds"},
     {"keepalive-timeout", 1, 3600, "seconds"},
     {"max-connection-age", 0, 604800, "seconds, 0 = never"},
@@ -103,6 +104,7 @@ std::string ValidateServerConfig(const ServerConfig& c) {
                                     {"max-memory-bytes", static_cast<double>(c.max_memory_bytes)},
                                     {"shutdown-grace", c.shutdown_grace_seconds},
                                     {"max-concurrent-calls", c.max_concurrent_calls},
+                                    {"tls-reload", c.tls_reload_seconds},
                                     {"keepalive-time", c.keepalive_time_seconds},
                                     {"keepalive-timeout", c.keepalive_timeout_seconds},
                                     {"max-connection-age", c.max_connection_age_seconds}}) {
@@ -138,6 +140,7 @@ std::vector<std::pair<std::string, std::string>> DescribeServerConfig(const Serv
       {"tls-cert", c.tls_cert},
       {"tls-key", c.tls_key},
       {"tls-client-ca", c.tls_client_ca},
+      {"tls-reload", std::to_string(c.tls_reload_seconds)},
       {"max-concurrent-calls", std::to_string(c.max_concurrent_calls)},
       {"keepalive-time", Seconds(c.keepalive_time_seconds)},
       {"keepalive-timeout", Seconds(c.keepalive_timeout_seconds)},
@@ -169,6 +172,8 @@ ParseOutcome ParseServerConfig(int argc, const char* const* argv, ServerConfig* 
   AddFlag(app, "tls-key", &config->tls_key, "PEM private key of --tls-cert");
   AddFlag(app, "tls-client-ca", &config->tls_client_ca,
           "PEM CA bundle; clients must present a certificate it signed (mutual TLS)");
+  AddFlag(app, "tls-reload", &config->tls_reload_seconds,
+          "Seconds between re-reads of the TLS files: a replaced certificate, key or CA is served without a restart");
   AddFlag(app, "max-concurrent-calls", &config->max_concurrent_calls,
           "Calls in progress at once; more get RESOURCE_EXHAUSTED (0 = unlimited)");
   AddFlag(app, "keepalive-time", &config->keepalive_time_seconds, "Seconds between keepalive pings");

@@ -27,6 +27,7 @@ struct ServerConfig {
   std::string metrics_listen;               // HOST:PORT serving GET /metrics; empty = no metrics
   std::string tls_cert, tls_key;            // PEM files; both empty = plaintext
   std::string tls_client_ca;                // PEM CA; set = clients must present a cert it signed
+  int tls_reload_seconds = 60;              // the TLS files are re-read this often (rotation without restart)
   int max_concurrent_calls = 256;           // past it: RESOURCE_EXHAUSTED; 0 = unlimited
   double keepalive_time_seconds = 60;       // server pings idle connections this often
   double keepalive_timeout_seconds = 20;    // and drops them when a ping goes unanswered this long

@@ -30,7 +30,8 @@ void ApplyConnectionSettings(const ServerConfig& config, grpc::ServerBuilder& bu
 std::unique_ptr<Operations> Operations::Start(const ServerConfig& config, std::string* error) {
   auto ops = std::unique_ptr<Operations>(new Operations);
   try {
-    ops->extensions_.credentials = MakeServerCredentials({config.tls_cert, config.tls_key, config.tls_client_ca});
+    ops->extensions_.credentials = MakeServerCredentials({config.tls_cert, config.tls_key, config.tls_client_ca},
+                                                               config.tls_reload_seconds);
     if (!config.metrics_listen.empty()) {
       ops->metrics_ = std::make_unique<Metrics>();
       ops->metrics_->Serve(config.metrics_listen);

@@ -2,9 +2,10 @@
 
 #include <fstream>
 #include <sstream>
-#include <stdexcept>
 
 #include <grpcpp/security/server_credentials.h>
+#include <grpcpp/security/tls_certificate_provider.h>
+#include <grpcpp/security/tls_credentials_options.h>
 
 namespace activation::server {
 namespace {
@@ -28,12 +29,6 @@ std::string CheckPem(const char* flag, const std::string& path, const char* kind
   return "";
 }
 
-std::string MustRead(const std::string& path) {
-  std::string contents;
-  if (!ReadFile(path, &contents)) throw std::runtime_error("cannot read " + path);
-  return contents;
-}
-
 }  // namespace
 
 std::string ValidateTlsFiles(const TlsFiles& files) {
@@ -51,14 +46,20 @@ std::string ValidateTlsFiles(const TlsFiles& files) {
   return "";
 }
 
-std::shared_ptr<grpc::ServerCredentials> MakeServerCredentials(const TlsFiles& files) {
+std::shared_ptr<grpc::ServerCredentials> MakeServerCredentials(const TlsFiles& files, int reload_seconds) {
   if (files.cert.empty()) return grpc::InsecureServerCredentials();
-  grpc::SslServerCredentialsOptions options(
-      files.client_ca.empty() ? GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE
-                              : GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
-  if (!files.client_ca.empty()) options.pem_root_certs = MustRead(files.client_ca);
-  options.pem_key_cert_pairs.push_back({MustRead(files.key), MustRead(files.cert)});
-  return grpc::SslServerCredentials(options);
+  namespace tls = grpc::experimental;
+  auto provider = std::make_shared<tls::FileWatcherCertificateProvider>(
+      files.key, files.cert, files.client_ca, static_cast<unsigned>(reload_seconds));
+  tls::TlsServerCredentialsOptions options(provider);
+  options.watch_identity_key_cert_pairs();
+  if (files.client_ca.empty()) {
+    options.set_cert_request_type(GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
+  } else {
+    options.watch_root_certs();
+    options.set_cert_request_type(GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+  }
+  return tls::TlsServerCredentials(options);
 }
 
 }  // namespace activation::server

@@ -19,8 +19,11 @@ struct TlsFiles {
 // otherwise the first problem, naming the flag and the file.
 std::string ValidateTlsFiles(const TlsFiles& files);
 
-// Insecure credentials when no certificate is configured. Call only after
-// ValidateTlsFiles; throws std::runtime_error if a file vanished since.
-std::shared_ptr<grpc::ServerCredentials> MakeServerCredentials(const TlsFiles& files);
+// Insecure credentials when no certificate is configured; otherwise TLS whose
+// files gRPC re-reads every `reload_seconds`, so replaced certificates, key or
+// client CA are served to new connections without a restart (replace each
+// file by a rename, the key and its certificate within one interval). Call
+// only after ValidateTlsFiles.
+std::shared_ptr<grpc::ServerCredentials> MakeServerCredentials(const TlsFiles& files, int reload_seconds);
 
 }  // namespace activation::server

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# Regenerates the published accuracy figures and the README's activation
-# table from measurement: run after changing any kernel or catalogue entry.
+# Re-measures the published accuracy and regenerates everything rendered from
+# it: run after changing any kernel or catalogue entry, on a CPU that runs
+# every target the binary carries (AVX-512), with ACTIVATION_SIMD_TARGET unset.
 #   bench/accuracy/regenerate.sh [BUILD_DIR]   (default: build)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 build="${1:-build}"
-cmake --build "$build" --target measure_accuracy
-"$build/bench/accuracy/measure_accuracy" --output compute/accuracy_table.inc
-cmake --build "$build" --target catalogue_markdown   # rebuilt with the new table
+results=bench/results/accuracy
+cmake --build "$build" --target measure_accuracy ulp_sweep
+"$build/bench/accuracy/measure_accuracy" --output "$results/measure_accuracy.txt"
+bench/accuracy/sweep_targets.sh "$build" 256 "$results/ulp_sweep_stride256.txt" >/dev/null
+python3 bench/accuracy/render_accuracy.py          # compute/accuracy_table.inc, docs/accuracy.md
+cmake --build "$build" --target catalogue_markdown # rebuilt with the new table
 "$build/bench/accuracy/catalogue_markdown" --update README.md

@@ -35,13 +35,10 @@ std::size_t ReadUpTo(ArrayReader& reader, std::vector<float>& out, std::size_t n
   return got;
 }
 
-bool SameBits(float a, float b) {
-  return std::memcmp(&a, &b, sizeof a) == 0 || (std::isnan(a) && std::isnan(b));
-}
-
-void Compare(const std::vector<float>& remote, const std::vector<float>& local, BatchResult* r) {
+void Compare(const std::vector<float>& remote, const std::vector<float>& local, const VerifyPolicy& policy,
+             BatchResult* r) {
   for (std::size_t i = 0; i < remote.size(); ++i) {
-    if (SameBits(remote[i], local[i])) continue;
+    if (policy.Agree(remote[i], local[i])) continue;
     ++r->mismatches;
     const double d = std::fabs(static_cast<double>(remote[i]) - local[i]);
     if (!(d <= r->max_abs_diff)) r->max_abs_diff = d;  // NaN/inf differences stick
@@ -159,8 +156,8 @@ BatchResult RunBatch(const Job& job, ArrayReader& input, ArrayReader* grad_outpu
           local.grad_output = chunk->grad_output;
           local.row_length = chunk->row_length;
           options.verifier->Run(local);
-          Compare(chunk->result, local.result, &result);
-          Compare(chunk->output, local.output, &result);
+          Compare(chunk->result, local.result, options.verify_policy, &result);
+          Compare(chunk->output, local.output, options.verify_policy, &result);
         }
         if (job.gradient() && job.include_output) {
           pairs.resize(chunk->result.size() * 2);

@@ -10,6 +10,7 @@
 #include "client/batch/chunk.h"
 #include "client/batch/local_evaluator.h"
 #include "client/batch/transport.h"
+#include "client/batch/verify.h"
 #include "client/formats/format.h"
 
 namespace activation::client {
@@ -21,13 +22,14 @@ struct BatchOptions {
   std::size_t row_length = 0;    // row-wise: 0 = from the input (npy, CSV), else the whole input is a row
   bool progress = false;
   const LocalEvaluator* verifier = nullptr;  // --verify: compare each chunk with the library
+  VerifyPolicy verify_policy = VerifyPolicy::BitForBit("");
 };
 
 struct BatchResult {
   std::uint64_t elements = 0;
   double seconds = 0;
-  // --verify: elements whose remote result differs from the local one in
-  // any bit (NaNs compare equal), and the largest absolute difference.
+  // --verify: elements whose remote result and local one disagree under the
+  // verify policy, and the largest absolute difference among them.
   std::uint64_t mismatches = 0;
   double max_abs_diff = 0;
 };

@@ -2,7 +2,8 @@
 // spirit of Triton's perf_analyzer. Each of C workers keeps one call in
 // flight over one of N channels; a warm-up runs first, then a window of a
 // duration or a request count is measured. A sample of responses is checked
-// bit for bit against the linked compute library.
+// against the linked compute library (client/batch/verify.h: bit for bit
+// when both run the same SIMD target, else within the published bounds).
 #include <algorithm>
 #include <array>
 #include <atomic>
@@ -23,6 +24,8 @@
 #include "activation/v1/activation.grpc.pb.h"
 #include "client/batch/local_evaluator.h"
 #include "client/batch/rpc_codec.h"
+#include "client/batch/verify.h"
+#include "client/cli/ask_server.h"
 #include "client/cli/command.h"
 #include "client/cli/options.h"
 
@@ -45,6 +48,7 @@ struct BenchOptions {
   double warmup = 1;
   int verify_every = 100;
   bool json = false;
+  VerifyPolicy verify_policy = VerifyPolicy::BitForBit("");  // from the server's answer, per run
 };
 
 constexpr int kCodes = 17;
@@ -90,24 +94,25 @@ class Window {
   std::atomic<std::int64_t> budget_{0};
 };
 
-bool SameBits(const std::vector<float>& a, const std::vector<float>& b) {
-  if (a.size() != b.size()) return false;
-  if (std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0) return true;
-  for (std::size_t i = 0; i < a.size(); ++i) {  // NaN payloads may differ
-    if (std::memcmp(&a[i], &b[i], 4) != 0 && !(std::isnan(a[i]) && std::isnan(b[i]))) return false;
+bool Agree(const std::vector<float>& remote, const std::vector<float>& local, const VerifyPolicy& policy) {
+  if (remote.size() != local.size()) return false;
+  if (std::memcmp(remote.data(), local.data(), remote.size() * sizeof(float)) == 0) return true;
+  for (std::size_t i = 0; i < remote.size(); ++i) {
+    if (!policy.Agree(remote[i], local[i])) return false;
   }
   return true;
 }
 
 // Checks every verify_every-th response. It runs inside the measured window
 // (of the server's runs only: echo is not verified), so it reuses its buffers
-// and compares with memcmp: at 1M floats a check costs about one call's copy.
+// and compares with memcmp first: at 1M floats a check costs about one call's copy.
 template <typename Request, typename Response>
 struct Sample {
   const Job& job;
   const Chunk& chunk;          // the input
   const Chunk* expected;       // null: no verification
   int verify_every;
+  const VerifyPolicy& policy;
   std::uint64_t n = 0;
   Chunk got{};                 // TakeResponse's target, kept across checks
 
@@ -122,7 +127,7 @@ struct Sample {
       return;
     }
     ++stats->verified;
-    if (!SameBits(got.result, expected->result)) ++stats->mismatches;
+    if (!Agree(got.result, expected->result, policy)) ++stats->mismatches;
   }
 };
 
@@ -132,7 +137,7 @@ void UnaryWorker(const Job& job, const Chunk& chunk, const Chunk* expected, cons
   Request request;
   BuildRequest(job, chunk, &request);
   Response response;
-  Sample<Request, Response> sample{job, chunk, expected, o.verify_every};
+  Sample<Request, Response> sample{job, chunk, expected, o.verify_every, o.verify_policy};
   for (;;) {
     const auto begin = Clock::now();
     if (!window.Claim(begin)) return;
@@ -156,7 +161,7 @@ void StreamWorker(ActivationService::Stub& stub, const Job& job, const Chunk& ch
   BuildRequest(job, chunk, &request);
   activation::v1::EvaluateResponse response;
   Sample<activation::v1::EvaluateRequest, activation::v1::EvaluateResponse> sample{job, chunk, expected,
-                                                                                   o.verify_every};
+                                                                                   o.verify_every, o.verify_policy};
   bool more = true;
   while (more) {
     grpc::ClientContext context;
@@ -274,16 +279,16 @@ void PrintText(const BenchOptions& o, const RunResult& r, bool header) {
 }
 
 std::string JsonResult(const BenchOptions& o, const RunResult& r) {
-  char buf[640];
+  char buf[1024];
   std::snprintf(buf, sizeof buf,
                 "{\"method\": \"%s\", \"activation\": \"%s\", \"floats\": %zu, \"encoding\": \"%s\", "
                 "\"concurrency\": %d, \"channels\": %d, \"seconds\": %.3f, \"ok\": %llu, \"req_per_s\": %.2f, "
                 "\"payload_mb_per_s\": %.2f, \"latency_ms\": {\"p50\": %.4f, \"p90\": %.4f, \"p99\": %.4f, "
-                "\"max\": %.4f}, \"verified\": %llu, \"mismatches\": %llu, \"errors\": ",
+                "\"max\": %.4f}, \"verified\": %llu, \"verify\": \"%s\", \"mismatches\": %llu, \"errors\": ",
                 o.method.c_str(), o.activation.activation.c_str(), r.size, o.encoding.c_str(), r.concurrency,
                 o.channels, r.seconds, static_cast<unsigned long long>(r.ok), r.req_per_s(), r.mb_per_s(),
                 r.p50 / 1e3, r.p90 / 1e3, r.p99 / 1e3, r.max / 1e3, static_cast<unsigned long long>(r.verified),
-                static_cast<unsigned long long>(r.mismatches));
+                r.verified == 0 ? "" : o.verify_policy.description().c_str(), static_cast<unsigned long long>(r.mismatches));
   return buf + ErrorsText(r, true) + "}";
 }
 
@@ -297,7 +302,7 @@ void KeepLargeBuffersInHeap() {
   mallopt(M_TRIM_THRESHOLD, 256 << 20);
 }
 
-int RunBench(const BenchOptions& o) {
+int RunBench(BenchOptions o) {
   KeepLargeBuffersInHeap();
   Job job;
   job.activation = o.activation.activation;
@@ -311,17 +316,19 @@ int RunBench(const BenchOptions& o) {
     } catch (const std::invalid_argument& e) {
       throw UsageError(std::string(e.what()) + " (or run with --verify-every 0)");
     }
+    o.verify_policy = ChooseVerifyPolicy(AskServer(o.connection, job, 30), LocalTarget(), LocalEntry(job), job);
+    if (!o.json) std::fprintf(stderr, "verify: every %d-th answer, %s\n", o.verify_every, o.verify_policy.description().c_str());
   }
   std::vector<std::unique_ptr<ActivationService::Stub>> stubs;
   for (int i = 0; i < o.channels; ++i) stubs.push_back(ActivationService::NewStub(MakeChannel(o.connection, i)));
 
   bool first = true;
-  std::uint64_t failures = 0;
+  std::uint64_t failures = 0, mismatches = 0;
   if (o.json) std::printf("[");
   for (std::size_t size : o.sizes) {
     for (int concurrency : o.concurrency) {
       const RunResult r = RunOne(o, job, local.get(), stubs, size, concurrency);
-      failures += r.mismatches;
+      mismatches += r.mismatches;
       for (int c = 1; c < kCodes; ++c) failures += r.status_counts[c];
       if (o.json) {
         std::printf("%s\n  %s", first ? "" : ",", JsonResult(o, r).c_str());
@@ -333,7 +340,7 @@ int RunBench(const BenchOptions& o) {
     }
   }
   if (o.json) std::printf("\n]\n");
-  return failures == 0 ? 0 : 1;
+  return failures != 0 ? 1 : mismatches != 0 ? 3 : 0;
 }
 
 }  // namespace

@@ -6,12 +6,15 @@
 #include <stdexcept>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "client/batch/batch.h"
 #include "client/batch/local_transport.h"
 #include "client/batch/rpc_transport.h"
+#include "client/batch/verify.h"
+#include "client/cli/ask_server.h"
 #include "client/cli/command.h"
 #include "client/cli/options.h"
 #include "client/formats/number.h"
@@ -101,35 +104,6 @@ std::unique_ptr<Transport> MakeTransport(const ComputeOptions& o, const Job& job
   return MakeRpcTransport(MakeChannel(o.connection), job, rpc);
 }
 
-// Asks the server's ListActivations whether `job.activation` is row-wise.
-// A name the server does not list is refused with the server's own message
-// (from an empty Evaluate), before any input is read.
-bool ServerSaysRowwise(const ComputeOptions& o, const Job& job) {
-  auto stub = activation::v1::ActivationService::NewStub(MakeChannel(o.connection));
-  activation::v1::ListActivationsResponse list;
-  {
-    grpc::ClientContext context;
-    SetDeadline(context, o.timeout);
-    const grpc::Status status = stub->ListActivations(&context, {}, &list);
-    if (!status.ok()) throw std::runtime_error("ListActivations: " + DescribeStatus(status));
-  }
-  for (const activation::v1::ActivationInfo& info : list.activations()) {
-    if (info.name() == job.activation) return info.rowwise();
-    for (const std::string& alias : info.aliases()) {
-      if (alias == job.activation) return info.rowwise();
-    }
-  }
-  activation::v1::EvaluateRequest probe;
-  probe.set_activation(job.activation);
-  for (const auto& [name, value] : job.params) (*probe.mutable_params())[name] = value;
-  activation::v1::EvaluateResponse ignored;
-  grpc::ClientContext context;
-  SetDeadline(context, o.timeout);
-  const grpc::Status status = stub->Evaluate(&context, probe, &ignored);
-  throw std::runtime_error("the server does not list activation '" + job.activation + "': " +
-                           (status.ok() ? std::string("it answered an empty call") : DescribeStatus(status)));
-}
-
 int Run(const ComputeOptions& o) {
   const Job job = MakeJob(o);
   if (!o.numbers.empty() && !o.input.empty()) throw UsageError("give numbers as arguments or --input, not both");
@@ -147,7 +121,10 @@ int Run(const ComputeOptions& o) {
   }
   // Whether chunks must hold whole rows is the evaluator's word: the server's
   // catalogue (asked once), or the library's for --local.
-  const bool rowwise = o.local ? local->rowwise() : ServerSaysRowwise(o, job);
+  const ServerEntry server = o.local ? ServerEntry{} : AskServer(o.connection, job, o.timeout);
+  const bool rowwise = o.local ? local->rowwise() : server.rowwise;
+  std::optional<VerifyPolicy> policy;
+  if (o.verify) policy = ChooseVerifyPolicy(server, LocalTarget(), LocalEntry(job), job);
 
   const Format in_format = ChooseFormat(o.input_format, o.input, Format::kText);
   const Format out_format = ChooseFormat(o.output_format, o.output, Format::kText);
@@ -184,12 +161,13 @@ int Run(const ComputeOptions& o) {
   batch.row_length = o.row_length;
   batch.progress = !o.quiet && isatty(STDERR_FILENO) && !o.input.empty();
   batch.verifier = o.verify ? local.get() : nullptr;
+  if (policy) batch.verify_policy = *policy;
   const BatchResult result = RunBatch(job, *reader, grad_reader.get(), *transport, *writer, batch);
   writer->Finish();
   sink.Commit();
   if (o.verify) {
-    std::fprintf(stderr, "verify: %llu elements, %llu differ from the local library, max |difference| %.9g\n",
-                 static_cast<unsigned long long>(result.elements),
+    std::fprintf(stderr, "verify, %s: %llu elements, %llu differ from the local library, max |difference| %.9g\n",
+                 policy->description().c_str(), static_cast<unsigned long long>(result.elements),
                  static_cast<unsigned long long>(result.mismatches), result.max_abs_diff);
     if (result.mismatches != 0) return 3;
   }

@@ -57,7 +57,12 @@ void PrintCatalogue(const activation::v1::ListActivationsResponse& response) {
     std::cout << "  accuracy: forward " << (acc.forward_max_ulp() < 0 ? "not measured" : Number(acc.forward_max_ulp()) + " ULP")
               << ", derivative "
               << (acc.derivative_max_ulp() < 0 ? "not measured" : Number(acc.derivative_max_ulp()) + " ULP")
-              << " max\n";
+              << " max over every SIMD target";
+    if (acc.has_this_server()) {
+      std::cout << "; on this server's " << acc.this_server().target() << ": "
+                << Number(acc.this_server().forward_max_ulp()) << " / " << Number(acc.this_server().derivative_max_ulp());
+    }
+    std::cout << '\n';
   }
 }
 

@@ -1,6 +1,6 @@
 // Vector kernels of the ELU family: elu, selu, celu. Lanes: every Highway
 // target. Float lanes (bottom; the lean float Expm1/Exp of
-// tanh-exp-inl.h, <= 2 ULP measured) where they are accurate; otherwise double vectors with the
+// tanh-exp-inl.h) where they are accurate; otherwise double vectors with the
 // scalar references' formulas (compute/exponential.cc, <= 1 ULP): expm1
 // keeps tiny negative x accurate; celu's x / alpha is a double division, so
 // e^(x/alpha) loses nothing to a rounded argument. Range: all floats

@@ -6,8 +6,7 @@
 // exactly (erf form), 2u in double-float (tanh form), and a fitted
 // polynomial around the root of the erf form's gelu' (fit/gelu.py); the
 // tanh form's derivative (GeluTanhSlope) in double lanes, on every target.
-// Max error measured: forward 3 ULP, derivative 3 ULP (erf) / 1 ULP (tanh);
-// see the README. Range: all floats; x below -13 (erf) or -9.5 (tanh
+// Measured accuracy per target: docs/accuracy.md. Range: all floats; x below -13 (erf) or -9.5 (tanh
 // forward), where float intermediates would become subnormal, and targets
 // without fma go per vector to GeluInDouble: the scalar references'
 // formulas in double lanes (Chebyshev erfc for the forward, SLEEF's vector

@@ -1,8 +1,7 @@
 // Vector kernels built on tanh: tanh, tanhshrink, mish. Lanes: every
 // Highway target; float lanes on the lean exp and division of
-// tanh-exp-inl.h and fitted polynomials (compute/simd/fit/). Max ULP
-// measured (tests): tanh 2, tanh' 3, tanhshrink 3, tanhshrink' 2, mish 2,
-// mish' 3. mish' forms its numerator and D^2 in double lanes; below
+// tanh-exp-inl.h and fitted polynomials (compute/simd/fit/); measured
+// accuracy per target: docs/accuracy.md. mish' forms its numerator and D^2 in double lanes; below
 // x = -80 mish, and beyond |x| = 40 tanh', take their double kernels.
 // Range: all floats; NaN propagates.
 #undef HWY_TARGET_INCLUDE
@@ -101,7 +100,7 @@ struct Tanh {
 // (|x| - 1) + 2e / (1 + e), e = e^-2|x|; below, where the difference cancels,
 // x u P(u) with u = x^2. Its slope tanh^2 x: 1 - 4e / (1 + e)^2 (subtracting
 // at most a half) for |x| >= 0.875, u S(u) below. P and S:
-// compute/simd/fit/tanhshrink.py 8 7 (float evaluation 2.5 and 1.8 ULP).
+// compute/simd/fit/tanhshrink.py 8 7 (the script reports their float error).
 constexpr float kTanhshrinkSmall[] = {0.3333333432674408f,     -0.13333331048488617f,  0.05396759510040283f,
                                       -0.0218625757843256f,    0.008826250210404396f,  -0.00347838643938303f,
                                       0.0012421575374901295f,  -0.000337689823936671f, 4.8467110900674015e-05f};

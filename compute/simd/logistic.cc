@@ -1,8 +1,7 @@
 // Vector kernels of the logistic family: sigmoid, silu, logsigmoid,
 // softplus. Lanes: every Highway target. The float kernels (bottom) run
-// wherever their float formulas are accurate (measured max ULP, forward /
-// derivative: sigmoid 2/1, silu 3/2, softplus and logsigmoid 2/2); the
-// double ones (top: the scalar references' formulas in double vectors,
+// wherever their float formulas are accurate (docs/accuracy.md has the
+// measured figures per target); the double ones (top: the scalar references' formulas in double vectors,
 // rounded once, <= 1 ULP) take the rare vectors the float formulas cannot
 // serve. Range: all floats; limits at +-inf as the references; NaN
 // propagates.

@@ -2,14 +2,13 @@
 // Highway's Exp/Expm1 (which also handle the whole float range and cost
 // about twice as much here):
 //   ReduceExp: e^x = s (1 + m), s = 2^k, m = e^r - 1, |r| <= ln(2)/2;
-//   ExpFloat, Expm1Float: e^x and e^x - 1 from it, each rounded about once
-//     (<= 1 ULP measured in the kernels' tests);
+//   ExpFloat, Expm1Float: e^x and e^x - 1 from it, each rounded about once;
 //   DivideFloat: a / b, on AVX-512 by the 14-bit reciprocal and one
 //     residual correction (error <= 2^-28 relative before the final rounding;
 //     b finite and non-zero), elsewhere a division.
 // Valid range: x in [-87, 88] (s stays a normal float); callers clamp or
 // route other lanes elsewhere. NaN is not propagated: callers use KeepNaN.
-// Polynomial: compute/simd/fit/exp.py (degree 5, 0.03 ULP before rounding).
+// Polynomial: compute/simd/fit/exp.py (degree 5).
 // Per-target include: see map-inl.h for the toggle pattern.
 #if defined(ACTIVATION_COMPUTE_SIMD_TANH_EXP_INL_H_) == defined(HWY_TARGET_TOGGLE)
 #ifdef ACTIVATION_COMPUTE_SIMD_TANH_EXP_INL_H_

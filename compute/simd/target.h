@@ -10,8 +10,13 @@
 
 namespace activation::simd {
 
-// Highway target bits this binary can run on this CPU, best first.
+// Highway target bits this binary can run on this CPU, best first, at or
+// below the ACTIVATION_SIMD_TARGET cap when one was applied.
 std::vector<std::int64_t> AvailableTargets();
+
+// Every target bit this binary was compiled for, best first (a superset of
+// AvailableTargets on any CPU).
+std::vector<std::int64_t> CompiledTargets();
 
 // Name of a target bit ("AVX3", "AVX2", "SSE4", "EMU128", ...).
 std::string TargetName(std::int64_t target);
@@ -20,15 +25,17 @@ std::string TargetName(std::int64_t target);
 std::int64_t CurrentTarget();
 
 // Restricts dispatch to `target` (one bit from AvailableTargets); 0 restores
-// the default. Not thread-safe: call before running kernels concurrently.
+// the default (the best available target). Not thread-safe: call before
+// running kernels concurrently.
 void ForceTarget(std::int64_t target);
 
-// Parses "scalar", "sse4", "avx2", "avx512" (case-insensitive) into the best
-// available target at or below it; false for other names.
+// Parses "scalar", "ssse3", "sse4", "avx2", "avx512" (case-insensitive) into
+// the best target this CPU runs at or below it; false for other names.
 bool ParseTargetCap(std::string_view name, std::int64_t* target);
 
-// Applies ACTIVATION_SIMD_TARGET if set; returns an error message for an
-// unknown value (and leaves the default), empty otherwise.
+// ACTIVATION_SIMD_TARGET, when set, caps AvailableTargets and the default
+// dispatch; every function here reads it on first use. Returns the error
+// for an unknown value (the default then stays), empty otherwise.
 std::string ApplyTargetFromEnvironment();
 
 }  // namespace activation::simd

@@ -42,9 +42,13 @@ bool Exists(const std::string& path) { return access(path.c_str(), F_OK) == 0; }
 
 class Server {
  public:
-  explicit Server(const std::string& dir, std::vector<std::string> extra_args = {}) {
+  // activation-server, or another program that takes --port-file (and
+  // listens on loopback).
+  explicit Server(const std::string& dir, std::vector<std::string> extra_args = {},
+                  const std::string& program = ACTIVATION_SERVER_PATH) {
     port_file_ = dir + "/port-" + std::to_string(counter_++);
-    std::vector<std::string> args = {ACTIVATION_SERVER_PATH, "--listen", "127.0.0.1:0", "--port-file", port_file_};
+    std::vector<std::string> args = {program, "--port-file", port_file_};
+    if (program == ACTIVATION_SERVER_PATH) args.insert(args.end(), {"--listen", "127.0.0.1:0"});
     args.insert(args.end(), extra_args.begin(), extra_args.end());
     pid_ = fork();
     if (pid_ == 0) {
@@ -275,6 +279,56 @@ TEST_F(ClientE2E, NpyShapeIsKeptAndVerifyAgreesBitForBit) {
   const auto y = activation::client::ParseArray(activation::client::Format::kNpy, Slurp(out));
   EXPECT_EQ(y.shape, (std::vector<std::int64_t>{4, 3, 2}));
   for (int i = 0; i < 24; ++i) EXPECT_NEAR(y.values[i], std::tanh((i - 12) * 0.75), 1e-6);
+}
+
+// --verify against a server whose answers are off by a chosen number of ULP
+// in one element of every 64 (tests/client/skewed_server.cc).
+class VerifyE2E : public ClientE2E {
+ protected:
+  static std::string Numbers(const std::string& path) {
+    std::ofstream out(path);
+    for (int i = 0; i < 1000; ++i) out << (i - 500) * 0.0123 + 0.001 << "\n";  // finite, nonzero
+    return path;
+  }
+  static Result Verify(const Server& skewed, const std::string& command) {
+    return Client(command + " --target " + skewed.address() + " --rpc unary --verify -a gelu -i " +
+                  Numbers(*dir_ + "/verify.txt") + " -o " + *dir_ + "/verified.txt");
+  }
+};
+
+TEST_F(VerifyE2E, OnTheSameTargetOneUlpIsAMismatchAndExitsThree) {
+  Server skewed(*dir_, {"--skew-ulp", "1"}, SKEWED_SERVER_PATH);  // names its own (= our) target
+  ASSERT_NE(skewed.port(), 0);
+  for (const char* command : {"eval", "grad"}) {
+    const Result r = Verify(skewed, command);
+    EXPECT_EQ(r.code, 3) << command << ": " << r.err;
+    EXPECT_THAT(r.err, HasSubstr("bit for bit (both on ")) << command;
+    EXPECT_THAT(r.err, HasSubstr("1000 elements, 16 differ from the local library")) << command;
+  }
+}
+
+TEST_F(VerifyE2E, OnAnotherTargetThePublishedBoundsDecide) {
+  Server near(*dir_, {"--skew-ulp", "1", "--simd-target", "ELSEWHERE"}, SKEWED_SERVER_PATH);
+  Server far(*dir_, {"--skew-ulp", "100", "--simd-target", "ELSEWHERE"}, SKEWED_SERVER_PATH);
+  ASSERT_NE(near.port(), 0);
+  ASSERT_NE(far.port(), 0);
+  const Result within = Verify(near, "eval");
+  EXPECT_EQ(within.code, 0) << within.err;
+  EXPECT_THAT(within.err, HasSubstr(" ULP (server on ELSEWHERE, here on "));
+  EXPECT_THAT(within.err, HasSubstr("1000 elements, 0 differ"));
+  const Result beyond = Verify(far, "eval");
+  EXPECT_EQ(beyond.code, 3) << beyond.err;
+  EXPECT_THAT(beyond.err, HasSubstr("1000 elements, 16 differ"));
+}
+
+TEST_F(VerifyE2E, BenchCountsEveryMismatchedAnswerAndExitsThree) {
+  Server skewed(*dir_, {"--skew-ulp", "1"}, SKEWED_SERVER_PATH);
+  ASSERT_NE(skewed.port(), 0);
+  const Result r = Client("bench --target " + skewed.address() +
+                          " -a gelu --sizes 1024 --requests 20 --warmup 0 --verify-every 1 --json");
+  EXPECT_EQ(r.code, 3) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("\"verified\": 20, \"verify\": \"bit for bit (both on "));
+  EXPECT_THAT(r.out, HasSubstr("\"mismatches\": 20,"));
 }
 
 TEST_F(ClientE2E, LocalEqualsRemoteBitForBit) {

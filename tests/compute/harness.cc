@@ -261,17 +261,16 @@ Measurement MeasureStandard(const Activation& activation, const Kernels& kernels
 
 namespace activation::accuracy {
 
-PublishedMeasurement MeasureForCatalogue(const Activation& activation, std::size_t random_count) {
-  PublishedMeasurement m;
+bool HasVectorKernels(const Activation& a) {
+  const Kernels& f = a.fast;
+  const Kernels& r = a.reference;
+  return f.forward != r.forward || f.derivative != r.derivative || f.vjp != r.vjp;
+}
+
+CatalogueMeasurement MeasureForCatalogue(const Activation& activation, std::size_t random_count) {
+  CatalogueMeasurement m;
   m.reference = MeasureStandard(activation, activation.reference, random_count);
-  const Kernels& f = activation.fast;
-  const Kernels& r = activation.reference;
-  const bool same = f.forward == r.forward && f.derivative == r.derivative && f.vjp == r.vjp;
-  m.fast = same ? m.reference : MeasureStandard(activation, activation.fast, random_count);
-  m.published.forward_max_ulp =
-      static_cast<double>(std::max(m.reference.forward.ulp, m.fast.forward.ulp));
-  m.published.derivative_max_ulp =
-      static_cast<double>(std::max(m.reference.derivative.ulp, m.fast.derivative.ulp));
+  m.fast = HasVectorKernels(activation) ? MeasureStandard(activation, activation.fast, random_count) : m.reference;
   return m;
 }
 

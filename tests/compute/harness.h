@@ -1,7 +1,8 @@
 // Measures an activation's kernels against the independent reference
 // (tests/compute/reference.h): max ULP error over the special values, the
 // kinks and 10^6 log-uniform inputs. Shared by the tests and by
-// bench/accuracy/measure_accuracy, so the published figures are the tested ones.
+// bench/accuracy/measure_accuracy, so the published figures come from the
+// tested measurement. The one ULP distance of the tests is here.
 #pragma once
 
 #include <cstdint>
@@ -90,13 +91,16 @@ Measurement MeasureRows(const Activation& activation, const Kernels& kernels,
 
 namespace activation::accuracy {
 
-// What the catalogue publishes: the worse of the `reference` and `fast`
-// kernels (the service runs `fast`), measured by MeasureStandard.
-struct PublishedMeasurement {
+// A catalogue entry's `reference` kernels and its `fast` kernels on the
+// target dispatch uses now (the service runs `fast`), by MeasureStandard.
+struct CatalogueMeasurement {
   Measurement reference;
   Measurement fast;  // == reference when both kernels are the same functions
-  Accuracy published;
 };
-PublishedMeasurement MeasureForCatalogue(const Activation& activation, std::size_t random_count = 1000000);
+CatalogueMeasurement MeasureForCatalogue(const Activation& activation, std::size_t random_count = 1000000);
+
+// Whether the entry's `fast` kernels differ from its `reference` ones (and
+// so depend on the SIMD target).
+bool HasVectorKernels(const Activation& activation);
 
 }  // namespace activation::accuracy

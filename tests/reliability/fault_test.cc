@@ -232,7 +232,7 @@ TEST(SigtermFaultTest, HundredCallsInFlightEachCompleteOrAreRefused) {
   for (int i = 0; i < kElements; ++i) x[i] = static_cast<float>(i % 200 - 100);
   const v1::EvaluateRequest request = Relu(x, Encoding::kRaw);
 
-  std::atomic<int> started{0}, completed{0}, refused{0}, wrong{0};
+  std::atomic<int> completed{0}, refused{0}, wrong{0};
   std::atomic<bool> signalled{false};
   std::vector<std::string> wrong_status(kCallers);
   std::vector<std::thread> callers;
@@ -240,11 +240,10 @@ TEST(SigtermFaultTest, HundredCallsInFlightEachCompleteOrAreRefused) {
     callers.emplace_back([&, t] {
       auto stub = NewStub(server.target());
       // Calls until one is refused after the signal (each call checked).
-      for (bool first = true;; first = false) {
+      for (;;) {
         v1::EvaluateResponse response;
         grpc::ClientContext context;
         context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
-        if (first) ++started;
         const grpc::Status status = stub->Evaluate(&context, request, &response);
         if (status.ok()) {
           bool right = response.output().raw().size() == x.size() * 4;
@@ -268,8 +267,14 @@ TEST(SigtermFaultTest, HundredCallsInFlightEachCompleteOrAreRefused) {
       }
     });
   }
-  while (started < kCallers) std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // every caller has calls going
+  // Signal in the steady state: every caller past its first answer, so that
+  // at any moment some calls are inside the server (answers being sent), not
+  // all still arriving. On a slow machine the first wave alone can take
+  // seconds; the deadline only keeps a broken server from hanging the test.
+  const auto steady_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (completed < kCallers + kCallers / 2 && std::chrono::steady_clock::now() < steady_deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
   const int completed_before = completed;
   signalled = true;
   server.Signal(SIGTERM);

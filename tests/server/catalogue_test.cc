@@ -27,6 +27,20 @@ TEST(ListActivationsTest, EveryCatalogueEntryWithItsParameters) {
     EXPECT_FALSE(info.derivative_formula().empty()) << a.name;
     EXPECT_EQ(info.rowwise(), a.rowwise);
     EXPECT_FALSE(info.accuracy().method().empty());
+    // The running target's figures, among the per-target ones, within the published worst.
+    const v1::AccuracyInfo& accuracy = info.accuracy();
+    EXPECT_EQ(accuracy.this_server().target(), response.simd_target()) << a.name;
+    bool listed = false;
+    for (const v1::TargetAccuracy& t : accuracy.targets()) {
+      EXPECT_LE(t.forward_max_ulp(), accuracy.forward_max_ulp()) << a.name << " " << t.target();
+      EXPECT_LE(t.derivative_max_ulp(), accuracy.derivative_max_ulp()) << a.name << " " << t.target();
+      if (t.target() == accuracy.this_server().target()) {
+        listed = true;
+        EXPECT_EQ(t.forward_max_ulp(), accuracy.this_server().forward_max_ulp()) << a.name;
+        EXPECT_EQ(t.derivative_max_ulp(), accuracy.this_server().derivative_max_ulp()) << a.name;
+      }
+    }
+    EXPECT_TRUE(listed) << a.name << ": no figures for " << response.simd_target();
     ASSERT_EQ(static_cast<std::size_t>(info.parameters_size()), a.params.size()) << a.name;
     for (std::size_t p = 0; p < a.params.size(); ++p) {
       const v1::ParameterInfo& param = info.parameters(static_cast<int>(p));

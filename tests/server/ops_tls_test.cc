@@ -1,6 +1,7 @@
 // TLS and mutual TLS with throw-away certificates made by openssl at test
 // time (ops_make_certs.sh): TLS works, plaintext against TLS fails, and mTLS
-// refuses clients without a certificate or with one from another CA.
+// refuses clients without a certificate or with one from another CA;
+// replaced certificate files are served without a restart.
 #include <sys/wait.h>
 
 #include <cstdio>
@@ -8,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
@@ -47,19 +49,25 @@ class OpsTlsTest : public ::testing::Test {
     return config;
   }
 
-  // Credentials trusting `ca`, presenting `client` (a name in dir_) if given.
-  static std::shared_ptr<grpc::ChannelCredentials> Tls(const std::string& ca, const std::string& client = "") {
+  // Credentials trusting `ca`, presenting `client` if given (names of files
+  // in `dir`, by default the suite's certificates).
+  static std::shared_ptr<grpc::ChannelCredentials> Tls(const std::string& ca, const std::string& client = "",
+                                                       const std::string& dir = "") {
+    const std::string in = dir.empty() ? *dir_ : dir;
     grpc::SslCredentialsOptions options;
-    options.pem_root_certs = Read(File(ca));
+    options.pem_root_certs = Read(in + "/" + ca);
     if (!client.empty()) {
-      options.pem_cert_chain = Read(File(client + ".pem"));
-      options.pem_private_key = Read(File(client + ".key"));
+      options.pem_cert_chain = Read(in + "/" + client + ".pem");
+      options.pem_private_key = Read(in + "/" + client + ".key");
     }
     return grpc::SslCredentials(options);
   }
 
+  // One call on a connection of its own (never one shared with an earlier call).
   static grpc::Status Call(const OpsServer& server, std::shared_ptr<grpc::ChannelCredentials> credentials) {
-    auto channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(server.port()), credentials);
+    grpc::ChannelArguments own_connection;
+    own_connection.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+    auto channel = grpc::CreateCustomChannel("127.0.0.1:" + std::to_string(server.port()), credentials, own_connection);
     auto stub = v1::ActivationService::NewStub(channel);
     return EvaluateSigmoid(*stub, 3000);
   }
@@ -103,6 +111,43 @@ TEST_F(OpsTlsTest, MutualTlsRefusesAClientWithACertificateFromAnotherCa) {
 TEST_F(OpsTlsTest, MutualTlsRefusesPlaintext) {
   OpsServer server(TlsConfig(true));
   EXPECT_EQ(Call(server, grpc::InsecureChannelCredentials()).error_code(), grpc::StatusCode::UNAVAILABLE);
+}
+
+// A rotation: the server's certificate, key and client CA are replaced (each
+// file by a rename, as rotation tools do) with ones from another CA. New
+// connections get the new ones within a few reload intervals, without a
+// restart, and the old CA's clients are refused from then on.
+TEST_F(OpsTlsTest, ReplacedCertificatesAreServedWithoutARestart) {
+  const std::string next = *dir_ + "-next", live = *dir_ + "-live";
+  const std::string command = std::string("sh ") + OPS_MAKE_CERTS + " " + next;
+  ASSERT_EQ(std::system(command.c_str()), 0) << command;
+  std::filesystem::create_directories(live);
+  const char* kFiles[] = {"server.pem", "server.key", "ca.pem"};
+  for (const char* name : kFiles) std::filesystem::copy_file(File(name), live + "/" + name);
+  ServerConfig config = OpsDefaults();
+  config.tls_cert = live + "/server.pem";
+  config.tls_key = live + "/server.key";
+  config.tls_client_ca = live + "/ca.pem";
+  config.tls_reload_seconds = 1;
+  OpsServer server(config);
+  const grpc::Status before = Call(server, Tls("ca.pem", "client"));
+  EXPECT_TRUE(before.ok()) << before.error_message();
+  EXPECT_FALSE(Call(server, Tls("ca.pem", "client", next)).ok()) << "the next CA is trusted before the rotation";
+
+  for (const char* name : kFiles) {
+    std::filesystem::copy_file(next + "/" + name, live + "/" + name + ".new");
+    std::filesystem::rename(live + "/" + name + ".new", live + "/" + name);
+  }
+  grpc::Status after = Call(server, Tls("ca.pem", "client", next));
+  for (int i = 0; i < 100 && !after.ok(); ++i) {  // up to 20 s
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    after = Call(server, Tls("ca.pem", "client", next));
+  }
+  EXPECT_TRUE(after.ok()) << after.error_message();
+  EXPECT_EQ(Call(server, Tls("ca.pem", "client")).error_code(), grpc::StatusCode::UNAVAILABLE)
+      << "the replaced CA's client is still served";
+  std::filesystem::remove_all(next);
+  std::filesystem::remove_all(live);
 }
 
 // activation-client with its --tls-* flags against an mTLS server: the
