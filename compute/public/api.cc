@@ -18,23 +18,12 @@ std::vector<std::string> Strings(const std::vector<std::string_view>& views) {
   return {views.begin(), views.end()};
 }
 
-// Per-target figures, for a catalogue whose Accuracy lists them (a `targets`
-// member of {target, ulp{forward, derivative}}); none otherwise.
-template <class A>
-auto TargetFigures(const A& accuracy, int) -> decltype(accuracy.targets, std::vector<TargetAccuracy>()) {
-  std::vector<TargetAccuracy> targets;
-  for (const auto& t : accuracy.targets) {
-    targets.push_back({std::string(t.target), {t.ulp.forward, t.ulp.derivative}});
-  }
-  return targets;
-}
-template <class A>
-std::vector<TargetAccuracy> TargetFigures(const A&, long) {
-  return {};
-}
-
 AccuracyInfo ToAccuracy(const activation::Accuracy& accuracy) {
-  return {{accuracy.forward_max_ulp, accuracy.derivative_max_ulp}, TargetFigures(accuracy, 0)};
+  AccuracyInfo info{{accuracy.forward_max_ulp, accuracy.derivative_max_ulp}, {}};
+  for (const activation::TargetAccuracy& t : accuracy.targets) {
+    info.targets.push_back({std::string(t.target), {t.ulp.forward, t.ulp.derivative}});
+  }
+  return info;
 }
 
 ParameterInfo ToParameter(const ParamSpec& spec) {
@@ -88,10 +77,7 @@ const ActivationInfo* Find(std::string_view name_or_alias) {
   return &Catalogue()[static_cast<std::size_t>(found - activation::Catalogue().data())];
 }
 
-std::string ActiveTarget() {
-  activation::Catalogue();  // applies ACTIVATION_SIMD_TARGET first
-  return simd::TargetName(simd::CurrentTarget());
-}
+std::string ActiveTarget() { return simd::TargetName(simd::CurrentTarget()); }
 
 Status Function::Make(std::string_view name, const std::vector<Param>& params, Function* out) {
   const activation::Activation* found = nullptr;

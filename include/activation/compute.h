@@ -81,7 +81,8 @@ struct UlpFigures {
   double derivative = -1;
 };
 
-// The figures measured on one SIMD target ("AVX2", "SSE4", ...).
+// The figures measured on one SIMD target, by Highway's name ("AVX3" for
+// AVX-512, "AVX2", "SSE4", "SSSE3", "SCALAR").
 struct TargetAccuracy {
   std::string target;
   UlpFigures ulp;

@@ -41,6 +41,12 @@ TEST(LibraryApi, CatalogueMirrorsTheComputeLibrary) {
     EXPECT_EQ(p.accuracy.max_ulp.forward, a.accuracy.forward_max_ulp) << p.name;
     EXPECT_EQ(p.accuracy.max_ulp.derivative, a.accuracy.derivative_max_ulp) << p.name;
     EXPECT_GE(p.accuracy.max_ulp.forward, 0) << p.name << ": published without a measured bound";
+    ASSERT_EQ(p.accuracy.targets.size(), a.accuracy.targets.size()) << p.name;
+    for (std::size_t t = 0; t < a.accuracy.targets.size(); ++t) {
+      EXPECT_EQ(p.accuracy.targets[t].target, a.accuracy.targets[t].target) << p.name;
+      EXPECT_EQ(p.accuracy.targets[t].ulp.forward, a.accuracy.targets[t].ulp.forward) << p.name;
+      EXPECT_EQ(p.accuracy.targets[t].ulp.derivative, a.accuracy.targets[t].ulp.derivative) << p.name;
+    }
     ASSERT_EQ(p.parameters.size(), a.params.size()) << p.name;
     for (std::size_t j = 0; j < a.params.size(); ++j) {
       EXPECT_EQ(p.parameters[j].name, a.params[j].name);
@@ -166,9 +172,15 @@ TEST(LibraryApi, RefusesMismatchedSizesBeforeComputing) {
   EXPECT_FALSE(empty.Forward(x, out).ok());
 }
 
-TEST(LibraryApi, ReportsVersionAndTarget) {
+// ActiveTarget() names the entry of AccuracyInfo::targets that applies here.
+TEST(LibraryApi, ReportsVersionAndTheTargetsFigures) {
   EXPECT_STREQ(api::Version(), ACTIVATION_EXPECTED_VERSION);
-  EXPECT_FALSE(api::ActiveTarget().empty());
+  const std::string here = api::ActiveTarget();
+  for (const api::ActivationInfo& info : api::Catalogue()) {
+    bool listed = false;
+    for (const api::TargetAccuracy& t : info.accuracy.targets) listed = listed || t.target == here;
+    EXPECT_TRUE(listed) << info.name << ": no figures for the active target " << here;
+  }
 }
 
 }  // namespace
