@@ -123,13 +123,20 @@ TEST(OpsHostileTest, ACallOverTheMemoryBudgetIsRefusedNamingTheFlag) {
       grpc::CreateChannel("127.0.0.1:" + std::to_string(server.port()), grpc::InsecureChannelCredentials()));
   v1::EvaluateRequest request;
   request.set_activation("relu");
-  request.mutable_input()->mutable_raw()->assign(600 * 1024, '\0');  // request + response > 1 MiB
+  // Over half the budget: request + response > 1 MiB, but the request fits
+  // gRPC's quota (five eighths of the budget), so the server itself refuses it.
+  request.mutable_input()->mutable_raw()->assign(540 * 1024, '\0');
   v1::EvaluateResponse response;
   grpc::ClientContext context;
   const grpc::Status refused = stub->Evaluate(&context, request, &response);
   EXPECT_EQ(refused.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
   EXPECT_NE(refused.error_message().find("--max-memory-bytes"), std::string::npos) << refused.error_message();
   EXPECT_NE(refused.error_message().find("1048576-byte budget"), std::string::npos) << refused.error_message();
+  EXPECT_EQ(server.server->calls().reserved_bytes(), 0);
+  // Far over it: gRPC has no room to receive it and resets the stream.
+  request.mutable_input()->mutable_raw()->assign(4 << 20, '\0');
+  grpc::ClientContext far_context;
+  EXPECT_EQ(stub->Evaluate(&far_context, request, &response).error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
   EXPECT_EQ(server.server->calls().reserved_bytes(), 0);
   EXPECT_TRUE(EvaluateSigmoid(*stub).ok());
 }
