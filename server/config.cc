@@ -159,7 +159,7 @@ ParseOutcome ParseServerConfig(int argc, const char* const* argv, ServerConfig* 
   AddFlag(app, "max-message-bytes", &config->max_message_bytes, "Largest message received or sent");
   AddFlag(app, "max-memory-bytes", &config->max_memory_bytes,
           "Memory budget: request plus response bytes of the calls in progress; a call that does not fit gets "
-          "RESOURCE_EXHAUSTED (default: half the cgroup memory limit, else half the physical memory)");
+          "RESOURCE_EXHAUSTED (default: a third of the cgroup memory limit, else of the physical memory)");
   AddFlag(app, "log-level", &config->log_level, "trace, debug, info, warn, error, critical or off");
   std::string log_format = config->log_format == LogFormat::kJson ? "json" : "text";
   AddFlag(app, "log-format", &log_format, "text or json")->check(CLI::IsMember({"text", "json"}));

@@ -25,7 +25,9 @@ std::int64_t DefaultMemoryBudget() {
     const std::int64_t limit = ReadLimit(path);
     if (limit > 0) memory = std::min(memory, limit);
   }
-  return std::max<std::int64_t>(memory / 2, 1 << 20);
+  // The server's memory stays within about twice the budget beyond its idle
+  // size (docs/operations.md), so a third leaves room for that and the rest.
+  return std::max<std::int64_t>(memory / 3, 1 << 20);
 }
 
 void KeepLargeBuffersMapped() {

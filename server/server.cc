@@ -65,10 +65,14 @@ std::unique_ptr<Server> Server::Start(const ServerConfig& config, ServerExtensio
   builder.RegisterCallbackGenericService(impl->unknown_methods.get());
   builder.SetMaxReceiveMessageSize(static_cast<int>(config.max_message_bytes));
   builder.SetMaxSendMessageSize(static_cast<int>(config.max_message_bytes));
-  // gRPC's own buffers (transport reads, serialized messages) under the
-  // same budget as the calls' reservations.
+  // gRPC's own buffers (messages still arriving, serialized answers) get a
+  // quota of their own beside the calls' reservations: room for the largest
+  // request the budget can admit (half of it: its answer is as large) and an
+  // eighth for everything else, so the two together stay near twice the
+  // budget (docs/operations.md). A larger request is reset by gRPC.
+  const auto budget = static_cast<std::size_t>(config.max_memory_bytes);
   grpc::ResourceQuota quota("activation-server");
-  quota.Resize(static_cast<std::size_t>(config.max_memory_bytes));
+  quota.Resize(budget / 2 + budget / 8);
   builder.SetResourceQuota(quota);
   if (extensions.customize) extensions.customize(builder);
 

@@ -74,15 +74,10 @@ class ChildServer {
     return pid_ > 0 ? -1 : exit_status_;
   }
 
-  // Resident set size in KiB, from /proc (0 if the process is gone).
-  long RssKib() const {
-    std::ifstream status("/proc/" + std::to_string(pid_) + "/status");
-    std::string line;
-    while (std::getline(status, line)) {
-      if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
-    }
-    return 0;
-  }
+  // Resident set size in KiB, now and at its peak so far, from /proc (0 if
+  // the process is gone).
+  long RssKib() const { return StatusKib("VmRSS:"); }
+  long PeakRssKib() const { return StatusKib("VmHWM:"); }
 
   std::string Log() const {
     std::ifstream in(dir_ + "/log");
@@ -92,6 +87,15 @@ class ChildServer {
   }
 
  private:
+  long StatusKib(const std::string& field) const {
+    std::ifstream status("/proc/" + std::to_string(pid_) + "/status");
+    std::string line;
+    while (std::getline(status, line)) {
+      if (line.rfind(field, 0) == 0) return std::stol(line.substr(field.size()));
+    }
+    return 0;
+  }
+
   static inline int counter_ = 0;
   std::string dir_;
   pid_t pid_ = -1;

@@ -10,6 +10,7 @@
 #include <condition_variable>
 #include <cstdio>
 #include <cstring>
+#include <algorithm>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -287,6 +288,69 @@ TEST(SigtermFaultTest, HundredCallsInFlightEachCompleteOrAreRefused) {
   std::printf("SIGTERM: %d calls completed before, %d after the signal, %d refused UNAVAILABLE\n",
               completed_before, completed - completed_before, refused.load());
   EXPECT_EQ(server.WaitExit(std::chrono::seconds(30)), 0) << server.Log();
+}
+
+// Many concurrent large calls against a small --max-memory-bytes: every call
+// ends OK (with the right answer) or RESOURCE_EXHAUSTED (from the server's
+// budget, or gRPC's quota resetting streams it has no room for), the server
+// serves afterwards, and its peak RSS grows by no more than the design
+// allows: the calls' reservations (at most the budget), gRPC's buffers for
+// messages still arriving (its ResourceQuota: five eighths of the budget),
+// the received bytes of the admitted requests while they are parsed (at most
+// half their reservations), and a fixed allowance for the allocator.
+TEST(MemoryBudgetTest, ConcurrentLargeCallsStayWithinTheBudget) {
+#if defined(__SANITIZE_ADDRESS__)
+  GTEST_SKIP() << "ASan's quarantine and shadow memory are not the server's memory";
+#endif
+  constexpr long kBudget = 64 << 20;
+  constexpr int kCallers = 32;
+  constexpr int kElements = 3 << 20;  // 12 MiB raw: request + response 24 MiB
+  ChildServer server({"--log-level", "error", "--max-memory-bytes", std::to_string(kBudget)});
+  ASSERT_NE(server.port(), 0) << server.Log();
+  ExpectServes(server.target());
+  const long warm_kib = server.RssKib();
+  std::vector<float> x(kElements);
+  for (int i = 0; i < kElements; ++i) x[i] = static_cast<float>(i % 7) - 3.0f;
+  const v1::EvaluateRequest request = Relu(x, Encoding::kRaw);
+  std::atomic<int> ok{0}, refused{0}, wrong{0};
+  std::vector<std::string> messages(kCallers);
+  std::vector<std::thread> callers;
+  for (int t = 0; t < kCallers; ++t) {
+    callers.emplace_back([&, t] {
+      auto stub = NewStub(server.target());
+      v1::EvaluateResponse response;
+      grpc::ClientContext context;
+      context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+      const grpc::Status status = stub->Evaluate(&context, request, &response);
+      if (status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED) {
+        ++refused;
+        messages[t] = status.error_message().substr(0, 60);
+        return;
+      }
+      bool right = status.ok() && response.output().raw().size() == x.size() * 4;
+      for (int i = 0; right && i < kElements; i += 4099) {
+        float y;
+        std::memcpy(&y, response.output().raw().data() + i * 4, 4);
+        right = y == std::max(x[i], 0.f);
+      }
+      ++(right ? ok : wrong);
+    });
+  }
+  for (std::thread& caller : callers) caller.join();
+  std::map<std::string, int> refusals;  // one line per kind, not 32
+  for (const std::string& m : messages) refusals[m] += !m.empty();
+  for (const auto& [m, n] : refusals) {
+    if (n > 0) std::printf("%d refused: %s...\n", n, m.c_str());
+  }
+  const long peak_kib = server.PeakRssKib();
+  const long allowed_kib = (kBudget + (kBudget / 2 + kBudget / 8) + kBudget / 2 + (16 << 20)) / 1024;
+  std::printf("memory budget %ld MiB: %d OK, %d RESOURCE_EXHAUSTED; server RSS warm %ld KiB, peak %ld KiB "
+              "(growth allowed %ld KiB)\n",
+              kBudget >> 20, ok.load(), refused.load(), warm_kib, peak_kib, allowed_kib);
+  EXPECT_EQ(wrong.load(), 0);
+  EXPECT_EQ(ok + refused, kCallers);
+  EXPECT_LE(peak_kib - warm_kib, allowed_kib);
+  ExpectServes(server.target());
 }
 
 }  // namespace
