@@ -54,7 +54,7 @@ user=$(ps -o user= -p "$pid")
 [ "$(ps -o uid= -p "$pid" | tr -d ' ')" != 0 ] || fail "the service runs as root"
 [ "$(activation-client eval --activation sigmoid 0)" = 0.5 ] || fail "eval sigmoid 0"
 activation-client eval -a gelu 1 | grep -q '^0.8413' || fail "eval gelu 1"
-journalctl -u activation-server --no-pager | grep -q 'max-memory-bytes=536870912' ||
+journalctl -u activation-server --no-pager | grep -q 'max-memory-bytes=402653184' ||
   fail "the service did not take the unit's memory budget"
 ok "systemctl start: the installed client gets answers (server pid $pid, dynamic user $user)"
 
