@@ -7,6 +7,8 @@
 # stop, then builds /consumer (examples/cmake-consumer) against the installed
 # library with find_package and runs it. One `ok` line per check.
 set -euo pipefail
+# Pipelines end in `grep ... >/dev/null`, not `grep -q`: -q stops reading at the
+# first match, and under pipefail the writer's SIGPIPE would fail the check.
 export DEBIAN_FRONTEND=noninteractive
 ok() { echo "ok: $*"; }
 fail() { echo "FAIL: $*" >&2; journalctl -u activation-server --no-pager 2>/dev/null | tail -n 20 >&2; exit 1; }
@@ -23,11 +25,11 @@ case $state in running | degraded) ;; *) fail "systemd did not finish booting (s
 apt-get update -qq
 apt-get install -y -qq /debs/*.deb >/tmp/apt.log 2>&1 || { tail -n 30 /tmp/apt.log >&2; exit 1; }
 for p in activation-server activation-client libactivation-compute0 libactivation-compute-dev; do
-  dpkg-query -W -f='${Status}' "$p" | grep -q "install ok installed" || fail "$p not installed"
+  dpkg-query -W -f='${Status}' "$p" | grep "install ok installed" >/dev/null || fail "$p not installed"
 done
 ok "apt-get installed the four packages and their dependencies"
 
-dpkg-query -W -f='${Conffiles}\n' activation-server | grep -q /etc/default/activation-server ||
+dpkg-query -W -f='${Conffiles}\n' activation-server | grep /etc/default/activation-server >/dev/null ||
   fail "/etc/default/activation-server is not a conffile"
 man -w activation-server >/dev/null && man -w activation-client >/dev/null || fail "man pages not found"
 ok "conffile and man pages in place"
@@ -53,8 +55,8 @@ pid=$(systemctl show -p MainPID --value activation-server)
 user=$(ps -o user= -p "$pid")
 [ "$(ps -o uid= -p "$pid" | tr -d ' ')" != 0 ] || fail "the service runs as root"
 [ "$(activation-client eval --activation sigmoid 0)" = 0.5 ] || fail "eval sigmoid 0"
-activation-client eval -a gelu 1 | grep -q '^0.8413' || fail "eval gelu 1"
-journalctl -u activation-server --no-pager | grep -q 'max-memory-bytes=402653184' ||
+activation-client eval -a gelu 1 | grep '^0.8413' >/dev/null || fail "eval gelu 1"
+journalctl -u activation-server --no-pager | grep 'max-memory-bytes=402653184' >/dev/null ||
   fail "the service did not take the unit's memory budget"
 ok "systemctl start: the installed client gets answers (server pid $pid, dynamic user $user)"
 
@@ -76,6 +78,6 @@ work=$(mktemp -d)
 { cmake -S /consumer -B "$work/consumer" && cmake --build "$work/consumer"; } >"$work/consumer.log" 2>&1 ||
   { cat "$work/consumer.log" >&2; fail "consumer build"; }
 "$work/consumer/gelu_consumer"
-ldd "$work/consumer/gelu_consumer" | grep -q 'libactivation-compute.so.0 => /\(usr/\)\?lib/' ||
+ldd "$work/consumer/gelu_consumer" | grep 'libactivation-compute.so.0 => /\(usr/\)\?lib/' >/dev/null ||
   fail "the consumer does not load the packaged library"
 ok "examples/cmake-consumer built with find_package against the packages and ran"

@@ -13,6 +13,8 @@
 # The base image and the tools layer stay in podman's storage, so later runs
 # on the same machine reuse them.
 set -euo pipefail
+# Pipelines end in `grep ... >/dev/null`, not `grep -q`: -q stops reading at the
+# first match, and under pipefail the writer's SIGPIPE would fail the check.
 cd "$(dirname "$0")/../.."
 repo=$PWD
 start=$SECONDS
@@ -43,7 +45,7 @@ for p in activation-server activation-client libactivation-compute0 libactivatio
   echo "$(basename "$deb"): $(du -k "$deb" | cut -f1) KiB; Depends: $(dpkg-deb -f "$deb" Depends)"
 done
 for p in activation-server activation-client; do
-  dpkg-deb -c "$out/${p}_"*.deb | grep -q "usr/share/man/man1/$p.1.gz" ||
+  dpkg-deb -c "$out/${p}_"*.deb | grep "usr/share/man/man1/$p.1.gz" >/dev/null ||
     { echo "FAIL: $p has no man page (is help2man installed?)" >&2; exit 1; }
 done
 

@@ -6,6 +6,8 @@
 # /etc/default file land inside P and name P's paths.
 # Usage: install_test.sh BUILD_DIR SOURCE_DIR
 set -euo pipefail
+# Pipelines end in `grep ... >/dev/null`, not `grep -q`: -q stops reading at the
+# first match, and under pipefail the writer's SIGPIPE would fail the check.
 build=$1
 source=$2
 work=$(mktemp -d /tmp/activation-install-test.XXXXXX)
@@ -27,13 +29,13 @@ for f in bin/activation-server bin/activation-client \
 done
 if command -v help2man >/dev/null; then
   man=$prefix/share/man/man1
-  zcat "$man/activation-server.1.gz" | grep -q 'max\\-memory\\-bytes' || fail "server man page lacks its flags"
-  zcat "$man/activation-client.1.gz" | grep -q -- "--activation" || fail "client man page lacks its subcommands' flags"
-  if zcat "$man/activation-server.1.gz" | grep -q 'INT=[0-9]* (Env:ACTIVATION_MAX_MEMORY_BYTES)'; then
+  zcat "$man/activation-server.1.gz" | grep 'max\\-memory\\-bytes' >/dev/null || fail "server man page lacks its flags"
+  zcat "$man/activation-client.1.gz" | grep -- "--activation" >/dev/null || fail "client man page lacks its subcommands' flags"
+  if zcat "$man/activation-server.1.gz" | grep 'INT=[0-9]* (Env:ACTIVATION_MAX_MEMORY_BYTES)' >/dev/null; then
     fail "server man page states this machine's memory budget"
   fi
 fi
-"$prefix/bin/activation-server" --version | grep -qx '[0-9]*\.[0-9]*\.[0-9]*' || fail "installed server --version"
+"$prefix/bin/activation-server" --version | grep -x '[0-9]*\.[0-9]*\.[0-9]*' >/dev/null || fail "installed server --version"
 
 unit=$prefix/lib/systemd/system/activation-server.service
 grep -qx "ExecStart=$prefix/bin/activation-server" "$unit" || fail "unit ExecStart is not the installed server"
@@ -47,13 +49,13 @@ consumer=$source/examples/cmake-consumer
 cmake -S "$consumer" -B "$work/shared" -DCMAKE_PREFIX_PATH="$prefix" >"$work/shared.log"
 cmake --build "$work/shared" >>"$work/shared.log"
 "$work/shared/gelu_consumer"
-ldd "$work/shared/gelu_consumer" | grep -q "libactivation-compute.so.0 => $prefix" ||
+ldd "$work/shared/gelu_consumer" | grep "libactivation-compute.so.0 => $prefix" >/dev/null ||
   fail "the consumer does not load the installed shared library"
 
 cmake -S "$consumer" -B "$work/static" -DCMAKE_PREFIX_PATH="$prefix" -DLINK_STATIC=ON >"$work/static.log"
 cmake --build "$work/static" >>"$work/static.log"
 "$work/static/gelu_consumer" >/dev/null
-if ldd "$work/static/gelu_consumer" | grep -q libactivation-compute; then
+if ldd "$work/static/gelu_consumer" | grep libactivation-compute >/dev/null; then
   fail "the static consumer loads the shared library"
 fi
 
