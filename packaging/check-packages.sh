@@ -5,7 +5,8 @@
 # /etc/default/activation-server, on the container's own 127.0.0.1:50051) and
 # calls it with the installed client, checks Restart=on-failure and a clean
 # stop, then builds /consumer (examples/cmake-consumer) against the installed
-# library with find_package and runs it. One `ok` line per check.
+# library with find_package and runs it, and purges them all. One `ok` line
+# per check.
 set -euo pipefail
 # Pipelines end in `grep ... >/dev/null`, not `grep -q`: -q stops reading at the
 # first match, and under pipefail the writer's SIGPIPE would fail the check.
@@ -81,3 +82,12 @@ work=$(mktemp -d)
 ldd "$work/consumer/gelu_consumer" | grep 'libactivation-compute.so.0 => /\(usr/\)\?lib/' >/dev/null ||
   fail "the consumer does not load the packaged library"
 ok "examples/cmake-consumer built with find_package against the packages and ran"
+
+apt-get purge -y -qq activation-server activation-client libactivation-compute-dev libactivation-compute0 \
+  >/tmp/purge.log 2>&1 || { cat /tmp/purge.log >&2; fail "apt-get purge"; }
+for f in /usr/bin/activation-server /usr/bin/activation-client /etc/default/activation-server \
+         /lib/systemd/system/activation-server.service /usr/include/activation/compute.h; do
+  [ ! -e "$f" ] || fail "$f is left after apt-get purge"
+done
+ldconfig -p | grep libactivation-compute >/dev/null && fail "ldconfig still lists libactivation-compute after purge"
+ok "apt-get purge removes everything, the conffile included"

@@ -9,7 +9,7 @@
 #    packaging/check-packages.sh there, with systemd as PID 1: systemd-analyze
 #    verify, the service started by systemctl and called by the installed
 #    client, Restart=on-failure, examples/cmake-consumer built against the
-#    installed library with find_package.
+#    installed library with find_package, apt-get purge.
 # The base image and the tools layer stay in podman's storage, so later runs
 # on the same machine reuse them.
 set -euo pipefail
