@@ -10,6 +10,7 @@
 #include <grpcpp/support/channel_arguments.h>
 
 #include "server/log.h"
+#include "server/oip_service.h"
 #include "server/service.h"
 
 namespace activation::server {
@@ -33,6 +34,7 @@ struct Server::Impl {
   std::unique_ptr<CallTracker> calls;
   std::unique_ptr<KernelExecutor> pool;
   std::unique_ptr<ActivationServiceImpl> service;
+  std::unique_ptr<InferenceServiceImpl> inference;
   std::unique_ptr<UnknownMethodService> unknown_methods;
   std::unique_ptr<grpc::Server> server;
   std::once_flag shutdown_once;
@@ -54,6 +56,8 @@ std::unique_ptr<Server> Server::Start(const ServerConfig& config, ServerExtensio
   }
   impl->service = std::make_unique<ActivationServiceImpl>(impl->calls.get(), impl->pool.get(),
                                                           static_cast<std::size_t>(config.max_message_bytes));
+  impl->inference = std::make_unique<InferenceServiceImpl>(impl->calls.get(), impl->pool.get(),
+                                                           static_cast<std::size_t>(config.max_message_bytes));
   impl->unknown_methods = std::make_unique<UnknownMethodService>(impl->calls.get());
 
   grpc::ServerBuilder builder;
@@ -62,6 +66,7 @@ std::unique_ptr<Server> Server::Start(const ServerConfig& config, ServerExtensio
                            extensions.credentials ? extensions.credentials : grpc::InsecureServerCredentials(),
                            &port);
   builder.RegisterService(impl->service.get());
+  builder.RegisterService(impl->inference.get());
   builder.RegisterCallbackGenericService(impl->unknown_methods.get());
   builder.SetMaxReceiveMessageSize(static_cast<int>(config.max_message_bytes));
   builder.SetMaxSendMessageSize(static_cast<int>(config.max_message_bytes));
@@ -81,6 +86,7 @@ std::unique_ptr<Server> Server::Start(const ServerConfig& config, ServerExtensio
   grpc::HealthCheckServiceInterface* health = impl->server->GetHealthCheckService();
   health->SetServingStatus("", true);
   health->SetServingStatus(kServiceName, true);
+  health->SetServingStatus("inference.GRPCInferenceService", true);
 
   std::unique_ptr<Server> server(new Server(std::move(impl)));
   server->port_ = port;
