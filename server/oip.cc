@@ -141,6 +141,6 @@ std::vector<TensorInfo> ModelOutputs() {
   return {{kOutputY, kFp32, {-1}}, {kOutputGradInput, kFp32, {-1}}};
 }
 
-std::vector<std::string_view> ServerExtensions() { return {}; }
+std::vector<std::string_view> ServerExtensions() { return {"binary_tensor_data"}; }
 
 }  // namespace activation::server::oip

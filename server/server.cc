@@ -10,6 +10,7 @@
 #include <grpcpp/support/channel_arguments.h>
 
 #include "server/log.h"
+#include "server/oip_http.h"
 #include "server/oip_service.h"
 #include "server/service.h"
 
@@ -37,6 +38,7 @@ struct Server::Impl {
   std::unique_ptr<InferenceServiceImpl> inference;
   std::unique_ptr<UnknownMethodService> unknown_methods;
   std::unique_ptr<grpc::Server> server;
+  std::unique_ptr<HttpFrontEnd> http;
   std::once_flag shutdown_once;
 };
 
@@ -83,6 +85,14 @@ std::unique_ptr<Server> Server::Start(const ServerConfig& config, ServerExtensio
     if (impl->server) impl->server->Shutdown();
     return nullptr;
   }
+  if (!config.http_listen.empty()) {
+    impl->http = HttpFrontEnd::Start(config.http_listen, {config.tls_cert, config.tls_key, config.tls_client_ca},
+                                     impl->calls.get(), static_cast<std::size_t>(config.max_message_bytes), error);
+    if (impl->http == nullptr) {
+      impl->server->Shutdown();
+      return nullptr;
+    }
+  }
   grpc::HealthCheckServiceInterface* health = impl->server->GetHealthCheckService();
   health->SetServingStatus("", true);
   health->SetServingStatus(kServiceName, true);
@@ -101,10 +111,13 @@ void Server::Shutdown(std::chrono::milliseconds grace) {
     impl_->server->GetHealthCheckService()->Shutdown();
     const auto deadline = std::chrono::system_clock::now() + grace;
     impl_->calls->Drain(deadline);
+    if (impl_->http) impl_->http->Stop();
     impl_->server->Shutdown(deadline);
     LogEvent(spdlog::level::info, "stopped");
   });
 }
+
+int Server::http_port() const { return impl_->http ? impl_->http->port() : 0; }
 
 const CallTracker& Server::calls() const { return *impl_->calls; }
 

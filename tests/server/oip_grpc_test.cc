@@ -12,6 +12,7 @@
 
 #include "compute/registry.h"
 #include "inference/grpc_predict_v2.grpc.pb.h"
+#include "tests/server/oip_common.h"
 #include "tests/server/tensors.h"
 #include "tests/server/test_server.h"
 
@@ -39,22 +40,6 @@ std::vector<float> GradOutputs(std::size_t n) {
   std::vector<float> g(n);
   for (std::size_t i = 0; i < n; ++i) g[i] = 0.25f * static_cast<float>(static_cast<int>(i % 7) - 3);
   return g;
-}
-
-// A valid value for every parameter: defaults shifted a little, so that a
-// parameter that is ignored shows.
-std::vector<std::pair<std::string, double>> Params(const Activation& a) {
-  std::vector<std::pair<std::string, double>> params;
-  for (const ParamSpec& p : a.params) {
-    double value = p.required ? 0.5 : p.default_value;
-    if (p.name == "approximate") value = 1;
-    else if (p.name == "threshold" && a.name == "softplus") value = 15;
-    else if (p.name == "min_val") value = -0.75;
-    else if (p.name == "max_val") value = 2;
-    else if (!p.required && value != 0) value *= 1.25;
-    params.emplace_back(std::string(p.name), value);
-  }
-  return params;
 }
 
 void AddInput(ModelInferRequest* request, const std::string& name, const std::vector<float>& data,
@@ -89,16 +74,6 @@ std::vector<float> OutputOf(const ModelInferResponse& response, const std::strin
   }
   ADD_FAILURE() << "no output " << name;
   return {};
-}
-
-void ExpectBitEqual(const std::vector<float>& got, const std::vector<float>& want, const std::string& what) {
-  ASSERT_EQ(got.size(), want.size()) << what;
-  for (std::size_t i = 0; i < got.size(); ++i) {
-    std::uint32_t a, b;
-    std::memcpy(&a, &got[i], 4);
-    std::memcpy(&b, &want[i], 4);
-    EXPECT_EQ(a, b) << what << " [" << i << "]: " << got[i] << " vs activation.v1's " << want[i];
-  }
 }
 
 class OipGrpcTest : public ::testing::Test {
@@ -208,7 +183,7 @@ TEST_F(OipGrpcTest, EveryActivationEqualsActivationV1) {
   const std::vector<float> gs = GradOutputs(xs.size());
   const std::vector<std::int64_t> shape = {2, static_cast<std::int64_t>(xs.size() / 2)};
   for (const Activation& a : Catalogue()) {
-    const auto params = Params(a);
+    const auto params = OipParams(a);
     // activation.v1: f, f' and the VJP.
     v1::GradientRequest v1_request;
     v1_request.set_activation(std::string(a.name));
