@@ -2,8 +2,6 @@
 // HTTPS and mutual TLS with the same certificates, the memory budget,
 // metrics under fixed labels, and the shutdown drain.
 #include <chrono>
-#include <cstdlib>
-#include <filesystem>
 #include <string>
 #include <thread>
 #include <vector>
@@ -16,6 +14,7 @@
 #include "inference/grpc_predict_v2.grpc.pb.h"
 #include "server/metrics.h"
 #include "tests/server/ops_http.h"
+#include "tests/server/ops_certs.h"
 #include "tests/server/ops_server.h"
 
 namespace activation::server::testing {
@@ -36,25 +35,8 @@ std::unique_ptr<inference::GRPCInferenceService::Stub> OipStub(const OpsServer& 
       grpc::CreateChannel("127.0.0.1:" + std::to_string(server.port()), grpc::InsecureChannelCredentials()));
 }
 
-class OpsOipTlsTest : public ::testing::Test {
+class OpsOipTlsTest : public CertificatesTest {
  protected:
-  static void SetUpTestSuite() {
-    dir_ = new std::string(std::filesystem::temp_directory_path() / ("ops-oip-tls-" + std::to_string(getpid())));
-    const std::string command = std::string("sh ") + OPS_MAKE_CERTS + " " + *dir_;
-    ASSERT_EQ(std::system(command.c_str()), 0) << command;
-  }
-  static void TearDownTestSuite() {
-    std::filesystem::remove_all(*dir_);
-    delete dir_;
-  }
-  static std::string File(const std::string& name) { return *dir_ + "/" + name; }
-  static ServerConfig TlsConfig(bool mutual) {
-    ServerConfig config = WithHttp();
-    config.tls_cert = File("server.pem");
-    config.tls_key = File("server.key");
-    if (mutual) config.tls_client_ca = File("ca.pem");
-    return config;
-  }
   // POST a sigmoid inference over HTTPS trusting ca.pem, presenting `client`'s
   // certificate when given; the HTTP status, or -1 when no answer came.
   static int Infer(const OpsServer& server, const std::string& client) {
@@ -69,12 +51,10 @@ class OpsOipTlsTest : public ::testing::Test {
     EXPECT_EQ(json::parse(result->body)["outputs"][0]["data"][0], 0.5) << result->body;
     return result->status;
   }
-  static std::string* dir_;
 };
-std::string* OpsOipTlsTest::dir_ = nullptr;
 
 TEST_F(OpsOipTlsTest, HttpsWithTheServersCertificate) {
-  OpsServer server(TlsConfig(false));
+  OpsServer server(TlsConfig(false, WithHttp()));
   ASSERT_NE(server.server, nullptr);
   EXPECT_EQ(Infer(server, ""), 200);
   httplib::Client plain("127.0.0.1", server.server->http_port());
@@ -83,11 +63,11 @@ TEST_F(OpsOipTlsTest, HttpsWithTheServersCertificate) {
 }
 
 TEST_F(OpsOipTlsTest, MutualTlsNeedsAClientCertificateFromTheCa) {
-  OpsServer server(TlsConfig(true));
+  OpsServer server(TlsConfig(true, WithHttp()));
   ASSERT_NE(server.server, nullptr);
   EXPECT_EQ(Infer(server, "client"), 200);
   EXPECT_EQ(Infer(server, ""), -1);
-  EXPECT_EQ(Infer(server, "rogue"), -1);
+  EXPECT_EQ(Infer(server, "rogue-client"), -1);
 }
 
 TEST(OpsOipTest, MemoryBudgetRefusesLargeCallsOnBothForms) {

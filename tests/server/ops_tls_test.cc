@@ -14,7 +14,7 @@
 #include <gtest/gtest.h>
 
 #include "server/config.h"
-#include "tests/server/ops_server.h"
+#include "tests/server/ops_certs.h"
 
 namespace activation::server::testing {
 namespace {
@@ -26,28 +26,9 @@ std::string Read(const std::string& path) {
   return text.str();
 }
 
-class OpsTlsTest : public ::testing::Test {
+class OpsTlsTest : public CertificatesTest {
  protected:
-  static void SetUpTestSuite() {
-    dir_ = new std::string(std::filesystem::temp_directory_path() / ("ops-tls-" + std::to_string(getpid())));
-    const std::string command = std::string("sh ") + OPS_MAKE_CERTS + " " + *dir_;
-    ASSERT_EQ(std::system(command.c_str()), 0) << command;
-  }
-  static void TearDownTestSuite() {
-    std::filesystem::remove_all(*dir_);
-    delete dir_;
-  }
-  static std::string File(const std::string& name) { return *dir_ + "/" + name; }
-
-  static ServerConfig TlsConfig(bool mutual) {
-    ServerConfig config = OpsDefaults();
-    config.tls_cert = File("server.pem");
-    config.tls_key = File("server.key");
-    if (mutual) config.tls_client_ca = File("ca.pem");
-    return config;
-  }
-
-  // Credentials trusting `ca`, presenting `client` (a name in dir_) if given.
+  // Credentials trusting `ca`, presenting `client` (a certificate's name) if given.
   static std::shared_ptr<grpc::ChannelCredentials> Tls(const std::string& ca, const std::string& client = "") {
     grpc::SslCredentialsOptions options;
     options.pem_root_certs = Read(File(ca));
@@ -63,10 +44,7 @@ class OpsTlsTest : public ::testing::Test {
     auto stub = v1::ActivationService::NewStub(channel);
     return EvaluateSigmoid(*stub, 3000);
   }
-
-  static std::string* dir_;
 };
-std::string* OpsTlsTest::dir_ = nullptr;
 
 TEST_F(OpsTlsTest, ServesAClientThatTrustsItsCa) {
   OpsServer server(TlsConfig(false));
