@@ -1,8 +1,10 @@
 // The Open Inference Protocol under the same operations as activation.v1:
 // HTTPS and mutual TLS with the same certificates, the memory budget,
 // metrics under fixed labels, and the shutdown drain.
+#include <algorithm>
 #include <chrono>
 #include <string>
+#include <map>
 #include <thread>
 #include <vector>
 
@@ -130,43 +132,59 @@ TEST(OpsOipTest, MetricsUnderFixedLabels) {
   };
   EXPECT_EQ(infer_grpc("logistic"), grpc::StatusCode::OK);
   EXPECT_EQ(http.Post("/v2/models/sigmoid/infer", kSigmoidRequest.dump(), "application/json")->status, 200);
-  auto series = [&] {
-    const std::string text = server.operations->Extensions().metrics->Text();
-    return std::count(text.begin(), text.end(), '\n');
-  };
-  for (int i = 0; i < 3; ++i) {
-    EXPECT_EQ(infer_grpc("junk" + std::to_string(i)), grpc::StatusCode::NOT_FOUND);
-    EXPECT_EQ(http.Post("/v2/models/junk" + std::to_string(i) + "/infer", "{}", "application/json")->status, 404);
-    EXPECT_EQ(http.Get("/junk/" + std::to_string(i))->status, 404);
-    if (i == 0) {
-      // The first junk call of each kind makes its series; later ones reuse them.
-      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  // A call is counted once its answer has been sent, just after the client
+  // has it: wait for the counts to land.
+  auto text_when = [&](const std::map<std::string, std::string>& labels, double count) {
+    std::string text;
+    for (int i = 0; i < 500; ++i) {
+      text = server.operations->Extensions().metrics->Text();
+      if (Sample(text, "activation_server_requests_total", labels) == count) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
-  }
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  const auto before = series();
-  for (int i = 3; i < 6; ++i) {
-    EXPECT_EQ(infer_grpc("junk" + std::to_string(i)), grpc::StatusCode::NOT_FOUND);
-    EXPECT_EQ(http.Post("/v2/models/junk" + std::to_string(i) + "/infer", "{}", "application/json")->status, 404);
-    EXPECT_EQ(http.Get("/junk/" + std::to_string(i))->status, 404);
-  }
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  EXPECT_EQ(series(), before);
-
-  const std::string text = server.operations->Extensions().metrics->Text();
-  const std::map<std::string, std::string> grpc_ok = {{"grpc_service", "inference.GRPCInferenceService"},
-                                                      {"grpc_method", "ModelInfer"},
-                                                      {"activation", "sigmoid"},
-                                                      {"grpc_code", "OK"}};
-  EXPECT_EQ(Sample(text, "activation_server_requests_total", grpc_ok), 1);
-  const std::map<std::string, std::string> http_ok = {
-      {"grpc_service", "inference.REST"}, {"grpc_method", "ModelInfer"}, {"activation", "sigmoid"}, {"grpc_code", "OK"}};
-  EXPECT_EQ(Sample(text, "activation_server_requests_total", http_ok), 1);
+    return text;
+  };
+  auto junk = [&](int from, int to) {
+    for (int i = from; i < to; ++i) {
+      EXPECT_EQ(infer_grpc("junk" + std::to_string(i)), grpc::StatusCode::NOT_FOUND);
+      EXPECT_EQ(http.Post("/v2/models/junk" + std::to_string(i) + "/infer", "{}", "application/json")->status, 404);
+      EXPECT_EQ(http.Get("/junk/" + std::to_string(i))->status, 404);
+    }
+  };
+  const std::map<std::string, std::string> grpc_junk = {{"grpc_service", "inference.GRPCInferenceService"},
+                                                        {"grpc_method", "ModelInfer"},
+                                                        {"activation", "unknown"},
+                                                        {"grpc_code", "NOT_FOUND"}};
   const std::map<std::string, std::string> http_junk = {{"grpc_service", "inference.REST"},
                                                         {"grpc_method", "ModelInfer"},
                                                         {"activation", "unknown"},
                                                         {"grpc_code", "NOT_FOUND"}};
+  const std::map<std::string, std::string> unknown_path = {
+      {"grpc_service", "unknown"}, {"grpc_method", "unknown"}, {"activation", ""}, {"grpc_code", "NOT_FOUND"}};
+  junk(0, 3);
+  text_when(grpc_junk, 3);
+  text_when(unknown_path, 3);
+  const std::string first = text_when(http_junk, 3);
+  junk(3, 6);
+  text_when(grpc_junk, 6);
+  text_when(unknown_path, 6);
+  const std::string second = text_when(http_junk, 6);
+  // However many junk names and paths arrive, the series stay the same.
+  auto series = [](const std::string& text) { return std::count(text.begin(), text.end(), '\n'); };
+  EXPECT_EQ(series(second), series(first));
+
+  const std::map<std::string, std::string> grpc_ok = {{"grpc_service", "inference.GRPCInferenceService"},
+                                                      {"grpc_method", "ModelInfer"},
+                                                      {"activation", "sigmoid"},
+                                                      {"grpc_code", "OK"}};
+  const std::map<std::string, std::string> http_ok = {
+      {"grpc_service", "inference.REST"}, {"grpc_method", "ModelInfer"}, {"activation", "sigmoid"}, {"grpc_code", "OK"}};
+  text_when(grpc_ok, 1);
+  const std::string text = text_when(http_ok, 1);
+  EXPECT_EQ(Sample(text, "activation_server_requests_total", grpc_ok), 1);
+  EXPECT_EQ(Sample(text, "activation_server_requests_total", http_ok), 1);
   EXPECT_EQ(Sample(text, "activation_server_requests_total", http_junk), 6);
+  EXPECT_EQ(Sample(text, "activation_server_requests_total", grpc_junk), 6);
+  EXPECT_EQ(Sample(text, "activation_server_requests_total", unknown_path), 6);
   EXPECT_EQ(Sample(text, "activation_server_elements_total", {{"grpc_method", "ModelInfer"}, {"activation", "sigmoid"}}),
             3);
 }
