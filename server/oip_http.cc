@@ -261,35 +261,30 @@ absl::Status ParseJson(std::string_view text, od::parser& parser, simdjson::padd
 
 // ---- inference ----
 
-struct InferOutcome {
-  absl::Status status;
-  std::size_t elements = 0;
-};
-
-// Serves one POST .../infer into `res`.
-InferOutcome Infer(const httplib::Request& req, std::string_view model, std::string_view version,
-                   std::size_t max_response_bytes, httplib::Response& res) {
+// Serves one inference into `answer` (OK), or returns why not.
+absl::Status Infer(std::string_view body, const std::string* header_length, std::string_view model,
+                   std::string_view version, std::size_t max_response_bytes, HttpAnswer* answer) {
   // The binary extension: the JSON header comes first, the tensors' bytes after it.
-  std::string_view json_text = req.body;
+  std::string_view json_text = body;
   std::string_view binary;
-  if (req.has_header(kHeaderLength)) {
-    const std::string header = req.get_header_value(kHeaderLength);
+  if (header_length != nullptr) {
+    const std::string& header = *header_length;
     std::size_t length = 0;
     const bool number = !header.empty() && header.size() <= 19 &&
                         header.find_first_not_of("0123456789") == std::string::npos;
     if (number) length = std::stoull(header);
-    if (!number || length > req.body.size()) {
-      return {Invalid(std::string(kHeaderLength) + ": '" + ClientText(header) + "' is not a length within the " +
-                      std::to_string(req.body.size()) + "-byte body")};
+    if (!number || length > body.size()) {
+      return Invalid(std::string(kHeaderLength) + ": '" + ClientText(header) + "' is not a length within the " +
+                     std::to_string(body.size()) + "-byte body");
     }
-    json_text = json_text.substr(0, length);
-    binary = std::string_view(req.body).substr(length);
+    json_text = body.substr(0, length);
+    binary = body.substr(length);
   }
   static thread_local od::parser parser;
   simdjson::padded_string padded;
   JsonRequest parsed;
   absl::Status status = ParseJson(json_text, parser, padded, &parsed);
-  if (!status.ok()) return {status};
+  if (!status.ok()) return status;
 
   oip::InferRequest request;
   request.model_name = model;
@@ -302,36 +297,36 @@ InferOutcome Infer(const httplib::Request& req, std::string_view model, std::str
     JsonInput& input = parsed.inputs[i];
     const std::string field = "inputs[" + std::to_string(i) + "]";
     status = oip::CheckDatatype(field, input.datatype);
-    if (!status.ok()) return {status};
+    if (!status.ok()) return status;
     oip::Input decoded;
     decoded.name = input.name;
     decoded.tensor.shape = input.shape;
     if (input.binary_size) {
       if (*input.binary_size > binary.size() - offset) {
-        return {Invalid(field + ".parameters.binary_data_size: " + std::to_string(*input.binary_size) +
-                        " bytes, but only " + std::to_string(binary.size() - offset) +
-                        " binary bytes are left after the JSON header")};
+        return Invalid(field + ".parameters.binary_data_size: " + std::to_string(*input.binary_size) +
+                       " bytes, but only " + std::to_string(binary.size() - offset) +
+                       " binary bytes are left after the JSON header");
       }
       const Status viewed = views[i].View(binary.substr(offset, *input.binary_size), field + " binary data");
-      if (!viewed.ok()) return {Invalid(viewed.message())};
+      if (!viewed.ok()) return Invalid(viewed.message());
       offset += *input.binary_size;
       decoded.tensor.data = views[i].data();
       decoded.tensor.size = views[i].size();
     } else {
-      if (!input.data_error.ok()) return {input.data_error};
+      if (!input.data_error.ok()) return input.data_error;
       decoded.tensor.data = input.data.data();
       decoded.tensor.size = input.data.size();
     }
     request.inputs.push_back(std::move(decoded));
   }
   if (offset != binary.size()) {
-    return {Invalid("body: " + std::to_string(binary.size() - offset) +
-                    " binary bytes after the JSON header belong to no input (binary_data_size)")};
+    return Invalid("body: " + std::to_string(binary.size() - offset) +
+                   " binary bytes after the JSON header belong to no input (binary_data_size)");
   }
 
   oip::Plan plan;
   status = oip::Prepare(request, &plan);
-  if (!status.ok()) return {status};
+  if (!status.ok()) return status;
   const std::size_t n = plan.evaluation.elements();
   // JSON spends up to ~16 characters on a float.
   constexpr std::size_t kJsonBytesPerFloat = 16;
@@ -343,17 +338,17 @@ InferOutcome Infer(const httplib::Request& req, std::string_view model, std::str
     response_bytes += n * (as_binary ? sizeof(float) : kJsonBytesPerFloat);
   }
   if (response_bytes > max_response_bytes) {
-    return {absl::ResourceExhaustedError("response: about " + std::to_string(response_bytes) +
-                                         " bytes exceeds the send limit of " + std::to_string(max_response_bytes) +
-                                         " bytes; send fewer elements per call, ask for binary_data outputs, or "
-                                         "raise the server's --max-message-bytes")};
+    return absl::ResourceExhaustedError("response: about " + std::to_string(response_bytes) +
+                                        " bytes exceeds the send limit of " + std::to_string(max_response_bytes) +
+                                        " bytes; send fewer elements per call, ask for binary_data outputs, or "
+                                        "raise the server's --max-message-bytes");
   }
   std::vector<float> y, grad_input;
   for (oip::Output output : plan.outputs) (output == oip::Output::kY ? y : grad_input).resize(n);
   oip::Run(plan, y.empty() ? nullptr : y.data(), grad_input.empty() ? nullptr : grad_input.data());
 
-  json body = {{"model_name", std::string(model)}, {"model_version", std::string(oip::kModelVersion)}};
-  if (parsed.id) body["id"] = std::string(*parsed.id);
+  json header = {{"model_name", std::string(model)}, {"model_version", std::string(oip::kModelVersion)}};
+  if (parsed.id) header["id"] = std::string(*parsed.id);
   json outputs = json::array();
   std::string binary_body;
   for (std::size_t i = 0; i < plan.outputs.size(); ++i) {
@@ -369,17 +364,16 @@ InferOutcome Infer(const httplib::Request& req, std::string_view model, std::str
     }
     outputs.push_back(std::move(output));
   }
-  body["outputs"] = std::move(outputs);
-  std::string text = Dump(body);
-  res.status = 200;
-  if (binary_body.empty()) {
-    res.set_content(std::move(text), kJson);
-  } else {
-    res.set_header(kHeaderLength, std::to_string(text.size()));
-    text += binary_body;
-    res.set_content(std::move(text), "application/octet-stream");
+  header["outputs"] = std::move(outputs);
+  answer->status = 200;
+  answer->body = Dump(header);
+  answer->elements = n;
+  if (!binary_body.empty()) {
+    answer->header_length = std::to_string(answer->body.size());
+    answer->body += binary_body;
+    answer->content_type = "application/octet-stream";
   }
-  return {absl::OkStatus(), n};
+  return absl::OkStatus();
 }
 
 json ModelMetadata(const Activation& model) {
@@ -413,6 +407,18 @@ std::string_view Match(const httplib::Request& req, std::size_t i) {
 }
 
 }  // namespace
+
+HttpAnswer ServeInfer(std::string_view body, const std::string* header_length, std::string_view model,
+                      std::string_view version, std::size_t max_response_bytes) {
+  HttpAnswer answer;
+  const absl::Status status = Infer(body, header_length, model, version, max_response_bytes, &answer);
+  if (!status.ok()) {
+    answer = HttpAnswer();
+    answer.status = HttpStatus(status.code());
+    answer.body = Dump(json{{"error", std::string(status.message())}});
+  }
+  return answer;
+}
 
 std::unique_ptr<HttpFrontEnd> HttpFrontEnd::Start(const std::string& listen, const TlsFiles& tls, CallTracker* calls,
                                                   std::size_t max_message_bytes, std::string* error) {
@@ -475,9 +481,13 @@ std::unique_ptr<HttpFrontEnd> HttpFrontEnd::Start(const std::string& listen, con
     // The body, the floats decoded from it and up to two outputs.
     if (status.ok()) status = t_call->Reserve(3 * static_cast<std::uint64_t>(req.body.size()));
     if (!status.ok()) return Reply(res, status);
-    const InferOutcome outcome = Infer(req, Match(req, 1), Match(req, 2), max_message_bytes, res);
-    if (!outcome.status.ok()) return Reply(res, outcome.status);
-    t_call->Served(outcome.elements, res.body.size());
+    const std::string header = req.get_header_value(kHeaderLength);
+    HttpAnswer answer = ServeInfer(req.body, req.has_header(kHeaderLength) ? &header : nullptr, Match(req, 1),
+                                   Match(req, 2), max_message_bytes);
+    res.status = answer.status;
+    if (!answer.header_length.empty()) res.set_header(kHeaderLength, answer.header_length);
+    res.set_content(std::move(answer.body), answer.content_type);
+    if (answer.status == 200) t_call->Served(answer.elements, res.body.size());
   });
   http.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return;

@@ -103,11 +103,33 @@ absl::Status Decode(const ModelInferRequest& request, std::vector<wire::FloatByt
   return absl::OkStatus();
 }
 
-// Translates, checks and computes one ModelInfer. The request's x storage
-// may move into the response (elementwise functions compute in place), so
-// the request is unspecified afterwards.
-grpc::Status Infer(ModelInferRequest* request, ModelInferResponse* response, std::size_t max_response_bytes,
-                   std::size_t* elements) {
+// What a ModelInfer holds the memory budget for: the request and the
+// response, at most two outputs the size of the request's data.
+std::uint64_t BytesToReserve(const ModelInferRequest& request) {
+  const std::uint64_t bytes = request.ByteSizeLong();
+  const int outputs = request.outputs_size() == 0 ? 1 : request.outputs_size() > 1 ? 2 : 1;
+  return bytes * (1 + static_cast<std::uint64_t>(outputs));
+}
+
+// The small methods: admitted and observed like any call, answered inline.
+template <typename Fill>
+grpc::ServerUnaryReactor* Answer(CallTracker& calls, const MethodName& method, grpc::CallbackServerContext* context,
+                                 const google::protobuf::Message& request, const google::protobuf::Message& response,
+                                 std::string_view model, Fill fill) {
+  auto* reactor = new UnaryReactor(context);
+  Call& call = reactor->call();
+  absl::Status status = calls.Start(method, &call);
+  call.Received(model, request.ByteSizeLong());
+  if (status.ok()) status = fill();
+  if (status.ok()) call.Served(0, response.ByteSizeLong());
+  reactor->Answer(ToGrpc(status));
+  return reactor;
+}
+
+}  // namespace
+
+grpc::Status ServeModelInfer(ModelInferRequest* request, ModelInferResponse* response, std::size_t max_response_bytes,
+                             std::size_t* elements) {
   std::vector<wire::FloatBytes> raw;
   oip::InferRequest decoded;
   absl::Status status = Decode(*request, &raw, &decoded);
@@ -172,31 +194,6 @@ grpc::Status Infer(ModelInferRequest* request, ModelInferResponse* response, std
   oip::Run(plan, y, grad_input);
   return grpc::Status::OK;
 }
-
-// What a ModelInfer holds the memory budget for: the request and the
-// response, at most two outputs the size of the request's data.
-std::uint64_t BytesToReserve(const ModelInferRequest& request) {
-  const std::uint64_t bytes = request.ByteSizeLong();
-  const int outputs = request.outputs_size() == 0 ? 1 : request.outputs_size() > 1 ? 2 : 1;
-  return bytes * (1 + static_cast<std::uint64_t>(outputs));
-}
-
-// The small methods: admitted and observed like any call, answered inline.
-template <typename Fill>
-grpc::ServerUnaryReactor* Answer(CallTracker& calls, const MethodName& method, grpc::CallbackServerContext* context,
-                                 const google::protobuf::Message& request, const google::protobuf::Message& response,
-                                 std::string_view model, Fill fill) {
-  auto* reactor = new UnaryReactor(context);
-  Call& call = reactor->call();
-  absl::Status status = calls.Start(method, &call);
-  call.Received(model, request.ByteSizeLong());
-  if (status.ok()) status = fill();
-  if (status.ok()) call.Served(0, response.ByteSizeLong());
-  reactor->Answer(ToGrpc(status));
-  return reactor;
-}
-
-}  // namespace
 
 struct InferenceServiceImpl::Allocator {
   ArenaAllocator<ModelInferRequest, ModelInferResponse> infer;
@@ -291,7 +288,7 @@ grpc::ServerUnaryReactor* InferenceServiceImpl::ModelInfer(grpc::CallbackServerC
     // The request is this call's own (the arena allocator made it), so its
     // x buffer may become the response's.
     const grpc::Status status =
-        Infer(const_cast<ModelInferRequest*>(request), response, max_response_bytes, &elements);
+        ServeModelInfer(const_cast<ModelInferRequest*>(request), response, max_response_bytes, &elements);
     if (status.ok()) call.Served(elements, response->ByteSizeLong());
     reactor->Answer(status);
   });

@@ -13,6 +13,15 @@
 
 namespace activation::server {
 
+// Translates, checks and computes one ModelInfer into `response` (the
+// request's form, outputs in the order asked), refusing an answer larger
+// than `max_response_bytes` before computing it. The request's x storage
+// may move into the response (elementwise functions compute in place), so
+// the request is unspecified afterwards. What ModelInfer runs after
+// admission; tests and the fuzz target call it directly.
+grpc::Status ServeModelInfer(inference::ModelInferRequest* request, inference::ModelInferResponse* response,
+                             std::size_t max_response_bytes, std::size_t* elements);
+
 class InferenceServiceImpl final : public inference::GRPCInferenceService::CallbackService {
  public:
   // `calls` and `pool` (optional) must outlive the service; answers larger
