@@ -30,6 +30,7 @@ constexpr MethodName kModelReady{kService, "ModelReady"};
 constexpr MethodName kModelMetadata{kService, "ModelMetadata"};
 constexpr MethodName kModelInfer{kService, "ModelInfer"};
 
+constexpr std::size_t kHttpThreads = 64;
 constexpr const char* kHeaderLength = "Inference-Header-Content-Length";
 constexpr const char* kJson = "application/json";
 
@@ -436,6 +437,9 @@ std::unique_ptr<HttpFrontEnd> HttpFrontEnd::Start(const std::string& listen, con
   }
   http.set_payload_max_length(max_message_bytes);
   http.set_keep_alive_max_count(1000);
+  // A keep-alive connection holds one of these threads while it is open, so
+  // there are enough for many clients; admission still bounds the calls.
+  http.new_task_queue = [] { return new httplib::ThreadPool(kHttpThreads); };
 
   auto simple = [calls](const MethodName& method, auto answer) {
     return [calls, method, answer](const httplib::Request& req, httplib::Response& res) {
