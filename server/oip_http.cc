@@ -13,6 +13,7 @@
 #include "compute/client_text.h"
 #include "server/config.h"
 #include "server/oip.h"
+#include "server/playground.h"
 #include "server/version.h"
 #include "wire/float_bytes.h"
 
@@ -493,6 +494,7 @@ std::unique_ptr<HttpFrontEnd> HttpFrontEnd::Start(const std::string& listen, con
     res.set_content(std::move(answer.body), answer.content_type);
     if (answer.status == 200) t_call->Served(answer.elements, res.body.size());
   });
+  ServePlayground(http);
   http.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return;
     const std::string what = res.status == 404   ? "not found: " + req.method + " " + ClientText(req.path)

@@ -123,7 +123,7 @@ TEST_F(OipHttpTest, ModelMetadataAndReadiness) {
 
 TEST_F(OipHttpTest, NotFound) {
   for (const char* path : {"/v2/models/bogus", "/v2/models/bogus/ready", "/v2/models/sigmoid/versions/2",
-                           "/v2/models/sigmoid/versions/2/ready", "/v2/nothing", "/"}) {
+                           "/v2/models/sigmoid/versions/2/ready", "/v2/nothing", "/v3"}) {
     const json body = Get(path, 404);
     EXPECT_TRUE(body["error"].is_string()) << path;
   }
