@@ -22,28 +22,8 @@ cmake --build "$build" --target activation-server -j2
 python_stubs=$(examples/python/generate_stubs.sh "$build/python-stubs")
 
 echo "--- start the server"
-work=$(mktemp -d)
-"$build/server/activation-server" --listen 127.0.0.1:0 --http-listen 127.0.0.1:0 --port-file "$work/port" \
-  >"$work/server.log" 2>&1 &
-server_pid=$!
-stop_server() {
-  local status=$?
-  kill "$server_pid" 2>/dev/null || true
-  wait "$server_pid" 2>/dev/null || true
-  [ "$status" -eq 0 ] || { echo "--- server log (last 30 lines)"; tail -n 30 "$work/server.log"; }
-  rm -rf "$work"
-}
-trap stop_server EXIT
-for _ in $(seq 100); do
-  [ -s "$work/port" ] && break
-  kill -0 "$server_pid" || { echo "activation-server exited before listening" >&2; exit 1; }
-  sleep 0.1
-done
-[ -s "$work/port" ] || { echo "activation-server did not write its port file" >&2; exit 1; }
-# The port file holds the gRPC port; the HTTP one is in the start-up log line.
-http_port=$(grep -o 'http_port=[0-9]*' "$work/server.log" | head -n1 | cut -d= -f2)
-[ -n "$http_port" ] || { echo "no http_port in the server's log" >&2; exit 1; }
-export ACTIVATION_TARGET=127.0.0.1:$(head -n1 "$work/port")
+. .ci/lib/server.sh
+start_server "$build"
 export ACTIVATION_HTTP_TARGET=127.0.0.1:$http_port
 echo "server at $ACTIVATION_TARGET, HTTP at $ACTIVATION_HTTP_TARGET"
 
