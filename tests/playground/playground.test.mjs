@@ -293,6 +293,13 @@ describe('playground page', () => {
     await page.screenshot({ path: join(artifacts, 'playground-full.png'), fullPage: true });
   });
 
+  it('labels every field', async () => {
+    const unlabelled = await page.evaluate(() => [...document.querySelectorAll('input, select, textarea')]
+      .filter((control) => !control.labels || control.labels.length === 0 || control.labels[0].textContent.trim() === '')
+      .map((control) => control.id));
+    assert.deepEqual(unlabelled, []);
+  });
+
   it('is readable at phone width', async () => {
     const phone = await context.newPage();
     await phone.setViewportSize({ width: 390, height: 844 });
