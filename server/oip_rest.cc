@@ -18,7 +18,6 @@ namespace {
 namespace od = simdjson::ondemand;
 using nlohmann::json;
 
-
 // Client text may be any bytes; JSON output must be UTF-8.
 std::string Dump(const json& value) { return value.dump(-1, ' ', false, json::error_handler_t::replace); }
 
