@@ -1,14 +1,13 @@
 // The Open Inference Protocol's HTTP/REST form (--http-listen): health,
-// metadata and inference under /v2 with JSON tensors, plus the binary
-// tensor data extension. A thin front end like the gRPC one: requests are
-// admitted, logged and counted by the same CallTracker, mapped by
-// server/oip.h, computed by wire/evaluation.h.
+// metadata and inference under /v2. A thin front end like the gRPC one:
+// requests are routed (cpp-httplib), admitted, logged and counted by the
+// same CallTracker, and answered by server/oip_rest.h (the JSON and binary
+// bodies), which maps them through server/oip.h onto wire/evaluation.h.
 #pragma once
 
 #include <cstddef>
 #include <memory>
 #include <string>
-#include <string_view>
 #include <thread>
 
 #include "server/calls.h"
@@ -19,19 +18,6 @@ class Server;
 }
 
 namespace activation::server {
-
-// One POST /v2/models/{model}[/versions/{version}]/infer, outside any server
-// (the front end's handler, tests, the fuzz target): the body and the
-// Inference-Header-Content-Length header (null when absent).
-struct HttpAnswer {
-  int status = 200;
-  std::string body;  // JSON, then binary outputs when header_length is set
-  std::string content_type = "application/json";
-  std::string header_length;  // Inference-Header-Content-Length of the answer; empty: none
-  std::size_t elements = 0;   // of each output
-};
-HttpAnswer ServeInfer(std::string_view body, const std::string* header_length, std::string_view model,
-                      std::string_view version, std::size_t max_response_bytes);
 
 class HttpFrontEnd {
  public:

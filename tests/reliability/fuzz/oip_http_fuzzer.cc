@@ -12,7 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "compute/registry.h"
-#include "server/oip_http.h"
+#include "server/oip_rest.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size < 3) return 0;
