@@ -3,6 +3,7 @@
 // requests are routed (cpp-httplib), admitted, logged and counted by the
 // same CallTracker, and answered by server/oip_rest.h (the JSON and binary
 // bodies), which maps them through server/oip.h onto wire/evaluation.h.
+// The same port serves the playground page at / (server/playground.h).
 #pragma once
 
 #include <cstddef>

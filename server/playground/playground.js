@@ -445,7 +445,9 @@ function compareChanged() {
 
 // ---- your numbers ----
 
-let numbersShape = null;   // the shape of a .npy or rectangular .csv input; null: flat
+// The numbers of the last file read, until the box is typed in: kept as read
+// (a large file is never written out into the box).
+let fileNumbers = null;    // { name, values: Float32Array, shape }
 
 function parseList(text) {
   const values = [];
@@ -506,19 +508,15 @@ function parseNpy(buffer) {
 async function readFile(file) {
   $('numbers-error').textContent = '';
   try {
-    if (/\.npy$/i.test(file.name)) {
-      const { values, shape } = parseNpy(await file.arrayBuffer());
-      $('numbers').value = Array.from(values, formatFloat).join(' ');
-      numbersShape = shape;
-    } else {
-      const { values, shape } = parseCsv(await file.text());
-      $('numbers').value = values.map(formatFloat).join(' ');
-      numbersShape = shape;
-    }
-    $('numbers-summary').textContent = `Read ${file.name}` + (numbersShape ? `, shape [${numbersShape.join(', ')}]` : '') + '.';
+    const { values, shape } = /\.npy$/i.test(file.name) ? parseNpy(await file.arrayBuffer()) : parseCsv(await file.text());
+    fileNumbers = { name: file.name, values: Float32Array.from(values), shape: shape || [values.length] };
+    $('numbers').value = '';
+    $('numbers').placeholder = `${file.name}: ${values.length} numbers, shape [${fileNumbers.shape.join(', ')}]`;
     await compute();
   } catch (e) {
     $('numbers-error').textContent = `${file.name}: ${e.message}`;
+  } finally {
+    $('file').value = '';  // the same file chosen again is read again
   }
 }
 
@@ -527,20 +525,20 @@ let downloadUrl = '';
 async function compute() {
   const name = $('activation').value;
   $('numbers-error').textContent = '';
-  let values;
-  try {
-    values = parseList($('numbers').value);
-  } catch (e) {
-    $('numbers-error').textContent = e.message;
-    return;
+  let xs = fileNumbers ? fileNumbers.values : null;
+  const shape = fileNumbers ? fileNumbers.shape : null;
+  if (!xs) {
+    try {
+      xs = Float32Array.from(parseList($('numbers').value));
+    } catch (e) {
+      $('numbers-error').textContent = e.message;
+      return;
+    }
   }
-  if (!values.length) { $('numbers-error').textContent = 'Enter some numbers first.'; return; }
-  const xs = Float32Array.from(values);
-  const count = (numbersShape || []).reduce((a, b) => a * b, 1);
-  const shape = numbersShape && count === xs.length ? numbersShape : [xs.length];
+  if (!xs.length) { $('numbers-error').textContent = 'Enter some numbers first.'; return; }
   let answer;
   try {
-    answer = await infer(name, parametersOf('activation'), xs, shape);
+    answer = await infer(name, parametersOf('activation'), xs, shape || [xs.length]);
   } catch (e) {
     $('numbers-error').textContent = e.message;
     return;
@@ -560,7 +558,8 @@ async function compute() {
   table.hidden = false;
   $('results-caption').textContent = `${name} of ${xs.length} number${xs.length === 1 ? '' : 's'}` +
     (xs.length > SHOWN_ROWS ? ` (the first ${SHOWN_ROWS} shown; the download has all)` : '');
-  $('numbers-summary').textContent = `${name}: ${xs.length} value${xs.length === 1 ? '' : 's'} computed by the server.`;
+  $('numbers-summary').textContent = `${name}: ${xs.length} value${xs.length === 1 ? '' : 's'}` +
+    (fileNumbers ? ` of ${fileNumbers.name}` : '') + ' computed by the server.';
   const lines = ["x,f(x),f'(x)"];
   for (let i = 0; i < xs.length; ++i) lines.push(`${formatFloat(xs[i])},${formatFloat(answer.y[i])},${formatFloat(answer.grad[i])}`);
   if (downloadUrl) URL.revokeObjectURL(downloadUrl);
@@ -608,7 +607,10 @@ async function start() {
   svg.addEventListener('pointerdown', pointerMoved);
   svg.addEventListener('keydown', keyPressed);
   $('compute').addEventListener('click', compute);
-  $('numbers').addEventListener('input', () => { numbersShape = null; });
+  $('numbers').addEventListener('input', () => {
+    fileNumbers = null;
+    $('numbers').placeholder = '-2 -1 0 0.5 1 2';
+  });
   $('file').addEventListener('change', () => { if ($('file').files[0]) readFile($('file').files[0]); });
   const drop = $('drop');
   drop.addEventListener('dragover', (event) => { event.preventDefault(); drop.classList.add('over'); });
