@@ -113,13 +113,17 @@ function showActivation(prefix, activation) {
     p.append(b, code);
     info.append(p);
   };
+  const text = (content) => {
+    const p = document.createElement('p');
+    p.textContent = content;
+    info.append(p);
+  };
+  if (activation.description) text(activation.description);
   line('f(x) =', activation.formula);
   line("f'(x) =", activation.derivative_formula);
-  const accuracy = document.createElement('p');
-  accuracy.textContent = `Max error: ${activation.accuracy.forward_max_ulp} ULP (f), ` +
-    `${activation.accuracy.derivative_max_ulp} ULP (f').` +
-    (activation.rowwise ? ` Row-wise: the plotted points form one row; f' is ${activation.gradient_note}.` : '');
-  info.append(accuracy);
+  text(`Max error: ${activation.accuracy.forward_max_ulp} ULP (f), ${activation.accuracy.derivative_max_ulp} ULP (f').`);
+  if (activation.rowwise) text('Row-wise: the plotted points form one row.');
+  if (activation.gradient_note) text(`Gradient: ${activation.gradient_note}`);
   for (const p of activation.parameters) {
     const div = document.createElement('div');
     div.className = 'param';
