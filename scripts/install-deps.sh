@@ -11,6 +11,7 @@ packages=(
   libhwy-dev libsleef-dev libdnnl-dev
   libcli11-dev grpc-proto help2man file
   prometheus-cpp-dev openssl
+  libcpp-httplib-dev libsimdjson-dev nlohmann-json3-dev
 )
 packages+=("$@")
 

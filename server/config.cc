@@ -119,6 +119,9 @@ std::string ValidateServerConfig(const ServerConfig& c) {
   if (!c.metrics_listen.empty() && !SplitHostPort(c.metrics_listen, &host, &port)) {
     return "--metrics-listen: '" + c.metrics_listen + "' is not HOST:PORT with a port in [0, 65535]";
   }
+  if (!c.http_listen.empty() && !SplitHostPort(c.http_listen, &host, &port)) {
+    return "--http-listen: '" + c.http_listen + "' is not HOST:PORT with a port in [0, 65535]";
+  }
   const std::string tls_problem = ValidateTlsFiles({c.tls_cert, c.tls_key, c.tls_client_ca});
   if (!tls_problem.empty()) return tls_problem;
   return "";
@@ -137,6 +140,7 @@ std::vector<std::pair<std::string, std::string>> DescribeServerConfig(const Serv
       {"port-file", c.port_file},
       {"shutdown-grace", grace.str()},
       {"metrics-listen", c.metrics_listen},
+      {"http-listen", c.http_listen},
       {"tls-cert", c.tls_cert},
       {"tls-key", c.tls_key},
       {"tls-client-ca", c.tls_client_ca},
@@ -168,6 +172,9 @@ ParseOutcome ParseServerConfig(int argc, const char* const* argv, ServerConfig* 
           "Seconds in-flight calls get to finish after SIGINT/SIGTERM");
   AddFlag(app, "metrics-listen", &config->metrics_listen,
           "Serve Prometheus metrics at http://HOST:PORT/metrics (empty = off)");
+  AddFlag(app, "http-listen", &config->http_listen,
+          "Serve the Open Inference Protocol's HTTP/REST API (/v2/...) on HOST:PORT, HTTPS with --tls-cert "
+          "(empty = off)");
   AddFlag(app, "tls-cert", &config->tls_cert, "PEM certificate chain; with --tls-key enables TLS");
   AddFlag(app, "tls-key", &config->tls_key, "PEM private key of --tls-cert");
   AddFlag(app, "tls-client-ca", &config->tls_client_ca,

@@ -25,6 +25,7 @@ struct ServerConfig {
   double shutdown_grace_seconds = 10;       // in-flight calls get this long after SIGTERM
   // Operations (docs/operations.md).
   std::string metrics_listen;               // HOST:PORT serving GET /metrics; empty = no metrics
+  std::string http_listen;                  // HOST:PORT serving the Open Inference Protocol's REST API; empty = off
   std::string tls_cert, tls_key;            // PEM files; both empty = plaintext
   std::string tls_client_ca;                // PEM CA; set = clients must present a cert it signed
   int tls_reload_seconds = 60;              // the TLS files are re-read this often (rotation without restart)

@@ -68,6 +68,12 @@ int main(int argc, char** argv) {
     return 1;
   }
   LogEvent(spdlog::level::info, "listening on " + server->address(), {{"port", server->port()}});
+  if (server->http_port() != 0) {
+    LogEvent(spdlog::level::info, "HTTP/REST (Open Inference Protocol) on " +
+                                      config.http_listen.substr(0, config.http_listen.rfind(':')) + ":" +
+                                      std::to_string(server->http_port()) + "/v2",
+             {{"http_port", server->http_port()}});
+  }
   if (!config.port_file.empty() && !WritePortFile(config.port_file, server->port())) {
     LogEvent(spdlog::level::err, "cannot write --port-file " + config.port_file);
     return 1;

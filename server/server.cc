@@ -10,6 +10,8 @@
 #include <grpcpp/support/channel_arguments.h>
 
 #include "server/log.h"
+#include "server/oip_http.h"
+#include "server/oip_service.h"
 #include "server/service.h"
 
 namespace activation::server {
@@ -33,8 +35,10 @@ struct Server::Impl {
   std::unique_ptr<CallTracker> calls;
   std::unique_ptr<KernelExecutor> pool;
   std::unique_ptr<ActivationServiceImpl> service;
+  std::unique_ptr<InferenceServiceImpl> inference;
   std::unique_ptr<UnknownMethodService> unknown_methods;
   std::unique_ptr<grpc::Server> server;
+  std::unique_ptr<HttpFrontEnd> http;
   std::once_flag shutdown_once;
 };
 
@@ -54,6 +58,8 @@ std::unique_ptr<Server> Server::Start(const ServerConfig& config, ServerExtensio
   }
   impl->service = std::make_unique<ActivationServiceImpl>(impl->calls.get(), impl->pool.get(),
                                                           static_cast<std::size_t>(config.max_message_bytes));
+  impl->inference = std::make_unique<InferenceServiceImpl>(impl->calls.get(), impl->pool.get(),
+                                                           static_cast<std::size_t>(config.max_message_bytes));
   impl->unknown_methods = std::make_unique<UnknownMethodService>(impl->calls.get());
 
   grpc::ServerBuilder builder;
@@ -62,6 +68,7 @@ std::unique_ptr<Server> Server::Start(const ServerConfig& config, ServerExtensio
                            extensions.credentials ? extensions.credentials : grpc::InsecureServerCredentials(),
                            &port);
   builder.RegisterService(impl->service.get());
+  builder.RegisterService(impl->inference.get());
   builder.RegisterCallbackGenericService(impl->unknown_methods.get());
   builder.SetMaxReceiveMessageSize(static_cast<int>(config.max_message_bytes));
   builder.SetMaxSendMessageSize(static_cast<int>(config.max_message_bytes));
@@ -82,9 +89,18 @@ std::unique_ptr<Server> Server::Start(const ServerConfig& config, ServerExtensio
     if (impl->server) impl->server->Shutdown();
     return nullptr;
   }
+  if (!config.http_listen.empty()) {
+    impl->http = HttpFrontEnd::Start(config.http_listen, {config.tls_cert, config.tls_key, config.tls_client_ca},
+                                     impl->calls.get(), static_cast<std::size_t>(config.max_message_bytes), error);
+    if (impl->http == nullptr) {
+      impl->server->Shutdown();
+      return nullptr;
+    }
+  }
   grpc::HealthCheckServiceInterface* health = impl->server->GetHealthCheckService();
   health->SetServingStatus("", true);
   health->SetServingStatus(kServiceName, true);
+  health->SetServingStatus("inference.GRPCInferenceService", true);
 
   std::unique_ptr<Server> server(new Server(std::move(impl)));
   server->port_ = port;
@@ -99,10 +115,13 @@ void Server::Shutdown(std::chrono::milliseconds grace) {
     impl_->server->GetHealthCheckService()->Shutdown();
     const auto deadline = std::chrono::system_clock::now() + grace;
     impl_->calls->Drain(deadline);
+    if (impl_->http) impl_->http->Stop();
     impl_->server->Shutdown(deadline);
     LogEvent(spdlog::level::info, "stopped");
   });
 }
+
+int Server::http_port() const { return impl_->http ? impl_->http->port() : 0; }
 
 const CallTracker& Server::calls() const { return *impl_->calls; }
 

@@ -41,6 +41,8 @@ class Server {
   int port() const { return port_; }
   // "host:port" actually bound (port 0 in the config resolved).
   const std::string& address() const { return address_; }
+  // The bound HTTP/REST port (--http-listen); 0 when off.
+  int http_port() const;
 
   // Admission, memory budget, log lines and metrics of every call.
   const CallTracker& calls() const;

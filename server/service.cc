@@ -6,6 +6,7 @@
 #include "server/arena_allocator.h"
 #include "server/catalogue_info.h"
 #include "server/evaluation.h"
+#include "server/unary_reactor.h"
 
 namespace activation::server {
 namespace {
@@ -17,15 +18,6 @@ constexpr MethodName kListActivations{kService, "ListActivations"};
 constexpr MethodName kEvaluateStream{kService, "EvaluateStream"};
 constexpr MethodName kGradientStream{kService, "GradientStream"};
 
-grpc::Status ToGrpc(const absl::Status& status) {
-  return grpc::Status(static_cast<grpc::StatusCode>(status.code()), std::string(status.message()));
-}
-
-absl::StatusCode ToAbsl(grpc::StatusCode code) { return static_cast<absl::StatusCode>(code); }
-
-const grpc::Status kQueueFull(grpc::StatusCode::RESOURCE_EXHAUSTED,
-                              "server busy: the kernel queue (--threads) is full; retry with backoff");
-
 // What a request holds the memory budget for while it is served: itself
 // and the response, whose tensors take the input's encoding and size.
 std::uint64_t BytesToReserve(const v1::EvaluateRequest& request) {
@@ -34,27 +26,6 @@ std::uint64_t BytesToReserve(const v1::EvaluateRequest& request) {
 std::uint64_t BytesToReserve(const v1::GradientRequest& request) {
   return request.ByteSizeLong() + request.input().ByteSizeLong() * (request.include_output() ? 2 : 1);
 }
-
-// A unary call, observed from the handler until gRPC has sent the answer
-// (OnDone), so the budget covers the response until it is on the wire.
-class UnaryReactor final : public grpc::ServerUnaryReactor {
- public:
-  explicit UnaryReactor(grpc::CallbackServerContext* context) : context_(context) {}
-  Call& call() { return call_; }
-  void Answer(grpc::Status status) {
-    status_ = std::move(status);
-    Finish(status_);
-  }
-  void OnDone() override {
-    call_.End(ToAbsl(status_.error_code()), status_.error_message(), context_->peer());
-    delete this;
-  }
-
- private:
-  grpc::CallbackServerContext* context_;
-  Call call_;
-  grpc::Status status_;
-};
 
 // Evaluate and Gradient alike: admitted and given their memory first, then
 // computed inline on gRPC's callback thread (the kernels are faster than a

@@ -23,7 +23,7 @@ std::string ValidateTlsFiles(const TlsFiles& files);
 // files gRPC re-reads every `reload_seconds`, so replaced certificates, key or
 // client CA are served to new connections without a restart (replace each
 // file by a rename, the key and its certificate within one interval). Call
-// only after ValidateTlsFiles.
+// only after ValidateTlsFiles. (The HTTP port reads the files at start.)
 std::shared_ptr<grpc::ServerCredentials> MakeServerCredentials(const TlsFiles& files, int reload_seconds);
 
 }  // namespace activation::server

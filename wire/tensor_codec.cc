@@ -1,14 +1,10 @@
 #include "wire/tensor_codec.h"
 
-#include <cstdint>
-#include <cstring>
 #include <string>
 
 #include <google/protobuf/io/coded_stream.h>
 
 namespace activation::wire {
-
-static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "raw tensors are little-endian float32");
 
 std::size_t ElementCount(const v1::Tensor& tensor) {
   return tensor.raw().empty() ? static_cast<std::size_t>(tensor.values_size()) : tensor.raw().size() / sizeof(float);
@@ -22,21 +18,16 @@ Status Decode(const v1::Tensor& tensor, std::string_view field, DecodedTensor* d
                                    " floats) and raw (" + std::to_string(raw.size()) +
                                    " bytes) are set; send exactly one");
   }
-  if (raw.size() % sizeof(float) != 0) {
-    return Status::InvalidArgument(name + ".raw: " + std::to_string(raw.size()) +
-                                   " bytes is not a multiple of 4 (float32)");
-  }
   TensorRef& ref = decoded->ref_;
-  decoded->aligned_copy_.clear();
-  ref.size = ElementCount(tensor);
   if (raw.empty()) {
+    decoded->raw_ = FloatBytes();
     ref.data = tensor.values().data();
-  } else if (reinterpret_cast<std::uintptr_t>(raw.data()) % alignof(float) == 0) {
-    ref.data = reinterpret_cast<const float*>(raw.data());
+    ref.size = static_cast<std::size_t>(tensor.values_size());
   } else {
-    decoded->aligned_copy_.resize(ref.size);
-    std::memcpy(decoded->aligned_copy_.data(), raw.data(), raw.size());
-    ref.data = decoded->aligned_copy_.data();
+    Status status = decoded->raw_.View(raw, name + ".raw");
+    if (!status.ok()) return status;
+    ref.data = decoded->raw_.data();
+    ref.size = decoded->raw_.size();
   }
   ref.shape.assign(tensor.shape().begin(), tensor.shape().end());
   return Status();

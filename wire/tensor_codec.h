@@ -10,6 +10,7 @@
 
 #include "activation/v1/activation.pb.h"
 #include "compute/status.h"
+#include "wire/float_bytes.h"
 #include "wire/evaluation.h"
 
 namespace activation::wire {
@@ -23,12 +24,12 @@ std::size_t ElementCount(const v1::Tensor& tensor);
 class DecodedTensor {
  public:
   const TensorRef& ref() const { return ref_; }  // data, size, shape
-  bool is_copy() const { return !aligned_copy_.empty(); }
+  bool is_copy() const { return raw_.is_copy(); }
 
  private:
   friend Status Decode(const v1::Tensor& tensor, std::string_view field, DecodedTensor* decoded);
   TensorRef ref_;
-  std::vector<float> aligned_copy_;
+  FloatBytes raw_;
 };
 
 // Checks the encoding (values or raw, not both; raw a multiple of 4 bytes)

@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 build=${BUILD_DIR:-build}
 [ -f "$build/CMakeCache.txt" ] || cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build "$build" --target server_integration_test server_binary_test server_ops_test \
+cmake --build "$build" --target server_integration_test server_binary_test server_ops_test server_oip_test \
   server_ops_shutdown_test -j"$(nproc)"
 echo "--- ctest -L 'server|ops' --repeat until-fail:2"
 ctest --test-dir "$build" -L '^(server|ops)$' --repeat until-fail:2 --output-on-failure -j"$(nproc)"

@@ -11,7 +11,7 @@ cd "$(dirname "$0")/../.."
 repo=$PWD
 build=${FUZZ_BUILD_DIR:-$repo/build-ci-fuzz}
 seconds=${FUZZ_SECONDS:-60}
-targets=(evaluate gradient text csv npy)
+targets=(evaluate gradient oip_infer oip_http text csv npy)
 
 scripts/install-deps.sh ninja-build clang-14 libclang-rt-14-dev
 

@@ -4,6 +4,8 @@
 // duration or a request count is measured. A sample of responses is checked
 // against the linked compute library (client/batch/verify.h: bit for bit
 // when both run the same SIMD target, else within the published bounds).
+// --protocol v1,oip measures activation.v1 and the Open Inference Protocol
+// (ModelInfer) in the same run.
 #include <algorithm>
 #include <array>
 #include <atomic>
@@ -14,6 +16,7 @@
 #include <iostream>
 #include <memory>
 #include <random>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -22,6 +25,7 @@
 #include <malloc.h>
 
 #include "activation/v1/activation.grpc.pb.h"
+#include "inference/grpc_predict_v2.grpc.pb.h"
 #include "client/batch/local_evaluator.h"
 #include "client/batch/rpc_codec.h"
 #include "client/batch/verify.h"
@@ -33,12 +37,14 @@ namespace activation::client {
 namespace {
 
 using activation::v1::ActivationService;
+using inference::GRPCInferenceService;
 using Clock = std::chrono::steady_clock;
 
 struct BenchOptions {
   ConnectionOptions connection;
   ActivationOptions activation;
   std::string method = "evaluate";
+  std::vector<std::string> protocols = {"v1"};
   std::vector<std::size_t> sizes = {256};
   std::string encoding = "raw";
   std::vector<int> concurrency = {1};
@@ -60,6 +66,7 @@ struct WorkerStats {
 };
 
 struct RunResult {
+  std::string protocol;
   std::size_t size = 0;
   int concurrency = 0;
   double seconds = 0;
@@ -93,6 +100,48 @@ class Window {
   Clock::time_point start_, end_;
   std::atomic<std::int64_t> budget_{0};
 };
+
+// The same work as an Open Inference Protocol ModelInfer: model = the
+// activation, input x (and grad_output), one output (y, or grad_input for
+// gradients), parameters as double_param, raw or typed contents.
+void BuildRequest(const Job& job, const Chunk& chunk, inference::ModelInferRequest* request) {
+  request->set_model_name(job.activation);
+  for (const auto& [name, value] : job.params) (*request->mutable_parameters())[name].set_double_param(value);
+  const std::size_t n = chunk.input.size();
+  const std::vector<std::int64_t> shape =
+      chunk.row_length > 0 ? std::vector<std::int64_t>{static_cast<std::int64_t>(n / chunk.row_length),
+                                                       static_cast<std::int64_t>(chunk.row_length)}
+                           : std::vector<std::int64_t>{static_cast<std::int64_t>(n)};
+  auto add = [&](const char* name, const std::vector<float>& data) {
+    auto* input = request->add_inputs();
+    input->set_name(name);
+    input->set_datatype("FP32");
+    input->mutable_shape()->Add(shape.begin(), shape.end());
+    if (job.raw_encoding) {
+      request->add_raw_input_contents()->assign(reinterpret_cast<const char*>(data.data()), data.size() * 4);
+    } else {
+      input->mutable_contents()->mutable_fp32_contents()->Add(data.begin(), data.end());
+    }
+  };
+  add("x", chunk.input);
+  if (job.mode == Mode::kVjp) add("grad_output", chunk.grad_output);
+  request->add_outputs()->set_name(job.gradient() ? "grad_input" : "y");
+}
+
+void TakeResponse(const Job&, const inference::ModelInferResponse& response, Chunk* chunk) {
+  const std::size_t n = chunk->input.size();
+  if (response.outputs_size() != 1) throw std::runtime_error("ModelInfer: expected one output");
+  if (response.raw_output_contents_size() > 0) {
+    const std::string& bytes = response.raw_output_contents(0);
+    if (bytes.size() != n * 4) throw std::runtime_error("ModelInfer: raw output of the wrong size");
+    chunk->result.resize(n);
+    std::memcpy(chunk->result.data(), bytes.data(), bytes.size());
+  } else {
+    const auto& values = response.outputs(0).contents().fp32_contents();
+    if (static_cast<std::size_t>(values.size()) != n) throw std::runtime_error("ModelInfer: output of the wrong size");
+    chunk->result.assign(values.begin(), values.end());
+  }
+}
 
 bool Agree(const std::vector<float>& remote, const std::vector<float>& local, const VerifyPolicy& policy) {
   if (remote.size() != local.size()) return false;
@@ -194,8 +243,14 @@ double Percentile(const std::vector<double>& sorted, double p) {
   return sorted[std::min(sorted.size() - 1, i == 0 ? 0 : i - 1)];
 }
 
-RunResult RunOne(const BenchOptions& o, const Job& job, const LocalEvaluator* local,
-                 std::vector<std::unique_ptr<ActivationService::Stub>>& stubs, std::size_t size, int concurrency) {
+// One stub of each protocol per channel.
+struct Stubs {
+  std::vector<std::unique_ptr<ActivationService::Stub>> v1;
+  std::vector<std::unique_ptr<GRPCInferenceService::Stub>> oip;
+};
+
+RunResult RunOne(const BenchOptions& o, const Job& job, const LocalEvaluator* local, Stubs& stubs,
+                 const std::string& protocol, std::size_t size, int concurrency) {
   Chunk chunk;
   std::mt19937 rng(42);
   std::uniform_real_distribution<float> dist(-8.f, 8.f);
@@ -212,10 +267,15 @@ RunResult RunOne(const BenchOptions& o, const Job& job, const LocalEvaluator* lo
   std::vector<WorkerStats> stats(concurrency);
   std::vector<std::thread> workers;
   for (int i = 0; i < concurrency; ++i) {
-    ActivationService::Stub& stub = *stubs[i % stubs.size()];
+    ActivationService::Stub& stub = *stubs.v1[i % stubs.v1.size()];
+    GRPCInferenceService::Stub& oip = *stubs.oip[i % stubs.oip.size()];
     WorkerStats* s = &stats[i];
     workers.emplace_back([&, s] {
-      if (o.method == "stream") {
+      if (protocol == "oip") {
+        UnaryWorker<inference::ModelInferRequest, inference::ModelInferResponse>(
+            job, chunk, expected.get(), o, window,
+            [&](grpc::ClientContext* c, const auto& q, auto* r) { return oip.ModelInfer(c, q, r); }, s);
+      } else if (o.method == "stream") {
         StreamWorker(stub, job, chunk, expected.get(), o, window, s);
       } else if (o.method == "gradient") {
         UnaryWorker<activation::v1::GradientRequest, activation::v1::GradientResponse>(
@@ -232,6 +292,7 @@ RunResult RunOne(const BenchOptions& o, const Job& job, const LocalEvaluator* lo
   const auto end = Clock::now();
 
   RunResult r;
+  r.protocol = protocol;
   r.size = size;
   r.concurrency = concurrency;
   r.seconds = std::chrono::duration<double>(end - window.start()).count();
@@ -267,10 +328,11 @@ std::string ErrorsText(const RunResult& r, bool json) {
 
 void PrintText(const BenchOptions& o, const RunResult& r, bool header) {
   if (header) {
-    std::printf("%-9s %9s %5s %7s %10s %9s %9s %9s %9s %9s %8s  %s\n", "method", "floats", "conc", "enc", "req/s",
-                "MB/s", "p50_ms", "p90_ms", "p99_ms", "max_ms", "verified", "errors");
+    std::printf("%-5s %-9s %9s %5s %7s %10s %9s %9s %9s %9s %9s %8s  %s\n", "proto", "method", "floats", "conc", "enc",
+                "req/s", "MB/s", "p50_ms", "p90_ms", "p99_ms", "max_ms", "verified", "errors");
   }
-  std::printf("%-9s %9zu %5d %7s %10.1f %9.1f %9.3f %9.3f %9.3f %9.3f %8s  %s\n", o.method.c_str(), r.size,
+  std::printf("%-5s %-9s %9zu %5d %7s %10.1f %9.1f %9.3f %9.3f %9.3f %9.3f %8s  %s\n", r.protocol.c_str(),
+              o.method.c_str(), r.size,
               r.concurrency, o.encoding.c_str(), r.req_per_s(), r.mb_per_s(), r.p50 / 1e3, r.p90 / 1e3,
               r.p99 / 1e3, r.max / 1e3,
               r.verified == 0 ? "-" : (std::to_string(r.verified - r.mismatches) + "/" + std::to_string(r.verified)).c_str(),
@@ -281,11 +343,11 @@ void PrintText(const BenchOptions& o, const RunResult& r, bool header) {
 std::string JsonResult(const BenchOptions& o, const RunResult& r) {
   char buf[1024];
   std::snprintf(buf, sizeof buf,
-                "{\"method\": \"%s\", \"activation\": \"%s\", \"floats\": %zu, \"encoding\": \"%s\", "
+                "{\"protocol\": \"%s\", \"method\": \"%s\", \"activation\": \"%s\", \"floats\": %zu, \"encoding\": \"%s\", "
                 "\"concurrency\": %d, \"channels\": %d, \"seconds\": %.3f, \"ok\": %llu, \"req_per_s\": %.2f, "
                 "\"payload_mb_per_s\": %.2f, \"latency_ms\": {\"p50\": %.4f, \"p90\": %.4f, \"p99\": %.4f, "
                 "\"max\": %.4f}, \"verified\": %llu, \"verify\": \"%s\", \"mismatches\": %llu, \"errors\": ",
-                o.method.c_str(), o.activation.activation.c_str(), r.size, o.encoding.c_str(), r.concurrency,
+                r.protocol.c_str(), o.method.c_str(), o.activation.activation.c_str(), r.size, o.encoding.c_str(), r.concurrency,
                 o.channels, r.seconds, static_cast<unsigned long long>(r.ok), r.req_per_s(), r.mb_per_s(),
                 r.p50 / 1e3, r.p90 / 1e3, r.p99 / 1e3, r.max / 1e3, static_cast<unsigned long long>(r.verified),
                 r.verified == 0 ? "" : o.verify_policy.description().c_str(), static_cast<unsigned long long>(r.mismatches));
@@ -319,24 +381,35 @@ int RunBench(BenchOptions o) {
     o.verify_policy = ChooseVerifyPolicy(AskServer(o.connection, job, 30), LocalTarget(), LocalEntry(job), job);
     if (!o.json) std::fprintf(stderr, "verify: every %d-th answer, %s\n", o.verify_every, o.verify_policy.description().c_str());
   }
-  std::vector<std::unique_ptr<ActivationService::Stub>> stubs;
-  for (int i = 0; i < o.channels; ++i) stubs.push_back(ActivationService::NewStub(MakeChannel(o.connection, i)));
+  if (o.method == "stream" && std::find(o.protocols.begin(), o.protocols.end(), "oip") != o.protocols.end()) {
+    throw UsageError("--method stream: the Open Inference Protocol has no stream; use evaluate or gradient");
+  }
+  Stubs stubs;
+  for (int i = 0; i < o.channels; ++i) {
+    const std::shared_ptr<grpc::Channel> channel = MakeChannel(o.connection, i);
+    stubs.v1.push_back(ActivationService::NewStub(channel));
+    stubs.oip.push_back(GRPCInferenceService::NewStub(channel));
+  }
 
   bool first = true;
   std::uint64_t failures = 0, mismatches = 0;
   if (o.json) std::printf("[");
   for (std::size_t size : o.sizes) {
     for (int concurrency : o.concurrency) {
-      const RunResult r = RunOne(o, job, local.get(), stubs, size, concurrency);
-      mismatches += r.mismatches;
-      for (int c = 1; c < kCodes; ++c) failures += r.status_counts[c];
-      if (o.json) {
-        std::printf("%s\n  %s", first ? "" : ",", JsonResult(o, r).c_str());
-        std::fflush(stdout);
-      } else {
-        PrintText(o, r, first);
+      // Protocols alternate at each size and concurrency, so a change in
+      // the machine's load touches both alike.
+      for (const std::string& protocol : o.protocols) {
+        const RunResult r = RunOne(o, job, local.get(), stubs, protocol, size, concurrency);
+        mismatches += r.mismatches;
+        for (int c = 1; c < kCodes; ++c) failures += r.status_counts[c];
+        if (o.json) {
+          std::printf("%s\n  %s", first ? "" : ",", JsonResult(o, r).c_str());
+          std::fflush(stdout);
+        } else {
+          PrintText(o, r, first);
+        }
+        first = false;
       }
-      first = false;
     }
   }
   if (o.json) std::printf("\n]\n");
@@ -354,6 +427,12 @@ Command AddBenchCommand(CLI::App& parent) {
   AddConnectionOptions(*app, &o->connection);
   app->add_option("--method", o->method, "evaluate, gradient (unary) or stream (EvaluateStream, one in flight)")
       ->check(CLI::IsMember({"evaluate", "gradient", "stream"}))
+      ->capture_default_str();
+  app->add_option("--protocol", o->protocols,
+                  "v1 (activation.v1 Evaluate/Gradient/EvaluateStream), oip (Open Inference Protocol ModelInfer), "
+                  "or both (v1,oip): measured in turn at each size and concurrency")
+      ->delimiter(',')
+      ->check(CLI::IsMember({"v1", "oip"}))
       ->capture_default_str();
   app->add_option("--sizes", o->sizes, "Floats per request (comma separated)")
       ->delimiter(',')

@@ -16,7 +16,7 @@
 #include <gtest/gtest.h>
 
 #include "server/config.h"
-#include "tests/server/ops_server.h"
+#include "tests/server/ops_certs.h"
 
 namespace activation::server::testing {
 namespace {
@@ -28,37 +28,18 @@ std::string Read(const std::string& path) {
   return text.str();
 }
 
-class OpsTlsTest : public ::testing::Test {
+class OpsTlsTest : public CertificatesTest {
  protected:
-  static void SetUpTestSuite() {
-    dir_ = new std::string(std::filesystem::temp_directory_path() / ("ops-tls-" + std::to_string(getpid())));
-    const std::string command = std::string("sh ") + OPS_MAKE_CERTS + " " + *dir_;
-    ASSERT_EQ(std::system(command.c_str()), 0) << command;
-  }
-  static void TearDownTestSuite() {
-    std::filesystem::remove_all(*dir_);
-    delete dir_;
-  }
-  static std::string File(const std::string& name) { return *dir_ + "/" + name; }
-
-  static ServerConfig TlsConfig(bool mutual) {
-    ServerConfig config = OpsDefaults();
-    config.tls_cert = File("server.pem");
-    config.tls_key = File("server.key");
-    if (mutual) config.tls_client_ca = File("ca.pem");
-    return config;
-  }
-
   // Credentials trusting `ca`, presenting `client` if given (names of files
   // in `dir`, by default the suite's certificates).
   static std::shared_ptr<grpc::ChannelCredentials> Tls(const std::string& ca, const std::string& client = "",
                                                        const std::string& dir = "") {
-    const std::string in = dir.empty() ? *dir_ : dir;
+    auto in = [&](const std::string& name) { return dir.empty() ? File(name) : dir + "/" + name; };
     grpc::SslCredentialsOptions options;
-    options.pem_root_certs = Read(in + "/" + ca);
+    options.pem_root_certs = Read(in(ca));
     if (!client.empty()) {
-      options.pem_cert_chain = Read(in + "/" + client + ".pem");
-      options.pem_private_key = Read(in + "/" + client + ".key");
+      options.pem_cert_chain = Read(in(client + ".pem"));
+      options.pem_private_key = Read(in(client + ".key"));
     }
     return grpc::SslCredentials(options);
   }
@@ -71,10 +52,7 @@ class OpsTlsTest : public ::testing::Test {
     auto stub = v1::ActivationService::NewStub(channel);
     return EvaluateSigmoid(*stub, 3000);
   }
-
-  static std::string* dir_;
 };
-std::string* OpsTlsTest::dir_ = nullptr;
 
 TEST_F(OpsTlsTest, ServesAClientThatTrustsItsCa) {
   OpsServer server(TlsConfig(false));
@@ -118,7 +96,7 @@ TEST_F(OpsTlsTest, MutualTlsRefusesPlaintext) {
 // connections get the new ones within a few reload intervals, without a
 // restart, and the old CA's clients are refused from then on.
 TEST_F(OpsTlsTest, ReplacedCertificatesAreServedWithoutARestart) {
-  const std::string next = *dir_ + "-next", live = *dir_ + "-live";
+  const std::string next = File("rotation-next"), live = File("rotation-live");
   const std::string command = std::string("sh ") + OPS_MAKE_CERTS + " " + next;
   ASSERT_EQ(std::system(command.c_str()), 0) << command;
   std::filesystem::create_directories(live);

@@ -100,6 +100,84 @@ def gradient_seeds():
     }
 
 
+def infer_parameter(value):
+    """InferParameter: a float as double_param, an int as int64_param, a str as string_param, a bool as bool_param."""
+    if isinstance(value, bool):
+        return field(1, 0, varint(int(value)))
+    if isinstance(value, int):
+        return field(2, 0, varint(value))
+    if isinstance(value, str):
+        return field(3, 2, value.encode())
+    return field(4, 1, struct.pack("<d", value))
+
+
+def infer_request(model, inputs=(), outputs=(), params=(), raw_contents=(), version=None, id_=None):
+    """ModelInferRequest; inputs are (name, datatype, shape, fp32 values or None)."""
+    out = field(1, 2, model.encode())
+    if version is not None:
+        out += field(2, 2, version.encode())
+    if id_ is not None:
+        out += field(3, 2, id_.encode())
+    for name, value in params:
+        out += field(4, 2, field(1, 2, name.encode()) + field(2, 2, infer_parameter(value)))
+    for name, datatype, shape, values in inputs:
+        tensor_ = field(1, 2, name.encode()) + field(2, 2, datatype.encode())
+        tensor_ += field(3, 2, b"".join(varint(d) for d in shape))
+        if values is not None:
+            tensor_ += field(5, 2, field(6, 2, struct.pack("<%df" % len(values), *values)))
+        out += field(5, 2, tensor_)
+    for name in outputs:
+        out += field(6, 2, field(1, 2, name.encode()))
+    for contents in raw_contents:
+        out += field(7, 2, contents)
+    return out
+
+
+def oip_infer_seeds():
+    n = len(SPECIAL)
+    return {
+        "sigmoid-typed": infer_request("sigmoid", [("x", "FP32", [n], SPECIAL)], id_="1"),
+        "tanh-raw-both": infer_request("tanh", [("x", "FP32", [n], None)], ["y", "grad_input"],
+                                       raw_contents=[raw(SPECIAL)]),
+        "softmax-vjp": infer_request("softmax", [("x", "FP32", [2, 2], [1, 2, 3, 4]),
+                                                 ("grad_output", "FP32", [2, 2], [1, 0, 0, 1])], ["grad_input"]),
+        "params-kinds": infer_request("hardtanh", [("x", "FP32", [2], [-3, 3])],
+                                      params=[("min_val", -2), ("max_val", "2.5")]),
+        "bool-param": infer_request("elu", [("x", "FP32", [1], [1])], params=[("alpha", True)]),
+        "unknown-model": infer_request("swishh", [("x", "FP32", [1], [1])]),
+        "bad-version": infer_request("relu", [("x", "FP32", [1], [1])], version="7"),
+        "raw-count": infer_request("relu", [("x", "FP32", [1], None)], raw_contents=[raw([1]), raw([2])]),
+        "ragged-raw": infer_request("relu", [("x", "FP32", [2], None)], raw_contents=[b"\0" * 7]),
+        "fp64": infer_request("relu", [("x", "FP64", [1], [1])]),
+        "scalar": infer_request("relu", [("x", "FP32", [], [-1])]),
+        "huge-shape": infer_request("relu", [("x", "FP32", [1 << 62, 1 << 62, 4], [1])]),
+        "unknown-output": infer_request("relu", [("x", "FP32", [1], [1])], ["z"]),
+    }
+
+
+def oip_http_seeds():
+    """First byte: model index (bits 0-5; sigmoid is 1, softmax 23) and, in bit 7,
+    a header length in the next two bytes; then the body."""
+    def body(model, text, header_length=None):
+        first = model | (0x80 if header_length is not None else 0)
+        length = header_length or 0
+        return bytes([first, length & 0xFF, length >> 8]) + text
+    x = b'{"name": "x", "shape": [2, 2], "datatype": "FP32", "data": [[-1, 0], [2, 3]]}'
+    header = b'{"inputs": [{"name": "x", "shape": [3], "datatype": "FP32", "parameters": {"binary_data_size": 12}}],' \
+             b' "outputs": [{"name": "y", "parameters": {"binary_data": true}}]}'
+    return {
+        "json": body(1, b'{"id": "a", "inputs": [' + x + b'], "outputs": [{"name": "y"}, {"name": "grad_input"}]}'),
+        "params": body(4, b'{"parameters": {"negative_slope": "0.2"}, "inputs": [' + x + b']}'),
+        "binary": body(1, header + raw([0, 1, -20]), len(header)),
+        "softmax-vjp": body(23, b'{"inputs": [' + x + b', {"name": "grad_output", "shape": [2, 2], "datatype": "FP32",'
+                                b' "data": [1, 0, 0, 1]}], "outputs": [{"name": "grad_input"}]}'),
+        "malformed": body(1, b'{"inputs": [{"name": "x", "data": [1, 2'),
+        "junk-model": body(63, b'{"inputs": []}'),
+        "deep": body(1, b'{"inputs": [{"name": "x", "shape": [1], "datatype": "FP32", "data": ' + b"[" * 40 + b"1" +
+                     b"]" * 40 + b"}]}"),
+    }
+
+
 def npy(descr, shape, payload, version=1):
     dims = ", ".join(str(d) for d in shape) + ("," if len(shape) == 1 else "")
     header = "{'descr': '%s', 'fortran_order': False, 'shape': (%s), }" % (descr, dims)
@@ -150,7 +228,8 @@ def csv_seeds():
 
 
 def main():
-    corpora = {"evaluate": evaluate_seeds(), "gradient": gradient_seeds(), "npy": npy_seeds(),
+    corpora = {"evaluate": evaluate_seeds(), "gradient": gradient_seeds(), "oip_infer": oip_infer_seeds(),
+               "oip_http": oip_http_seeds(), "npy": npy_seeds(),
                "text": text_seeds(), "csv": csv_seeds()}
     for target, seeds in corpora.items():
         directory = os.path.join(HERE, "corpus", target)
