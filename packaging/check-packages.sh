@@ -43,6 +43,8 @@ findings=$(systemd-analyze verify "$unit" 2>&1) || fail "systemd-analyze verify:
 ok "systemd-analyze verify activation-server.service: clean"
 echo "systemd-analyze security: $(systemd-analyze security activation-server.service 2>&1 | tail -n 1)"
 
+# A setting in the environment file must reach the service: the HTTP API.
+echo 'ACTIVATION_HTTP_LISTEN=127.0.0.1:8000' >>/etc/default/activation-server
 systemctl start activation-server
 serving() {  # waits up to 10 s for the server to answer health checks
   for _ in $(seq 50); do
@@ -60,6 +62,10 @@ activation-client eval -a gelu 1 | grep '^0.8413' >/dev/null || fail "eval gelu 
 journalctl -u activation-server --no-pager | grep 'max-memory-bytes=402653184' >/dev/null ||
   fail "the service did not take the unit's memory budget"
 ok "systemctl start: the installed client gets answers (server pid $pid, dynamic user $user)"
+status_line=$( (exec 3<>/dev/tcp/127.0.0.1/8000 &&
+  printf 'GET /v2/health/ready HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&3 && head -n 1 <&3) 2>/dev/null || true)
+case $status_line in "HTTP/1."?" 200"*) ;; *) fail "HTTP /v2/health/ready: '$status_line'" ;; esac
+ok "/etc/default/activation-server reaches the service (its HTTP API answers /v2/health/ready)"
 
 kill -KILL "$pid"
 for _ in $(seq 50); do
