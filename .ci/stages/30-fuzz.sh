@@ -36,15 +36,26 @@ for target in "${targets[@]}"; do
   echo "--- fuzz $target for ${seconds} s"
   scratch=$build/corpus/$target
   mkdir -p "$scratch"
+  log=$build/fuzz-$target.log
   if ! "$build/tests/reliability/fuzz/${target}_fuzzer" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
       -max_len=65536 -print_final_stats=1 -artifact_prefix="$build/artifacts/$target-" \
-      "$scratch" "$repo/tests/reliability/fuzz/corpus/$target" 2>&1 | tail -n 60; then
+      "$scratch" "$repo/tests/reliability/fuzz/corpus/$target" >"$log" 2>&1; then
     failed+=("$target")
   fi
+  tail -n 20 "$log"
 done
 if [ ${#failed[@]} -gt 0 ]; then
-  echo "fuzzing found crashes in: ${failed[*]}; inputs:"
-  ls -l "$build/artifacts"
+  # Last in the log, where a CI summary that keeps only the end still shows
+  # them: each failing target's report and its inputs, whole, in base64.
+  for target in "${failed[@]}"; do
+    echo "=== $target: the report"
+    grep -m1 "INFO: Seed" "$build/fuzz-$target.log" || true
+    grep -E -A 30 "ERROR|WARNING|runtime error|deadly signal" "$build/fuzz-$target.log" | head -n 60
+  done
+  echo "fuzzing found crashes in: ${failed[*]}; inputs (base64):"
+  for input in "$build"/artifacts/*; do
+    echo "$(basename "$input"): $(base64 -w0 "$input")"
+  done
   exit 1
 fi
 echo "fuzzing: no crash in ${#targets[@]} targets x ${seconds} s"
