@@ -16,7 +16,7 @@ image=${IMAGE:-localhost/activation-service:dev}
 step() { echo "--- $* ($SECONDS s)"; }
 
 step "tools"
-tools=(buildah podman runc debootstrap containernetworking-plugins iptables uidmap)
+tools=(buildah podman runc debootstrap containernetworking-plugins iptables uidmap curl python3)
 command -v npm >/dev/null || tools+=(npm)
 "$repo/scripts/install-deps.sh" "${tools[@]}"
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the image with podman on a loopback port and checks what users rely on:
-# health SERVING, correct Evaluate results from the host, a non-root server,
+# health SERVING, correct Evaluate results from the host, the HTTP/REST port
+# (Open Inference Protocol readiness and an infer call), a non-root server,
 # a prompt graceful stop, and prints the image size.
 # Usage: docker/check-image.sh [IMAGE]   (default localhost/activation-service:dev)
 set -euo pipefail
@@ -19,7 +20,7 @@ host_client() { podman run --rm --no-healthcheck --network host --entrypoint act
 
 # No periodic health timer (podman would need systemd for it); the check runs
 # it on demand. podman's complaints about the missing systemd go to a file.
-podman run -d --name "$name" --health-interval disable -p 127.0.0.1::50051 "$image" >/dev/null 2>"$log" ||
+podman run -d --name "$name" --health-interval disable -p 127.0.0.1::50051 -p 127.0.0.1::8000 "$image" >/dev/null 2>"$log" ||
   { cat "$log" >&2; exit 1; }
 address=$(podman port "$name" 50051/tcp)
 echo "container $name serving on $address"
@@ -41,6 +42,18 @@ got=$(host_client eval --target "$address" --activation sigmoid -- "${inputs[@]}
 paste -d' ' <(printf '%s\n' "${inputs[@]}") <(printf '%s\n' "$got") |
   awk -v n="${#inputs[@]}" -f "$(dirname "$0")/expect-sigmoid.awk" || fail "eval from the host gave wrong values"
 echo "ok   Evaluate from the host matches the reference"
+
+http=$(podman port "$name" 8000/tcp)
+ready=$(curl -sS -o /dev/null -w '%{http_code}' "http://$http/v2/health/ready") || fail "HTTP from the host: $ready"
+[ "$ready" = 200 ] || fail "GET /v2/health/ready from the host answered $ready"
+answer=$(curl -sS -H 'Content-Type: application/json' \
+  -d '{"inputs":[{"name":"x","datatype":"FP32","shape":[4],"data":[0,1,-20,4.5]}]}' \
+  "http://$http/v2/models/sigmoid/infer") || fail "infer over HTTP from the host: $answer"
+got=$(python3 -c 'import json,sys; print("\n".join(repr(v) for v in json.loads(sys.argv[1])["outputs"][0]["data"]))' "$answer") ||
+  fail "infer over HTTP answered: $answer"
+paste -d' ' <(printf '%s\n' "${inputs[@]}") <(printf '%s\n' "$got") |
+  awk -v n="${#inputs[@]}" -f "$(dirname "$0")/expect-sigmoid.awk" || fail "infer over HTTP gave wrong values"
+echo "ok   HTTP/REST on $http: ready, and sigmoid over /v2/models/sigmoid/infer matches the reference"
 
 pid=$(podman inspect --format '{{.State.Pid}}' "$name")
 uid=$(awk '/^Uid:/ { print $3 }' "/proc/$pid/status")
