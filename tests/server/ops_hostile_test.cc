@@ -163,7 +163,7 @@ TEST(OpsHostileTest, AHostileLoadEndsOkOrResourceExhausted) {
       grpc::CreateChannel("127.0.0.1:" + std::to_string(server.port()), grpc::InsecureChannelCredentials()));
   constexpr int kCalls = 12;
   constexpr std::size_t kElements = 2 << 20;  // 8 MiB raw: request + response 16 MiB
-  std::vector<grpc::StatusCode> codes(kCalls);
+  std::vector<grpc::Status> statuses(kCalls);
   std::vector<int> wrong(kCalls, 0);
   std::vector<std::thread> callers;
   for (int c = 0; c < kCalls; ++c) {
@@ -175,8 +175,8 @@ TEST(OpsHostileTest, AHostileLoadEndsOkOrResourceExhausted) {
       request.mutable_input()->set_raw(input.data(), input.size() * sizeof(float));
       v1::EvaluateResponse response;
       grpc::ClientContext context;
-      codes[c] = stub->Evaluate(&context, request, &response).error_code();
-      if (codes[c] != grpc::StatusCode::OK) return;
+      statuses[c] = stub->Evaluate(&context, request, &response);
+      if (!statuses[c].ok()) return;
       std::vector<float> output(kElements);
       if (response.output().raw().size() != output.size() * sizeof(float)) {
         wrong[c] = 1;
@@ -188,7 +188,9 @@ TEST(OpsHostileTest, AHostileLoadEndsOkOrResourceExhausted) {
   }
   for (std::thread& t : callers) t.join();
   for (int c = 0; c < kCalls; ++c) {
-    EXPECT_TRUE(codes[c] == grpc::StatusCode::OK || codes[c] == grpc::StatusCode::RESOURCE_EXHAUSTED) << codes[c];
+    const grpc::StatusCode code = statuses[c].error_code();
+    EXPECT_TRUE(code == grpc::StatusCode::OK || code == grpc::StatusCode::RESOURCE_EXHAUSTED)
+        << "call " << c << ": " << code << " " << statuses[c].error_message();
     EXPECT_EQ(wrong[c], 0) << "call " << c;
   }
   EXPECT_EQ(ReservedOnceSettled(server), 0);
