@@ -93,8 +93,8 @@ struct Activation {
   // error message, empty when valid. Single-parameter ranges are in ParamSpec.
   std::string (*check_params)(const KernelArgs& args) = nullptr;
   Kernels reference;  // scalar, written for clarity and accuracy
-  Kernels fast;       // vectorized; equals `reference` until a SIMD kernel exists
-  Cost cost = Cost::kHeavy;  // of `fast`; set with it (compute/fast_kernels.cc)
+  Kernels fast;       // vectorized (compute/simd/kernels.h); required
+  Cost cost = Cost::kHeavy;  // of `fast`; set with it
   Accuracy accuracy;
 };
 

@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "compute/elementwise.h"
+#include "compute/simd/kernels.h"
 
 namespace activation::classic {
 namespace {
@@ -65,6 +66,8 @@ Activation Step() {
   a.derivative_formula = "0";
   a.params = {{"threshold", 0.0, -kInf, kInf, true, true, false, "output is 1 where x > threshold", {}}};
   a.reference = ElementwiseKernels<StepForward, StepDerivative>();
+  a.fast = simd::Step();
+  a.cost = Cost::kMemoryBound;
   return a;
 }
 
@@ -76,6 +79,8 @@ Activation Sigmoid() {
   a.formula = "1 / (1 + exp(-x))";
   a.derivative_formula = "sigmoid(x) * (1 - sigmoid(x))";
   a.reference = ElementwiseKernels<SigmoidForward, SigmoidDerivative>();
+  a.fast = simd::Sigmoid();
+  a.cost = Cost::kTranscendental;
   return a;
 }
 
@@ -86,6 +91,8 @@ Activation Tanh() {
   a.formula = "tanh(x)";
   a.derivative_formula = "1 - tanh(x)^2";
   a.reference = ElementwiseKernels<TanhForward, TanhDerivative>();
+  a.fast = simd::Tanh();
+  a.cost = Cost::kTranscendental;
   return a;
 }
 
@@ -96,6 +103,8 @@ Activation Relu() {
   a.formula = "max(0, x)";
   a.derivative_formula = "1 if x > 0 else 0";
   a.reference = ElementwiseKernels<ReluForward, ReluDerivative>();
+  a.fast = simd::Relu();
+  a.cost = Cost::kMemoryBound;
   return a;
 }
 
@@ -109,6 +118,8 @@ Activation LeakyRelu() {
   a.params = {{"negative_slope", 0.01, -kInf, kInf, true, true, false,
                "slope for x <= 0", {}}};
   a.reference = LeakyReluKernels();
+  a.fast = simd::LeakyRelu();
+  a.cost = Cost::kMemoryBound;
   return a;
 }
 

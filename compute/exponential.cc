@@ -5,6 +5,7 @@
 #include <string>
 
 #include "compute/elementwise.h"
+#include "compute/simd/kernels.h"
 
 namespace activation::exponential {
 namespace {
@@ -50,6 +51,8 @@ Activation Elu() {
   a.derivative_formula = "1 if x > 0 else alpha * exp(x)";
   a.params = {{"alpha", 1.0, -kInf, kInf, true, true, false, "scale of the negative part", {}}};
   a.reference = ElementwiseKernels<EluForward, EluDerivative>();
+  a.fast = simd::Elu();
+  a.cost = Cost::kTranscendental;
   return a;
 }
 
@@ -60,6 +63,8 @@ Activation Selu() {
   a.formula = "scale * (x if x > 0 else alpha * (exp(x) - 1)), alpha = 1.6732632423543772, scale = 1.0507009873554805";
   a.derivative_formula = "scale if x > 0 else scale * alpha * exp(x)";
   a.reference = ElementwiseKernels<SeluForward, SeluDerivative>();
+  a.fast = simd::Selu();
+  a.cost = Cost::kTranscendental;
   return a;
 }
 
@@ -71,6 +76,8 @@ Activation Celu() {
   a.derivative_formula = "1 if x > 0 else exp(x / alpha)";
   a.params = {{"alpha", 1.0, -kInf, kInf, true, true, false, "scale of the negative part", {0.0}}};
   a.reference = ElementwiseKernels<CeluForward, CeluDerivative>();
+  a.fast = simd::Celu();
+  a.cost = Cost::kTranscendental;
   return a;
 }
 

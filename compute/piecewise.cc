@@ -8,6 +8,7 @@
 
 #include "compute/classic.h"
 #include "compute/elementwise.h"
+#include "compute/simd/kernels.h"
 
 namespace activation::piecewise {
 namespace {
@@ -106,6 +107,8 @@ Activation Hardtanh() {
               {"max_val", 1.0, -kInf, kInf, true, true, false, "upper bound, > min_val", {}}};
   a.check_params = &CheckHardtanh;
   a.reference = ElementwiseKernels<HardtanhForward, HardtanhDerivative>();
+  a.fast = simd::Hardtanh();
+  a.cost = Cost::kMemoryBound;
   return a;
 }
 
@@ -116,6 +119,8 @@ Activation Relu6() {
   a.formula = "min(max(x, 0), 6)";
   a.derivative_formula = "1 if 0 < x < 6 else 0";
   a.reference = ElementwiseKernels<Relu6Forward, Relu6Derivative>();
+  a.fast = simd::Relu6();
+  a.cost = Cost::kMemoryBound;
   return a;
 }
 
@@ -126,6 +131,8 @@ Activation Hardsigmoid() {
   a.formula = "0 if x <= -3, 1 if x >= 3, else x / 6 + 1/2";
   a.derivative_formula = "1/6 if -3 < x < 3 else 0";
   a.reference = ElementwiseKernels<HardsigmoidForward, HardsigmoidDerivative>();
+  a.fast = simd::Hardsigmoid();
+  a.cost = Cost::kMemoryBound;
   return a;
 }
 
@@ -136,6 +143,8 @@ Activation Hardswish() {
   a.formula = "0 if x <= -3, x if x >= 3, else x * (x + 3) / 6";
   a.derivative_formula = "0 if x < -3, 1 if x > 3, else x / 3 + 1/2 (PyTorch CPU autograd: 1.5 at x = 3, -0.5 at x = -3)";
   a.reference = ElementwiseKernels<HardswishForward, HardswishDerivative>();
+  a.fast = simd::Hardswish();
+  a.cost = Cost::kMemoryBound;
   return a;
 }
 
@@ -147,6 +156,8 @@ Activation Softshrink() {
   a.derivative_formula = "1 if |x| > lambd else 0";
   a.params = {Lambd()};
   a.reference = ElementwiseKernels<SoftshrinkForward, ShrinkDerivative>();
+  a.fast = simd::Softshrink();
+  a.cost = Cost::kMemoryBound;
   return a;
 }
 
@@ -158,6 +169,8 @@ Activation Hardshrink() {
   a.derivative_formula = "1 if |x| > lambd else 0";
   a.params = {Lambd()};
   a.reference = ElementwiseKernels<HardshrinkForward, ShrinkDerivative>();
+  a.fast = simd::Hardshrink();
+  a.cost = Cost::kMemoryBound;
   return a;
 }
 
@@ -170,6 +183,8 @@ Activation Threshold() {
   a.params = {{"threshold", 0.0, -kInf, kInf, true, true, true, "x must exceed it to pass through", {}},
               {"value", 0.0, -kInf, kInf, true, true, true, "output where x <= threshold", {}}};
   a.reference = ElementwiseKernels<ThresholdForward, ThresholdDerivative>();
+  a.fast = simd::Threshold();
+  a.cost = Cost::kMemoryBound;
   return a;
 }
 
@@ -181,6 +196,8 @@ Activation Prelu() {
   a.derivative_formula = "1 if x > 0 else weight";
   a.params = {{"weight", 0.25, -kInf, kInf, true, true, false, "slope for x <= 0", {}}};
   a.reference = classic::LeakyReluKernels();  // same function, PyTorch's other name and default
+  a.fast = simd::LeakyRelu();
+  a.cost = Cost::kMemoryBound;
   return a;
 }
 

@@ -8,7 +8,6 @@
 #include "compute/classic.h"
 #include "compute/client_text.h"
 #include "compute/exponential.h"
-#include "compute/fast_kernels.h"
 #include "compute/piecewise.h"
 #include "compute/smooth.h"
 #include "compute/simd/target.h"
@@ -54,9 +53,17 @@ std::vector<Activation> BuildCatalogue() {
       piecewise::Hardshrink(), piecewise::Threshold(),   piecewise::Prelu(),       softmax::Softmax(),
       softmax::LogSoftmax(),
   };
-  AttachFastKernels(all);
+  const std::string problem = simd::ApplyTargetFromEnvironment();
+  if (!problem.empty()) std::fprintf(stderr, "%s\n", problem.c_str());
   for (Activation& a : all) {
-    if (a.fast.forward == nullptr) a.fast = a.reference;
+    // A programming error, caught by every test: no entry runs without its
+    // own vector kernels, and none falls back to its reference unnoticed.
+    const bool vector_kernels = a.fast.forward != nullptr && a.fast.derivative != nullptr && a.fast.vjp != nullptr;
+    if (!vector_kernels) {
+      std::fprintf(stderr, "activation catalogue: %.*s has no vector kernels (set Activation::fast)\n",
+                   static_cast<int>(a.name.size()), a.name.data());
+      std::abort();
+    }
     for (const MeasuredAccuracy& m : kMeasured) {
       if (m.name == a.name) a.accuracy = ToAccuracy(m);
     }

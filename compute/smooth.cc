@@ -4,9 +4,9 @@
 #include <limits>
 #include <string>
 
-#include "compute/registry.h"
-
 #include "compute/elementwise.h"
+#include "compute/registry.h"
+#include "compute/simd/kernels.h"
 
 namespace activation::smooth {
 namespace {
@@ -152,6 +152,8 @@ Activation Gelu() {
   a.params = {{"approximate", 0.0, 0.0, 1.0, true, true, false, "0: exact erf form, 1: tanh approximation", {}}};
   a.check_params = &CheckGelu;
   a.reference = ElementwiseKernels<GeluForward, GeluDerivative>();
+  a.fast = simd::Gelu();
+  a.cost = Cost::kHeavy;
   return a;
 }
 
@@ -163,6 +165,8 @@ Activation Silu() {
   a.formula = "x * sigmoid(x)";
   a.derivative_formula = "sigmoid(x) * (1 + x * (1 - sigmoid(x)))";
   a.reference = ElementwiseKernels<SiluForward, SiluDerivative>();
+  a.fast = simd::Silu();
+  a.cost = Cost::kTranscendental;
   return a;
 }
 
@@ -173,6 +177,8 @@ Activation Mish() {
   a.formula = "x * tanh(softplus(x))";
   a.derivative_formula = "tanh(softplus(x)) + x * sigmoid(x) * (1 - tanh(softplus(x))^2)";
   a.reference = ElementwiseKernels<MishForward, MishDerivative>();
+  a.fast = simd::Mish();
+  a.cost = Cost::kTranscendental;
   return a;
 }
 
@@ -185,6 +191,8 @@ Activation Softplus() {
   a.params = {{"beta", 1.0, 0.0, kInf, false, true, false, "sharpness", {}},
               {"threshold", 20.0, -kInf, kInf, true, true, false, "linear above beta * x > threshold", {}}};
   a.reference = ElementwiseKernels<SoftplusForward, SoftplusDerivative>();
+  a.fast = simd::Softplus();
+  a.cost = Cost::kHeavy;
   return a;
 }
 
@@ -195,6 +203,8 @@ Activation Logsigmoid() {
   a.formula = "log(sigmoid(x)) = -softplus(-x)";
   a.derivative_formula = "1 - sigmoid(x) = sigmoid(-x)";
   a.reference = ElementwiseKernels<LogsigmoidForward, LogsigmoidDerivative>();
+  a.fast = simd::Logsigmoid();
+  a.cost = Cost::kHeavy;
   return a;
 }
 
@@ -205,6 +215,8 @@ Activation Tanhshrink() {
   a.formula = "x - tanh(x)";
   a.derivative_formula = "tanh(x)^2";
   a.reference = ElementwiseKernels<TanhshrinkForward, TanhshrinkDerivative>();
+  a.fast = simd::Tanhshrink();
+  a.cost = Cost::kHeavy;
   return a;
 }
 
@@ -215,6 +227,8 @@ Activation Softsign() {
   a.formula = "x / (1 + |x|)";
   a.derivative_formula = "1 / (1 + |x|)^2";
   a.reference = ElementwiseKernels<SoftsignForward, SoftsignDerivative>();
+  a.fast = simd::Softsign();
+  a.cost = Cost::kTranscendental;
   return a;
 }
 

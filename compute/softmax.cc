@@ -4,6 +4,8 @@
 #include <cstddef>
 #include <limits>
 
+#include "compute/simd/kernels.h"
+
 namespace activation::softmax {
 namespace {
 
@@ -135,6 +137,8 @@ Activation Softmax() {
   a.rowwise = true;
   a.gradient_note = kRowNote;
   a.reference = SoftmaxReference();
+  a.fast = simd::Softmax();
+  a.cost = Cost::kHeavy;
   return a;
 }
 
@@ -147,6 +151,8 @@ Activation LogSoftmax() {
   a.rowwise = true;
   a.gradient_note = kRowNote;
   a.reference = LogSoftmaxReference();
+  a.fast = simd::LogSoftmax();
+  a.cost = Cost::kHeavy;
   return a;
 }
 

@@ -114,7 +114,6 @@ int Run(int argc, char** argv) {
   bool failed = false;
   for (const Activation& a : Catalogue()) {
     raw << Line(a, "reference", "-", MeasureStandard(a, a.reference, random_count), &failed);
-    if (!HasVectorKernels(a)) continue;
     for (std::int64_t t : simd::AvailableTargets()) {
       simd::ForceTarget(t);
       raw << Line(a, "fast", simd::TargetName(t), MeasureStandard(a, a.fast, random_count), &failed);

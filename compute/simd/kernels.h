@@ -1,7 +1,7 @@
 // The vectorized kernels, one `Kernels` record per function, each
 // dispatching at run time to the best instruction set the CPU supports
-// (see target.h to force a lower one). compute/fast_kernels.cc attaches
-// them to the catalogue entries by name.
+// (see target.h to force a lower one). Each catalogue entry in compute/
+// sets its own (Activation::fast).
 #pragma once
 
 #include "compute/activation.h"

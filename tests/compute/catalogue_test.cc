@@ -48,6 +48,10 @@ TEST(Catalogue, NamesAreUniqueLowerSnakeCaseAndEntriesComplete) {
       EXPECT_NE(k->derivative, nullptr) << a.name;
       EXPECT_NE(k->vjp, nullptr) << a.name;
     }
+    // Every entry runs its own vector kernels, never its reference in their place.
+    EXPECT_NE(a.fast.forward, a.reference.forward) << a.name;
+    EXPECT_NE(a.fast.derivative, a.reference.derivative) << a.name;
+    EXPECT_NE(a.fast.vjp, a.reference.vjp) << a.name;
     EXPECT_EQ(a.rowwise, !a.gradient_note.empty()) << a.name << ": row-wise entries explain their gradient";
     EXPECT_LE(a.params.size(), kMaxParams) << a.name;
   }

@@ -95,12 +95,8 @@ namespace activation::accuracy {
 // target dispatch uses now (the service runs `fast`), by MeasureStandard.
 struct CatalogueMeasurement {
   Measurement reference;
-  Measurement fast;  // == reference when both kernels are the same functions
+  Measurement fast;
 };
 CatalogueMeasurement MeasureForCatalogue(const Activation& activation, std::size_t random_count = 1000000);
-
-// Whether the entry's `fast` kernels differ from its `reference` ones (and
-// so depend on the SIMD target).
-bool HasVectorKernels(const Activation& activation);
 
 }  // namespace activation::accuracy

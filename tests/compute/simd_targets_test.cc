@@ -29,7 +29,7 @@ struct TargetScope {
 std::vector<std::string> VectorizedNames(bool elementwise_only) {
   std::vector<std::string> names;
   for (const Activation& a : Catalogue()) {
-    if (HasVectorKernels(a) && !(elementwise_only && a.rowwise)) names.emplace_back(a.name);
+    if (!(elementwise_only && a.rowwise)) names.emplace_back(a.name);
   }
   return names;
 }
