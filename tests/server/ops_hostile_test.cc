@@ -160,7 +160,7 @@ TEST(OpsHostileTest, ACallOverTheMemoryBudgetIsRefusedNamingTheFlag) {
 // ("Received RST_STREAM with error code 11"); or UNAVAILABLE when gRPC, its
 // buffers full, sends the connection a GOAWAY ("Buffers full"). gRPC picks
 // the streams it resets: one may be an answer the server has computed and
-// counted OK (docs/operations.md, Limits), so the server's OK count bounds
+// counted OK (docs/operations.md, admission and the memory budget), so the server's OK count bounds
 // the clients' from above.
 TEST(OpsHostileTest, AHostileLoadEndsOkOrRefused) {
   ServerConfig config = OpsDefaults();
