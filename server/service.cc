@@ -100,7 +100,7 @@ class StreamReactor final : public grpc::ServerBidiReactor<Request, Response> {
   }
 
   void OnDone() override {
-    call_.End(ToAbsl(status_.error_code()), status_.error_message(), context_->peer());
+    EndAsDelivered(call_, status_, context_);
     delete this;
   }
 
@@ -200,7 +200,7 @@ class UnknownMethodReactor final : public grpc::ServerGenericBidiReactor {
     Finish(status_);
   }
   void OnDone() override {
-    call_.End(ToAbsl(status_.error_code()), status_.error_message(), context_->peer());
+    EndAsDelivered(call_, status_, context_);
     delete this;
   }
 

@@ -24,6 +24,20 @@ inline absl::StatusCode ToAbsl(grpc::StatusCode code) { return static_cast<absl:
 inline const grpc::Status kQueueFull(grpc::StatusCode::RESOURCE_EXHAUSTED,
                                      "server busy: the kernel queue (--threads) is full; retry with backoff");
 
+// Ends `call` with the status its client saw: one gRPC could not deliver
+// (the client cancelled, its deadline passed, or gRPC reset the stream for
+// want of buffers) is CANCELLED, whatever the handler answered.
+inline void EndAsDelivered(Call& call, const grpc::Status& answered, grpc::ServerContextBase* context) {
+  if (context->IsCancelled() && answered.error_code() != grpc::StatusCode::CANCELLED) {
+    call.End(absl::StatusCode::kCancelled,
+             "answered " + absl::StatusCodeToString(ToAbsl(answered.error_code())) +
+                 " but not delivered: the client cancelled, its deadline passed, or gRPC reset the stream",
+             context->peer());
+    return;
+  }
+  call.End(ToAbsl(answered.error_code()), answered.error_message(), context->peer());
+}
+
 class UnaryReactor final : public grpc::ServerUnaryReactor {
  public:
   explicit UnaryReactor(grpc::CallbackServerContext* context) : context_(context) {}
@@ -33,7 +47,7 @@ class UnaryReactor final : public grpc::ServerUnaryReactor {
     Finish(status_);
   }
   void OnDone() override {
-    call_.End(ToAbsl(status_.error_code()), status_.error_message(), context_->peer());
+    EndAsDelivered(call_, status_, context_);
     delete this;
   }
 
