@@ -10,7 +10,13 @@
 // The exhaustive test (tests/compute/narrow_test.cc) checks the result on
 // every target of the machine it runs on.
 // Usage: narrow_exceptions > compute/narrow_exceptions.inc
+//        narrow_exceptions --measure > bench/results/accuracy/narrow_ulp.txt
+// --measure: the max error, in ULP of the type, of the service's float16
+// and bfloat16 answers (ComputeNarrow) over all 65,536 inputs on every
+// target this machine runs, for docs/accuracy.md (render_dtypes.py).
+#include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -27,6 +33,54 @@ bool SameNarrow(DataType dtype, std::uint16_t a, std::uint16_t b) {
   const float fa = NarrowToFloat(dtype, a), fb = NarrowToFloat(dtype, b);
   if (std::isnan(fa) || std::isnan(fb)) return std::isnan(fa) && std::isnan(fb);
   return fa == fb;  // +0 and -0 alike
+}
+
+// Distance in representable values of the 16-bit type (+0 and -0 coincide).
+long long NarrowUlp(DataType dtype, std::uint16_t a, std::uint16_t b) {
+  if (SameNarrow(dtype, a, b)) return 0;
+  if (std::isnan(NarrowToFloat(dtype, a)) || std::isnan(NarrowToFloat(dtype, b))) return 1 << 20;
+  auto ordered = [](std::uint16_t v) { return v & 0x8000 ? -static_cast<long long>(v & 0x7FFF) : v; };
+  return std::llabs(ordered(a) - ordered(b));
+}
+
+int Measure() {
+  std::printf("# narrow_exceptions --measure: max ULP of the type over all 65536 inputs, default parameters\n");
+  std::printf("# targets:");
+  for (std::int64_t target : simd::AvailableTargets()) std::printf(" %s", simd::TargetName(target).c_str());
+  std::printf("\n# function dtype forward derivative\n");
+  std::vector<std::uint16_t> all(65536), got(65536);
+  for (std::size_t i = 0; i < all.size(); ++i) all[i] = static_cast<std::uint16_t>(i);
+  for (const Activation& activation : Catalogue()) {
+    const ReferenceFunction* ref = FindReference(activation.name);
+    const KernelArgs* args = NarrowTableParams(activation);
+    if (ref == nullptr || args == nullptr) continue;
+    const std::vector<double>& values = ref->param_sets.front();
+    for (DataType dtype : {DataType::kFloat16, DataType::kBFloat16}) {
+      long long worst[2] = {0, 0};
+      for (int mode = 0; mode < 2; ++mode) {
+        std::vector<std::uint16_t> expected(65536);
+        for (std::size_t i = 0; i < 65536; ++i) {
+          const float x = NarrowToFloat(dtype, all[i]);
+          if (std::isnan(x)) {
+            expected[i] = all[i];
+            continue;
+          }
+          const long double arg = ReferenceArgument(x);
+          expected[i] = LongDoubleToNarrow(dtype, mode == 0 ? ref->forward(arg, values.data())
+                                                             : ref->derivative(arg, values.data()));
+        }
+        for (std::int64_t target : simd::AvailableTargets()) {
+          simd::ForceTarget(target);
+          ComputeNarrow(activation, mode == 0 ? Mode::kForward : Mode::kDerivative, *args, dtype, all.data(), nullptr,
+                        got.data(), got.size());
+          for (std::size_t i = 0; i < 65536; ++i) worst[mode] = std::max(worst[mode], NarrowUlp(dtype, got[i], expected[i]));
+        }
+        simd::ForceTarget(0);
+      }
+      std::printf("%s %s %lld %lld\n", activation.name.data(), DataTypeName(dtype).data(), worst[0], worst[1]);
+    }
+  }
+  return 0;
 }
 
 int Main() {
@@ -107,4 +161,7 @@ int Main() {
 }  // namespace
 }  // namespace activation::accuracy
 
-int main() { return activation::accuracy::Main(); }
+int main(int argc, char** argv) {
+  if (argc > 1 && std::string(argv[1]) == "--measure") return activation::accuracy::Measure();
+  return activation::accuracy::Main();
+}

@@ -29,6 +29,15 @@ TEST(ListActivationsTest, EveryCatalogueEntryWithItsParameters) {
     EXPECT_FALSE(info.accuracy().method().empty());
     // The running target's figures, among the per-target ones, within the published worst.
     const v1::AccuracyInfo& accuracy = info.accuracy();
+    // float16 and bfloat16: correctly rounded for every elementwise function (dtype_test.cc checks it).
+    ASSERT_EQ(accuracy.dtypes_size(), 2) << a.name;
+    EXPECT_EQ(accuracy.dtypes(0).dtype(), v1::DATA_TYPE_FLOAT16);
+    EXPECT_EQ(accuracy.dtypes(1).dtype(), v1::DATA_TYPE_BFLOAT16);
+    for (const v1::DtypeAccuracy& d : accuracy.dtypes()) {
+      EXPECT_EQ(d.forward_max_ulp(), a.rowwise ? -1 : 0) << a.name;
+      EXPECT_EQ(d.derivative_max_ulp(), a.rowwise ? -1 : 0) << a.name;
+      EXPECT_FALSE(d.method().empty());
+    }
     EXPECT_EQ(accuracy.this_server().target(), response.simd_target()) << a.name;
     bool listed = false;
     for (const v1::TargetAccuracy& t : accuracy.targets()) {
