@@ -9,6 +9,7 @@
 
 #include "compute/dtype.h"
 #include "compute/registry.h"
+#include "compute/simd/convert.h"
 #include "compute/simd/target.h"
 
 namespace activation {
@@ -159,11 +160,11 @@ std::uint16_t LongDoubleToNarrow(DataType dtype, long double value) {
 }
 
 void WidenNarrow(DataType dtype, const std::uint16_t* in, float* out, std::size_t n) {
-  for (std::size_t i = 0; i < n; ++i) out[i] = NarrowToFloat(dtype, in[i]);
+  simd::WidenFloats(dtype == DataType::kFloat16, in, out, n);
 }
 
 void RoundToNarrow(DataType dtype, const float* in, std::uint16_t* out, std::size_t n) {
-  for (std::size_t i = 0; i < n; ++i) out[i] = FloatToNarrow(dtype, in[i]);
+  simd::NarrowFloats(dtype == DataType::kFloat16, in, out, n);
 }
 
 const KernelArgs* NarrowTableParams(const Activation& activation) {
