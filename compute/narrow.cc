@@ -80,11 +80,34 @@ std::uint16_t FloatToBFloat(float value) {
 // rounding to 16 bits then equals a single rounding of `value`.
 template <typename Wide>
 float RoundToOdd(Wide value) {
-  float f = static_cast<float>(value);
-  if (std::isnan(value) || static_cast<Wide>(f) == value) return f;
-  if (std::fabs(static_cast<Wide>(f)) > std::fabs(value)) f = std::nextafter(f, 0.0f);
-  return FromBits(Bits(f) | 1u);
+  const float f = static_cast<float>(value);
+  if (static_cast<Wide>(f) == value || value != value) return f;
+  std::uint32_t bits = Bits(f);
+  if (std::fabs(static_cast<Wide>(f)) > std::fabs(value)) --bits;  // one step toward zero, either sign
+  return FromBits(bits | 1u);
 }
+
+// Working floats for one call: reused per thread up to a size, so repeated
+// calls do not fault fresh pages in; larger arrays are allocated each time.
+class Scratch {
+ public:
+  explicit Scratch(std::size_t n) {
+    constexpr std::size_t kKept = std::size_t{3} << 20;
+    thread_local std::vector<float> kept;
+    if (n <= kKept) {
+      if (kept.size() < n) kept.resize(n);
+      data_ = kept.data();
+    } else {
+      own_.reset(new float[n]);
+      data_ = own_.get();
+    }
+  }
+  float* data() { return data_; }
+
+ private:
+  std::unique_ptr<float[]> own_;
+  float* data_ = nullptr;
+};
 
 bool MatchesTable(const Activation& activation, const KernelArgs& args, const NarrowParams& table) {
   for (std::size_t i = 0; i < activation.params.size(); ++i) {
@@ -187,23 +210,28 @@ void ComputeNarrow(const Activation& activation, Mode mode, const KernelArgs& ar
     for (std::size_t i = 0; i < n; ++i) out[i] = table[x[i]];
     return;
   }
-  std::vector<float> wide(n), result(n);
-  WidenNarrow(dtype, x, wide.data(), n);
+  Scratch scratch(mode == Mode::kVjp ? 3 * n : 2 * n);  // x, the result and grad_output, widened
+  float* wide = scratch.data();
+  float* result = wide + n;
+  WidenNarrow(dtype, x, wide, n);
   if (mode == Mode::kVjp && !activation.rowwise) {
-    Compute(activation, Mode::kDerivative, args, wide.data(), nullptr, result.data(), n);
+    Compute(activation, Mode::kDerivative, args, wide, nullptr, result, n);
+    float* grad = result + n;
+    WidenNarrow(dtype, grad_output, grad, n);
     for (std::size_t i = 0; i < n; ++i) {
-      const double g = NarrowToFloat(dtype, grad_output[i]);
-      out[i] = DoubleToNarrow(dtype, g * static_cast<double>(result[i]));  // exact product, one rounding
+      // Exact in double (11 or 8 bits times 24); round-to-odd keeps the one rounding below.
+      result[i] = RoundToOdd(static_cast<double>(grad[i]) * result[i]);
     }
+    RoundToNarrow(dtype, result, out, n);
     return;
   }
-  std::vector<float> grad;
+  float* grad = nullptr;
   if (mode == Mode::kVjp) {
-    grad.resize(n);
-    WidenNarrow(dtype, grad_output, grad.data(), n);
+    grad = result + n;
+    WidenNarrow(dtype, grad_output, grad, n);
   }
-  Compute(activation, mode, args, wide.data(), grad.empty() ? nullptr : grad.data(), result.data(), n);
-  RoundToNarrow(dtype, result.data(), out, n);
+  Compute(activation, mode, args, wide, grad, result, n);
+  RoundToNarrow(dtype, result, out, n);
 }
 
 }  // namespace activation
