@@ -56,6 +56,18 @@ absl::Status CheckDatatype(std::string_view field, std::string_view datatype) {
   return Invalid(std::string(field) + ".datatype: '" + ClientText(datatype) + "' is not supported; send FP32");
 }
 
+absl::Status CheckRawDatatype(std::string_view field, std::string_view datatype, DataType* dtype) {
+  if (datatype == kFp32) *dtype = DataType::kFloat32;
+  else if (datatype == kFp16) *dtype = DataType::kFloat16;
+  else if (datatype == kBf16) *dtype = DataType::kBFloat16;
+  else return Invalid(std::string(field) + ".datatype: '" + ClientText(datatype) + "' is not supported; send FP32, FP16 or BF16");
+  return absl::OkStatus();
+}
+
+std::string_view DatatypeName(DataType dtype) {
+  return dtype == DataType::kFloat16 ? kFp16 : dtype == DataType::kBFloat16 ? kBf16 : kFp32;
+}
+
 absl::Status Prepare(const InferRequest& request, Plan* plan) {
   const Activation* model = nullptr;
   absl::Status status = FindModel(request.model_name, request.model_version, &model);
@@ -132,6 +144,9 @@ absl::Status Prepare(const InferRequest& request, Plan* plan) {
 }
 
 void Run(const Plan& plan, float* y, float* grad_input) { plan.evaluation.Run(grad_input, y); }
+void RunNarrow(const Plan& plan, std::uint16_t* y, std::uint16_t* grad_input) {
+  plan.evaluation.RunNarrow(grad_input, y);
+}
 
 std::vector<TensorInfo> ModelInputs() {
   return {{kInputX, kFp32, {-1}}, {kInputGradOutput, kFp32, {-1}}};

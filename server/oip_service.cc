@@ -1,5 +1,7 @@
 #include "server/oip_service.h"
 
+#include <cstring>
+
 #include <string>
 #include <vector>
 
@@ -61,7 +63,8 @@ bool HasOtherContents(const inference::InferTensorContents& c) {
 }
 
 // The request's tensors as float spans (raw bytes read in place when aligned).
-absl::Status Decode(const ModelInferRequest& request, std::vector<wire::FloatBytes>* raw, oip::InferRequest* out) {
+absl::Status Decode(const ModelInferRequest& request, std::vector<wire::FloatBytes>* raw,
+                    std::vector<std::vector<std::uint16_t>>* narrow, oip::InferRequest* out) {
   out->model_name = request.model_name();
   out->model_version = request.model_version();
   for (const auto& [name, value] : request.parameters()) out->parameters.push_back(ToParameter(name, value));
@@ -73,15 +76,36 @@ absl::Status Decode(const ModelInferRequest& request, std::vector<wire::FloatByt
                    std::to_string(request.inputs_size()) + " inputs; send one per input, in the same order");
   }
   raw->resize(use_raw ? request.inputs_size() : 0);
+  narrow->resize(static_cast<std::size_t>(request.inputs_size()));
   for (int i = 0; i < request.inputs_size(); ++i) {
     const ModelInferRequest::InferInputTensor& tensor = request.inputs(i);
     const std::string field = "inputs[" + std::to_string(i) + "]";
-    absl::Status status = oip::CheckDatatype(field, tensor.datatype());
+    DataType dtype = DataType::kFloat32;
+    absl::Status status = oip::CheckRawDatatype(field, tensor.datatype(), &dtype);
     if (!status.ok()) return status;
     oip::Input input;
     input.name = tensor.name();
     input.tensor.shape.assign(tensor.shape().begin(), tensor.shape().end());
+    input.tensor.dtype = dtype;
     const inference::InferTensorContents& contents = tensor.contents();
+    if (IsNarrow(dtype)) {
+      // The protocol has no typed contents for 16-bit floats: raw only.
+      if (!use_raw) {
+        return Invalid(field + ": " + tensor.datatype() + " data goes in raw_input_contents");
+      }
+      const std::string& bytes = request.raw_input_contents(i);
+      if (bytes.size() % 2 != 0) {
+        return Invalid("raw_input_contents[" + std::to_string(i) + "]: " + std::to_string(bytes.size()) +
+                       " bytes is not a multiple of 2 (" + tensor.datatype() + " elements)");
+      }
+      std::vector<std::uint16_t>& bits = (*narrow)[i];
+      bits.resize(bytes.size() / 2);
+      std::memcpy(bits.data(), bytes.data(), bytes.size());
+      input.tensor.narrow = bits.data();
+      input.tensor.size = bits.size();
+      out->inputs.push_back(std::move(input));
+      continue;
+    }
     if (HasOtherContents(contents)) {
       return Invalid(field + ".contents: FP32 data goes in fp32_contents (or in raw_input_contents)");
     }
@@ -131,8 +155,9 @@ grpc::ServerUnaryReactor* Answer(CallTracker& calls, const MethodName& method, g
 grpc::Status ServeModelInfer(ModelInferRequest* request, ModelInferResponse* response, std::size_t max_response_bytes,
                              std::size_t* elements) {
   std::vector<wire::FloatBytes> raw;
+  std::vector<std::vector<std::uint16_t>> narrow;
   oip::InferRequest decoded;
-  absl::Status status = Decode(*request, &raw, &decoded);
+  absl::Status status = Decode(*request, &raw, &narrow, &decoded);
   if (!status.ok()) return ToGrpc(status);
   oip::Plan plan;
   status = oip::Prepare(decoded, &plan);
@@ -153,6 +178,20 @@ grpc::Status ServeModelInfer(ModelInferRequest* request, ModelInferResponse* res
   response->set_model_name(request->model_name());
   response->set_model_version(std::string(oip::kModelVersion));
   response->set_id(request->id());
+  const DataType dtype = plan.evaluation.dtype();
+  if (IsNarrow(dtype)) {  // raw in, raw out, in the request's dtype
+    std::vector<std::uint16_t> y(n), grad_input(n);
+    oip::RunNarrow(plan, y.data(), grad_input.data());
+    for (oip::Output output : plan.outputs) {
+      ModelInferResponse::InferOutputTensor* tensor = response->add_outputs();
+      tensor->set_name(std::string(oip::OutputName(output)));
+      tensor->set_datatype(std::string(oip::DatatypeName(dtype)));
+      tensor->mutable_shape()->Add(plan.shape.begin(), plan.shape.end());
+      const std::vector<std::uint16_t>& bits = output == oip::Output::kY ? y : grad_input;
+      response->add_raw_output_contents()->assign(reinterpret_cast<const char*>(bits.data()), n * 2);
+    }
+    return grpc::Status::OK;
+  }
   const bool use_raw = request->raw_input_contents_size() > 0;
   const std::size_t x = plan.x_index;
   // Elementwise kernels may write over their input: the last output Run()
