@@ -13,6 +13,7 @@
 namespace activation {
 
 enum class DataType { kFloat32, kFloat16, kBFloat16, kFloat64 };
+inline constexpr std::size_t kDataTypes = 4;
 
 // "float32", "float16", "bfloat16", "float64", for messages.
 std::string_view DataTypeName(DataType dtype);

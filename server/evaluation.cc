@@ -48,6 +48,7 @@ grpc::Status Run(const Job& job, std::size_t max_response_bytes, ServeSummary* s
   if (!status.ok()) return Reject(status);
   const std::size_t n = evaluation.elements();
   summary->elements = n;
+  summary->dtype = evaluation.dtype();
 
   // Refused before any output is allocated or computed, with what to change.
   const std::size_t response_bytes = (job.gradient ? wire::EncodedFieldSize(job.input, n) : 0) +

@@ -153,7 +153,7 @@ grpc::ServerUnaryReactor* Answer(CallTracker& calls, const MethodName& method, g
 }  // namespace
 
 grpc::Status ServeModelInfer(ModelInferRequest* request, ModelInferResponse* response, std::size_t max_response_bytes,
-                             std::size_t* elements) {
+                             std::size_t* elements, DataType* served_dtype) {
   std::vector<wire::FloatBytes> raw;
   std::vector<std::vector<std::uint16_t>> narrow;
   oip::InferRequest decoded;
@@ -164,6 +164,7 @@ grpc::Status ServeModelInfer(ModelInferRequest* request, ModelInferResponse* res
   if (!status.ok()) return ToGrpc(status);
   const std::size_t n = plan.evaluation.elements();
   *elements = n;
+  if (served_dtype != nullptr) *served_dtype = plan.evaluation.dtype();
 
   // Tensor metadata is small; the data dominates. Refused before computing.
   constexpr std::size_t kPerOutputOverhead = 64 + 10 * wire::kMaxRank;
@@ -324,11 +325,12 @@ grpc::ServerUnaryReactor* InferenceServiceImpl::ModelInfer(grpc::CallbackServerC
   const std::size_t max_response_bytes = max_response_bytes_;
   const bool queued = RunOn(pool_, [&call, request, response, reactor, max_response_bytes] {
     std::size_t elements = 0;
+    DataType dtype = DataType::kFloat32;
     // The request is this call's own (the arena allocator made it), so its
     // x buffer may become the response's.
     const grpc::Status status =
-        ServeModelInfer(const_cast<ModelInferRequest*>(request), response, max_response_bytes, &elements);
-    if (status.ok()) call.Served(elements, response->ByteSizeLong());
+        ServeModelInfer(const_cast<ModelInferRequest*>(request), response, max_response_bytes, &elements, &dtype);
+    if (status.ok()) call.Served(elements, response->ByteSizeLong(), dtype);
     reactor->Answer(status);
   });
   if (!queued) reactor->Answer(kQueueFull);
