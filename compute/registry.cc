@@ -124,7 +124,7 @@ Status ResolveActivation(std::string_view name, const Activation** found) {
   }
   *found = FindActivation(name);
   if (*found == nullptr) {
-    return Status::InvalidArgument("activation: unknown activation '" + ClientText(name) + "'" +
+    return Status::InvalidArgument("activation: unknown activation '" + ClientText(name) +
                                    "'; valid names: " + CatalogueNames());
   }
   return Status();

@@ -36,25 +36,8 @@ export ACTIVATION_CLIENT=$build/client/activation-client  # its --local mode: th
 python_stubs=$(examples/python/generate_stubs.sh "$build/python-stubs")
 
 echo "--- start the server"
-port_file=$(mktemp)
-server_log=$build/server.log
-"$build/server/activation-server" --listen 127.0.0.1:0 --port-file "$port_file" >"$server_log" 2>&1 &
-server_pid=$!
-stop_server() {
-  local status=$?
-  kill "$server_pid" 2>/dev/null || true
-  wait "$server_pid" 2>/dev/null || true
-  rm -f "$port_file"
-  [ "$status" -eq 0 ] || { echo "--- server log (last 30 lines)"; tail -n 30 "$server_log"; }
-}
-trap stop_server EXIT
-for _ in $(seq 100); do
-  [ -s "$port_file" ] && break
-  kill -0 "$server_pid" || { echo "activation-server exited before listening" >&2; exit 1; }
-  sleep 0.1
-done
-[ -s "$port_file" ] || { echo "activation-server did not write $port_file" >&2; exit 1; }
-export ACTIVATION_TARGET=127.0.0.1:$(head -n1 "$port_file")
+. .ci/lib/server.sh
+start_server "$build"
 echo "server at $ACTIVATION_TARGET"
 
 echo "--- Python example"

@@ -59,7 +59,7 @@ TEST_F(ErrorsTest, EmptyActivationListsValidNames) {
 
 TEST_F(ErrorsTest, UnknownActivationIsNamedWithValidNames) {
   EXPECT_REJECTED(Evaluate(Request("sigmoidd", MakeTensor({1}, Encoding::kValues))), HasSubstr("activation"),
-                  HasSubstr("'sigmoidd'"), HasSubstr("relu"));
+                  HasSubstr("unknown activation 'sigmoidd'; valid names: "), HasSubstr("relu"));
 }
 
 TEST_F(ErrorsTest, UnknownParameterIsNamed) {

@@ -87,6 +87,9 @@ TEST_P(InPlaceServe, AnswersWhatTheCopyingPathAnswersOnEveryTarget) {
       const std::vector<float> x = Inputs(n, static_cast<unsigned>(n));
       const std::vector<float> g = Inputs(n, static_cast<unsigned>(n) + 1000);
       for (Encoding e : {Encoding::kRaw, Encoding::kValues}) {
+        // The split-size array only in raw: the encodings share every code
+        // path past decoding, and typed values of that size cost seconds.
+        if (e == Encoding::kValues && n > 257) continue;
         const std::string what = std::string(a->name) + " n=" + std::to_string(n) + " " + EncodingName(e) + on;
         v1::EvaluateRequest evaluate;
         evaluate.set_activation(std::string(a->name));
