@@ -45,6 +45,34 @@ constexpr FastEntry kFastKernels[] = {
     {"log_softmax", &simd::LogSoftmax, Cost::kHeavy},
 };
 
+struct Float64Entry {
+  std::string_view name;
+  Kernels64 (*make)();
+};
+
+// Functions not listed are not served in float64 yet.
+constexpr Float64Entry kFloat64Kernels[] = {
+    {"step", &simd::Step64},
+    {"relu", &simd::Relu64},
+    {"leaky_relu", &simd::LeakyRelu64},
+    {"prelu", &simd::LeakyRelu64},
+    {"hardtanh", &simd::Hardtanh64},
+    {"relu6", &simd::Relu664},
+    {"hardsigmoid", &simd::Hardsigmoid64},
+    {"hardswish", &simd::Hardswish64},
+    {"softshrink", &simd::Softshrink64},
+    {"hardshrink", &simd::Hardshrink64},
+    {"threshold", &simd::Threshold64},
+    {"sigmoid", &simd::Sigmoid64},
+    {"logsigmoid", &simd::Logsigmoid64},
+    {"softplus", &simd::Softplus64},
+    {"tanh", &simd::Tanh64},
+    {"elu", &simd::Elu64},
+    {"selu", &simd::Selu64},
+    {"celu", &simd::Celu64},
+    {"softsign", &simd::Softsign64},
+};
+
 }  // namespace
 
 void AttachFastKernels(std::vector<Activation>& catalogue) {
@@ -55,6 +83,9 @@ void AttachFastKernels(std::vector<Activation>& catalogue) {
       if (entry.name != a.name) continue;
       a.fast = entry.make();
       a.cost = entry.cost;
+    }
+    for (const Float64Entry& entry : kFloat64Kernels) {
+      if (entry.name == a.name) a.float64 = entry.make();
     }
   }
 }
