@@ -67,6 +67,12 @@ grpc::Status Run(const Job& job, std::size_t max_response_bytes, ServeSummary* s
     if (job.output) wire::EncodeNarrowLike(job.input, evaluation.dtype(), output.data(), n, job.output);
     return grpc::Status::OK;
   }
+  if (evaluation.dtype() == DataType::kFloat64) {
+    double* gradient = job.gradient ? wire::PrepareOutputFloat64(job.input, n, job.gradient) : nullptr;
+    double* output = job.output ? wire::PrepareOutputFloat64(job.input, n, job.output) : nullptr;
+    evaluation.RunFloat64(gradient, output);
+    return grpc::Status::OK;
+  }
 
   // Elementwise kernels may write over their input; a copied (misaligned)
   // input is not the request's storage. The last array written takes it.

@@ -33,16 +33,19 @@ Status Evaluation::Prepare(const EvaluationRequest& request, Evaluation* evaluat
   if (!status.ok()) return status;
 
   evaluation->dtype_ = request.input.dtype;
-  if (request.input.dtype == DataType::kFloat64) {
-    return Status::InvalidArgument(std::string(request.input_field) +
-                                   ".dtype: float64 is not served yet; send float32, float16 or bfloat16");
+  if (request.input.dtype == DataType::kFloat64 && evaluation->activation_->float64.forward == nullptr) {
+    return Status::InvalidArgument(std::string(request.input_field) + ".dtype: float64 is not served for " +
+                                   std::string(evaluation->activation_->name) +
+                                   " yet; send float32, float16 or bfloat16");
   }
   evaluation->x_ = request.input.data;
   evaluation->x_narrow_ = request.input.narrow;
+  evaluation->x_wide_ = request.input.wide;
   evaluation->elements_ = request.input.size;
   evaluation->produce_ = request.produce;
   evaluation->grad_output_ = nullptr;
   evaluation->grad_output_narrow_ = nullptr;
+  evaluation->grad_output_wide_ = nullptr;
   evaluation->gradient_mode_ = Mode::kDerivative;
   if (request.grad_output != nullptr) {
     const TensorRef& grad = *request.grad_output;
@@ -79,6 +82,7 @@ Status Evaluation::Prepare(const EvaluationRequest& request, Evaluation* evaluat
     }
     evaluation->grad_output_ = grad.data;
     evaluation->grad_output_narrow_ = grad.narrow;
+    evaluation->grad_output_wide_ = grad.wide;
     evaluation->gradient_mode_ = Mode::kVjp;
   }
   return Status();
@@ -95,6 +99,11 @@ void Evaluation::RunNarrow(std::uint16_t* gradient, std::uint16_t* output) const
     ComputeNarrow(*activation_, gradient_mode_, args_, dtype_, x_narrow_, grad_output_narrow_, gradient, elements_);
   }
   if (wants_output()) ComputeNarrow(*activation_, Mode::kForward, args_, dtype_, x_narrow_, nullptr, output, elements_);
+}
+
+void Evaluation::RunFloat64(double* gradient, double* output) const {
+  if (wants_gradient()) ComputeFloat64(*activation_, gradient_mode_, args_, x_wide_, grad_output_wide_, gradient, elements_);
+  if (wants_output()) ComputeFloat64(*activation_, Mode::kForward, args_, x_wide_, nullptr, output, elements_);
 }
 
 Status Evaluate(const EvaluationRequest& request, std::vector<float>* gradient, std::vector<float>* output) {

@@ -30,13 +30,14 @@ inline constexpr std::size_t kMaxRank = 32;
 
 // An array as a protocol decoded it. Not owned; `shape` empty = 1-D.
 // float32 elements are at `data`; float16 and bfloat16 ones, as bit
-// patterns, at `narrow` (and `data` is null).
+// patterns, at `narrow`; float64 ones at `wide` (`data` is then null).
 struct TensorRef {
   const float* data = nullptr;
   std::size_t size = 0;
   std::vector<std::int64_t> shape;
   DataType dtype = DataType::kFloat32;
   const std::uint16_t* narrow = nullptr;
+  const double* wide = nullptr;
 };
 
 // Which arrays a request asks for.
@@ -63,8 +64,9 @@ class Evaluation {
  public:
   // Resolves the activation and its parameters and checks both tensors
   // (shape rank <= kMaxRank, shape product = element count, grad_output's
-  // shape and dtype equal to input's). An error (INVALID_ARGUMENT) names
-  // the field and the problem.
+  // shape and dtype equal to input's, float64 only for functions with
+  // float64 kernels). An error (INVALID_ARGUMENT) names the field and the
+  // problem.
   static Status Prepare(const EvaluationRequest& request, Evaluation* evaluation);
 
   const Activation& activation() const { return *activation_; }
@@ -87,6 +89,8 @@ class Evaluation {
   void Run(float* gradient, float* output) const;
   // The same for float16 and bfloat16 (see ComputeNarrow for the rounding).
   void RunNarrow(std::uint16_t* gradient, std::uint16_t* output) const;
+  // The same for float64 (the float64 kernels, within 4 ULP).
+  void RunFloat64(double* gradient, double* output) const;
 
  private:
   const Activation* activation_ = nullptr;
@@ -95,6 +99,8 @@ class Evaluation {
   const float* grad_output_ = nullptr;
   const std::uint16_t* x_narrow_ = nullptr;
   const std::uint16_t* grad_output_narrow_ = nullptr;
+  const double* x_wide_ = nullptr;
+  const double* grad_output_wide_ = nullptr;
   DataType dtype_ = DataType::kFloat32;
   std::size_t elements_ = 0;
   Produce produce_ = Produce::kOutput;

@@ -55,13 +55,29 @@ Status Decode(const v1::Tensor& tensor, std::string_view field, DecodedTensor* d
   ref.dtype = dtype;
   ref.narrow = nullptr;
   decoded->narrow_.clear();
+  decoded->wide_.clear();
+  ref.wide = nullptr;
   ref.shape.assign(tensor.shape().begin(), tensor.shape().end());
   if (dtype == DataType::kFloat64) {
-    // Counted for the messages; Evaluation::Prepare refuses it.
     decoded->raw_ = FloatBytes();
     ref.data = nullptr;
-    ref.size = tensor.double_values_size() > 0 ? static_cast<std::size_t>(tensor.double_values_size())
-                                               : raw.size() / 8;
+    if (tensor.values_size() > 0) {
+      return Status::InvalidArgument(name + ".values: carries float32, but " + name +
+                                     ".dtype is DATA_TYPE_FLOAT64; send double_values or raw");
+    }
+    if (raw.empty()) {
+      ref.wide = tensor.double_values().data();
+      ref.size = static_cast<std::size_t>(tensor.double_values_size());
+      return Status();
+    }
+    if (raw.size() % 8 != 0) {
+      return Status::InvalidArgument(name + ".raw: " + std::to_string(raw.size()) +
+                                     " bytes is not a multiple of 8 (float64 elements)");
+    }
+    decoded->wide_.resize(raw.size() / 8);
+    std::memcpy(decoded->wide_.data(), raw.data(), raw.size());  // little-endian hosts only, as for float32
+    ref.wide = decoded->wide_.data();
+    ref.size = decoded->wide_.size();
     return Status();
   }
   if (IsNarrow(dtype)) {
@@ -176,6 +192,21 @@ float* PrepareOutput(const v1::Tensor& like, std::size_t n, v1::Tensor* out) {
   values->Clear();
   values->Reserve(static_cast<int>(n));
   values->AddNAlreadyReserved(static_cast<int>(n));  // the kernel writes every element
+  return values->mutable_data();
+}
+
+double* PrepareOutputFloat64(const v1::Tensor& like, std::size_t n, v1::Tensor* out) {
+  out->mutable_shape()->CopyFrom(like.shape());
+  out->set_dtype(v1::DATA_TYPE_FLOAT64);
+  if (!like.raw().empty()) {
+    std::string* raw = out->mutable_raw();
+    raw->resize(n * sizeof(double));
+    return reinterpret_cast<double*>(raw->data());
+  }
+  auto* values = out->mutable_double_values();
+  values->Clear();
+  values->Reserve(static_cast<int>(n));
+  values->AddNAlreadyReserved(static_cast<int>(n));
   return values->mutable_data();
 }
 

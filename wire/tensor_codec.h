@@ -29,20 +29,22 @@ bool ReadDataType(const v1::Tensor& tensor, DataType* dtype);
 class DecodedTensor {
  public:
   const TensorRef& ref() const { return ref_; }  // data, size, shape
-  bool is_copy() const { return raw_.is_copy() || !narrow_.empty(); }
+  bool is_copy() const { return raw_.is_copy() || !narrow_.empty() || !wide_.empty(); }
 
  private:
   friend Status Decode(const v1::Tensor& tensor, std::string_view field, DecodedTensor* decoded);
   TensorRef ref_;
   FloatBytes raw_;
   std::vector<std::uint16_t> narrow_;  // float16/bfloat16 bit patterns, copied (aligned)
+  std::vector<double> wide_;           // float64 sent as raw, copied (aligned)
 };
 
 // Checks the dtype and the encoding (one of values, raw and double_values;
 // raw a multiple of the element size; double_values only for float64) and
 // reads the elements and shape; errors name `field` ("input", "output").
 // float16 and bfloat16 elements are copied as bit patterns (values rounded
-// to the dtype); float64 is decoded by nobody yet and refused by Prepare.
+// to the dtype); float64 ones in double_values are read in place, in raw
+// copied.
 // The shape itself is checked by Evaluation::Prepare.
 Status Decode(const v1::Tensor& tensor, std::string_view field, DecodedTensor* decoded);
 
@@ -72,6 +74,11 @@ void EncodeNarrowLike(const v1::Tensor& like, DataType dtype, const std::uint16_
 // Gives `out` the dtype, encoding and shape of a float32 `like` with room
 // for n floats, sized once, and returns where to write them.
 float* PrepareOutput(const v1::Tensor& like, std::size_t n, v1::Tensor* out);
+
+// Gives `out` the dtype (FLOAT64), encoding (raw or double_values) and
+// shape of a float64 `like` with room for n doubles, and returns where to
+// write them.
+double* PrepareOutputFloat64(const v1::Tensor& like, std::size_t n, v1::Tensor* out);
 
 // Moves a float32 `input`'s storage (raw or values, no copy), dtype and shape into
 // `out`, and returns where those floats now are, for computing in place.

@@ -3,11 +3,14 @@
 // tests/compute/reference.cc) rounded once, for all 65,536 inputs of every
 // elementwise function at its default parameters; answers carry the
 // request's dtype and encoding; mismatches are refused naming both fields.
+// float64 answers are the compute library's float64 kernels' (tested
+// against MPFR in tests/compute/float64_test.cc), in the request's encoding.
 #include <cmath>
 #include <cstring>
 
 #include <gtest/gtest.h>
 
+#include "compute/compute.h"
 #include "compute/dtype.h"
 #include "compute/registry.h"
 #include "tests/compute/harness.h"
@@ -175,9 +178,12 @@ TEST(DtypeTest, MismatchesAreRefusedNamingBoth) {
   EXPECT_NE(status.error_message().find("input.dtype: unknown value 9"), std::string::npos) << status.error_message();
 
   request.mutable_input()->set_dtype(v1::DATA_TYPE_FLOAT64);
+  request.set_activation("gelu");  // no float64 kernels yet
   status = Evaluate(server, request);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_EQ(status.error_message(), "input.dtype: float64 is not served yet; send float32, float16 or bfloat16");
+  EXPECT_EQ(status.error_message(),
+            "input.dtype: float64 is not served for gelu yet; send float32, float16 or bfloat16");
+  request.set_activation("tanh");
 
   request.mutable_input()->Clear();
   request.mutable_input()->add_values(1.0f);
@@ -186,6 +192,111 @@ TEST(DtypeTest, MismatchesAreRefusedNamingBoth) {
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_NE(status.error_message().find("input: more than one of values"), std::string::npos)
       << status.error_message();
+}
+
+v1::Tensor Float64Tensor(const std::vector<double>& x, Encoding encoding, const std::vector<std::int64_t>& shape) {
+  v1::Tensor t;
+  t.set_dtype(v1::DATA_TYPE_FLOAT64);
+  for (std::int64_t d : shape) t.add_shape(d);
+  if (encoding == Encoding::kRaw) {
+    t.mutable_raw()->assign(reinterpret_cast<const char*>(x.data()), x.size() * sizeof(double));
+  } else {
+    t.mutable_double_values()->Add(x.begin(), x.end());
+  }
+  return t;
+}
+
+// The doubles of `t`, after checking it has the dtype, encoding and shape of `like`.
+std::vector<double> ReadFloat64(const v1::Tensor& t, const v1::Tensor& like) {
+  EXPECT_EQ(t.dtype(), v1::DATA_TYPE_FLOAT64);
+  EXPECT_EQ(t.shape_size(), like.shape_size());
+  EXPECT_EQ(t.values_size(), 0);
+  EXPECT_EQ(t.raw().size(), like.raw().size());
+  EXPECT_EQ(t.double_values_size(), like.double_values_size());
+  if (t.raw().empty()) return {t.double_values().begin(), t.double_values().end()};
+  std::vector<double> out(t.raw().size() / sizeof(double));
+  std::memcpy(out.data(), t.raw().data(), t.raw().size());
+  return out;
+}
+
+bool SameDouble(double a, double b) {
+  return std::isnan(a) ? std::isnan(b) : std::memcmp(&a, &b, sizeof a) == 0;
+}
+
+// Through the service, every function with float64 kernels answers f, f'
+// and the VJP in float64, in the request's encoding and shape, bit for bit
+// what the compute library's float64 kernels give (tests/compute/
+// float64_test.cc holds those within 4 ULP of MPFR).
+TEST(DtypeTest, Float64IsServedInTheRequestsEncodingByTheFloat64Kernels) {
+  TestServer server;
+  const std::vector<double> x = {-INFINITY, -800.0, -3.0, -1.25, -0.5, -1e-300, -0.0, 0.0, 1e-10,
+                                 0.3, 1.0, 2.5, 6.0, 30.0, 1e300, INFINITY, NAN, 0.7};
+  const std::vector<double> g = {1.0, -2.0, 0.5, 3.0, -1.0, 2.0, 1.0, -1.0, 1e10,
+                                 0.25, -0.125, 7.0, 1.0, 2.0, 0.5, 1.0, 1.0, NAN};
+  const std::vector<std::int64_t> shape = {3, 6};
+  std::size_t served = 0;
+  for (const Activation& activation : Catalogue()) {
+    if (activation.float64.forward == nullptr) continue;
+    ++served;
+    GivenParams given;
+    if (activation.name == "threshold") given = {{"threshold", 0.5}, {"value", -2.0}};
+    KernelArgs args;
+    ASSERT_TRUE(ResolveParams(activation, given, &args).ok());
+    std::vector<double> want_f(x.size()), want_vjp(x.size());
+    ComputeFloat64(activation, Mode::kForward, args, x.data(), nullptr, want_f.data(), x.size());
+    ComputeFloat64(activation, Mode::kVjp, args, x.data(), g.data(), want_vjp.data(), x.size());
+    for (Encoding encoding : {Encoding::kValues, Encoding::kRaw}) {
+      v1::GradientRequest request;
+      request.set_activation(std::string(activation.name));
+      for (const auto& [name, value] : given) (*request.mutable_params())[std::string(name)] = value;
+      *request.mutable_input() = Float64Tensor(x, encoding, shape);
+      *request.mutable_grad_output() = Float64Tensor(g, encoding, shape);
+      request.set_include_output(true);
+      v1::GradientResponse response;
+      grpc::ClientContext context;
+      const grpc::Status status = server.stub->Gradient(&context, request, &response);
+      ASSERT_TRUE(status.ok()) << activation.name << ": " << status.error_message();
+      const std::vector<double> f = ReadFloat64(response.output(), request.input());
+      const std::vector<double> vjp = ReadFloat64(response.grad_input(), request.input());
+      ASSERT_EQ(f.size(), x.size());
+      ASSERT_EQ(vjp.size(), x.size());
+      for (std::size_t i = 0; i < x.size(); ++i) {
+        EXPECT_TRUE(SameDouble(f[i], want_f[i])) << activation.name << " x=" << x[i] << " " << EncodingName(encoding);
+        EXPECT_TRUE(SameDouble(vjp[i], want_vjp[i])) << activation.name << " x=" << x[i];
+      }
+      if (activation.name == "relu") {  // exact: max(x, 0), NaN kept
+        for (std::size_t i = 0; i < x.size(); ++i) {
+          EXPECT_TRUE(SameDouble(f[i], std::isnan(x[i]) ? x[i] : x[i] > 0 ? x[i] : 0.0)) << x[i];
+        }
+      }
+    }
+  }
+  EXPECT_GE(served, 19u);
+}
+
+TEST(DtypeTest, Float64EncodingErrorsNameTheField) {
+  TestServer server;
+  v1::GradientRequest request;
+  request.set_activation("sigmoid");
+  *request.mutable_input() = Float64Tensor({1.0, 2.0}, Encoding::kRaw, {});
+  request.mutable_input()->mutable_raw()->push_back('\0');
+  grpc::Status status = Evaluate(server, request);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message(), "input.raw: 17 bytes is not a multiple of 8 (float64 elements)");
+
+  request.mutable_input()->Clear();
+  request.mutable_input()->set_dtype(v1::DATA_TYPE_FLOAT64);
+  request.mutable_input()->add_values(1.0f);
+  status = Evaluate(server, request);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message(),
+            "input.values: carries float32, but input.dtype is DATA_TYPE_FLOAT64; send double_values or raw");
+
+  *request.mutable_input() = Float64Tensor({1.0, 2.0}, Encoding::kValues, {});
+  *request.mutable_grad_output() = MakeTensor({1.0f, 2.0f}, Encoding::kValues);
+  status = Evaluate(server, request);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message(), "grad_output.dtype float32 differs from input.dtype float64; they must be equal");
 }
 
 TEST(DtypeTest, StreamsAnswerInTheChunksDtype) {
@@ -204,6 +315,14 @@ TEST(DtypeTest, StreamsAnswerInTheChunksDtype) {
     EXPECT_EQ(got[0], LongDoubleToNarrow(c.dtype, 1 / (1 + std::exp(-1.0L))));
     EXPECT_EQ(got[1], LongDoubleToNarrow(c.dtype, 1 / (1 + std::exp(3.0L))));
   }
+  // A float64 chunk on the same stream: answered in float64, in double_values.
+  v1::EvaluateRequest request;
+  request.set_activation("relu");
+  *request.mutable_input() = Float64Tensor({-0.1, 0.1}, Encoding::kValues, {});
+  ASSERT_TRUE(stream->Write(request));
+  v1::EvaluateResponse response;
+  ASSERT_TRUE(stream->Read(&response));
+  EXPECT_EQ(ReadFloat64(response.output(), request.input()), (std::vector<double>{0.0, 0.1}));
   stream->WritesDone();
   EXPECT_TRUE(stream->Finish().ok());
 }
