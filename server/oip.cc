@@ -60,12 +60,18 @@ absl::Status CheckRawDatatype(std::string_view field, std::string_view datatype,
   if (datatype == kFp32) *dtype = DataType::kFloat32;
   else if (datatype == kFp16) *dtype = DataType::kFloat16;
   else if (datatype == kBf16) *dtype = DataType::kBFloat16;
-  else return Invalid(std::string(field) + ".datatype: '" + ClientText(datatype) + "' is not supported; send FP32, FP16 or BF16");
+  else if (datatype == kFp64) *dtype = DataType::kFloat64;
+  else return Invalid(std::string(field) + ".datatype: '" + ClientText(datatype) + "' is not supported; send FP32, FP16, BF16 or FP64");
   return absl::OkStatus();
 }
 
 std::string_view DatatypeName(DataType dtype) {
-  return dtype == DataType::kFloat16 ? kFp16 : dtype == DataType::kBFloat16 ? kBf16 : kFp32;
+  switch (dtype) {
+    case DataType::kFloat16: return kFp16;
+    case DataType::kBFloat16: return kBf16;
+    case DataType::kFloat64: return kFp64;
+    default: return kFp32;
+  }
 }
 
 absl::Status Prepare(const InferRequest& request, Plan* plan) {
@@ -147,6 +153,7 @@ void Run(const Plan& plan, float* y, float* grad_input) { plan.evaluation.Run(gr
 void RunNarrow(const Plan& plan, std::uint16_t* y, std::uint16_t* grad_input) {
   plan.evaluation.RunNarrow(grad_input, y);
 }
+void RunFloat64(const Plan& plan, double* y, double* grad_input) { plan.evaluation.RunFloat64(grad_input, y); }
 
 std::vector<TensorInfo> ModelInputs() {
   return {{kInputX, kFp32, {-1}}, {kInputGradOutput, kFp32, {-1}}};
