@@ -50,7 +50,9 @@ TEST(NarrowConversions, FloatToHalfMatchesTheCompiler) {
     std::uint16_t expected;
     std::memcpy(&expected, &h, 2);
     ASSERT_TRUE(SameNarrow(DataType::kFloat16, FloatToNarrow(DataType::kFloat16, f), expected)) << f;
-    if (!std::isnan(f)) ASSERT_EQ(FloatToNarrow(DataType::kFloat16, f), expected) << f;
+    if (!std::isnan(f)) {
+      ASSERT_EQ(FloatToNarrow(DataType::kFloat16, f), expected) << f;
+    }
   }
   for (std::uint32_t h = 0; h < 65536; ++h) {
     _Float16 half;
@@ -100,7 +102,9 @@ TEST(NarrowConversions, BFloatRoundsToNearestEven) {
     ASSERT_EQ(FloatToNarrow(DataType::kBFloat16, f), NearestBFloat(f)) << f;
     // A long double between floats: rounded once, not twice.
     const long double between = static_cast<long double>(f) * (1 + 0x1p-40L);
-    if (std::isfinite(between)) ASSERT_EQ(LongDoubleToNarrow(DataType::kBFloat16, between), NearestBFloat(between)) << f;
+    if (std::isfinite(between)) {
+      ASSERT_EQ(LongDoubleToNarrow(DataType::kBFloat16, between), NearestBFloat(between)) << f;
+    }
   }
 }
 

@@ -155,6 +155,15 @@ TEST_F(OpsMetricsTest, UnaryCallsAreCountedByMethodActivationAndCode) {
     grpc::ClientContext context;
     ASSERT_TRUE(stub_->Gradient(&context, request, &response).ok());
   }
+  {
+    v1::GradientRequest request;  // 3 float64 elements
+    request.set_activation("softsign");
+    request.mutable_input()->set_dtype(v1::DATA_TYPE_FLOAT64);
+    for (double x : {0.5, -1.0, 2.0}) request.mutable_input()->add_double_values(x);
+    v1::GradientResponse response;
+    grpc::ClientContext context;
+    ASSERT_TRUE(stub_->Gradient(&context, request, &response).ok());
+  }
   v1::GradientRequest bad;
   bad.set_activation("no_such_function");
   bad.mutable_input()->add_values(1.0f);
@@ -164,9 +173,11 @@ TEST_F(OpsMetricsTest, UnaryCallsAreCountedByMethodActivationAndCode) {
 
   ScrapeWhen(Call("Gradient", "unknown", "INVALID_ARGUMENT"), 1);
   ScrapeWhen(Call("Gradient", "relu", "OK"), 1);
+  ScrapeWhen(Call("Gradient", "softsign", "OK"), 1);
   const std::string text = ScrapeWhen(Call("Evaluate", "sigmoid", "OK"), 2);
   EXPECT_EQ(Sample(text, "activation_server_dtype_elements_total", {{"dtype", "float16"}}), 2);
   EXPECT_EQ(Sample(text, "activation_server_dtype_elements_total", {{"dtype", "float32"}}), 6);
+  EXPECT_EQ(Sample(text, "activation_server_dtype_elements_total", {{"dtype", "float64"}}), 3);
   EXPECT_EQ(Sample(text, "activation_server_requests_total", Call("Evaluate", "sigmoid", "OK")), 2);
   EXPECT_EQ(Sample(text, "activation_server_requests_total", Call("Gradient", "unknown", "INVALID_ARGUMENT")), 1);
   EXPECT_EQ(Sample(text, "activation_server_elements_total", {{"grpc_method", "Evaluate"}, {"activation", "sigmoid"}}),
