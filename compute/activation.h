@@ -45,6 +45,16 @@ struct Kernels {
   VjpKernel vjp = nullptr;
 };
 
+// The same three kernels over binary64 arrays (double lanes throughout).
+using UnaryKernel64 = void (*)(const double* x, double* out, std::size_t n, const KernelArgs& args);
+using VjpKernel64 = void (*)(const double* x, const double* grad_output, double* out, std::size_t n,
+                             const KernelArgs& args);
+struct Kernels64 {
+  UnaryKernel64 forward = nullptr;
+  UnaryKernel64 derivative = nullptr;
+  VjpKernel64 vjp = nullptr;
+};
+
 // Max error in float32 ULP against an exact reference, wherever the true
 // result is a normal float. Generated from measurement (compute/accuracy_table.inc,
 // rendered from bench/results/accuracy/ by bench/accuracy/render_accuracy.py).
@@ -94,6 +104,7 @@ struct Activation {
   std::string (*check_params)(const KernelArgs& args) = nullptr;
   Kernels reference;  // scalar, written for clarity and accuracy
   Kernels fast;       // vectorized (compute/simd/kernels.h); required
+  Kernels64 float64;  // vectorized in double lanes; null where float64 is not served yet
   Cost cost = Cost::kHeavy;  // of `fast`; set with it
   Accuracy accuracy;
 };

@@ -68,6 +68,7 @@ Activation Step() {
   a.reference = ElementwiseKernels<StepForward, StepDerivative>();
   a.fast = simd::Step();
   a.cost = Cost::kMemoryBound;
+  a.float64 = simd::Step64();
   return a;
 }
 
@@ -81,6 +82,7 @@ Activation Sigmoid() {
   a.reference = ElementwiseKernels<SigmoidForward, SigmoidDerivative>();
   a.fast = simd::Sigmoid();
   a.cost = Cost::kTranscendental;
+  a.float64 = simd::Sigmoid64();
   return a;
 }
 
@@ -93,6 +95,7 @@ Activation Tanh() {
   a.reference = ElementwiseKernels<TanhForward, TanhDerivative>();
   a.fast = simd::Tanh();
   a.cost = Cost::kTranscendental;
+  a.float64 = simd::Tanh64();
   return a;
 }
 
@@ -105,6 +108,7 @@ Activation Relu() {
   a.reference = ElementwiseKernels<ReluForward, ReluDerivative>();
   a.fast = simd::Relu();
   a.cost = Cost::kMemoryBound;
+  a.float64 = simd::Relu64();
   return a;
 }
 
@@ -120,6 +124,7 @@ Activation LeakyRelu() {
   a.reference = LeakyReluKernels();
   a.fast = simd::LeakyRelu();
   a.cost = Cost::kMemoryBound;
+  a.float64 = simd::LeakyRelu64();
   return a;
 }
 

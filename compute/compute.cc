@@ -33,8 +33,9 @@ Status CheckShape(const std::vector<std::int64_t>& shape, std::size_t count, std
 
 namespace {
 
-void RunKernels(const Kernels& k, Mode mode, const KernelArgs& args, const float* x,
-                const float* grad_output, float* out, std::size_t n) {
+template <class K, class T>
+void RunKernels(const K& k, Mode mode, const KernelArgs& args, const T* x, const T* grad_output, T* out,
+                std::size_t n) {
   switch (mode) {
     case Mode::kForward: k.forward(x, out, n, args); break;
     case Mode::kDerivative: k.derivative(x, out, n, args); break;
@@ -58,10 +59,13 @@ std::size_t SplitThreshold(const Activation& activation) {
   return work / cost + (work % cost != 0);  // rounded up, without overflow
 }
 
-void Compute(const Activation& activation, Mode mode, const KernelArgs& args, const float* x,
-             const float* grad_output, float* out, std::size_t n) {
+namespace {
+
+// Runs kernels `k` of `activation`, split across the worker pool when large.
+template <class K, class T>
+void ComputeWith(const Activation& activation, const K& k, Mode mode, const KernelArgs& args, const T* x,
+                 const T* grad_output, T* out, std::size_t n) {
   if (n == 0) return;
-  const Kernels& k = activation.fast;
   WorkerPool* pool = n >= SplitThreshold(activation) ? &ComputePool() : nullptr;
   if (pool == nullptr || pool->size() == 1) {
     RunKernels(k, mode, args, x, grad_output, out, n);
@@ -74,10 +78,22 @@ void Compute(const Activation& activation, Mode mode, const KernelArgs& args, co
     const std::size_t begin = std::min(n, granules * part / parts * granule);
     const std::size_t end = std::min(n, granules * (part + 1) / parts * granule);
     if (begin == end) return;
-    RunKernels(k, mode, args, x + begin, mode == Mode::kVjp ? grad_output + begin : nullptr,
-               out + begin, end - begin);
+    RunKernels(k, mode, args, x + begin, mode == Mode::kVjp ? grad_output + begin : nullptr, out + begin,
+               end - begin);
   };
   pool->Run(parts, task);
+}
+
+}  // namespace
+
+void Compute(const Activation& activation, Mode mode, const KernelArgs& args, const float* x,
+             const float* grad_output, float* out, std::size_t n) {
+  ComputeWith(activation, activation.fast, mode, args, x, grad_output, out, n);
+}
+
+void ComputeFloat64(const Activation& activation, Mode mode, const KernelArgs& args, const double* x,
+                    const double* grad_output, double* out, std::size_t n) {
+  ComputeWith(activation, activation.float64, mode, args, x, grad_output, out, n);
 }
 
 }  // namespace activation

@@ -33,4 +33,9 @@ std::size_t SplitThreshold(const Activation& activation);
 void Compute(const Activation& activation, Mode mode, const KernelArgs& args, const float* x,
              const float* grad_output, float* out, std::size_t n);
 
+// The same over binary64 arrays with the activation's float64 kernels, which
+// must exist (activation.float64.forward != nullptr).
+void ComputeFloat64(const Activation& activation, Mode mode, const KernelArgs& args, const double* x,
+                    const double* grad_output, double* out, std::size_t n);
+
 }  // namespace activation

@@ -53,6 +53,7 @@ Activation Elu() {
   a.reference = ElementwiseKernels<EluForward, EluDerivative>();
   a.fast = simd::Elu();
   a.cost = Cost::kTranscendental;
+  a.float64 = simd::Elu64();
   return a;
 }
 
@@ -65,6 +66,7 @@ Activation Selu() {
   a.reference = ElementwiseKernels<SeluForward, SeluDerivative>();
   a.fast = simd::Selu();
   a.cost = Cost::kTranscendental;
+  a.float64 = simd::Selu64();
   return a;
 }
 
@@ -78,6 +80,7 @@ Activation Celu() {
   a.reference = ElementwiseKernels<CeluForward, CeluDerivative>();
   a.fast = simd::Celu();
   a.cost = Cost::kTranscendental;
+  a.float64 = simd::Celu64();
   return a;
 }
 

@@ -109,6 +109,7 @@ Activation Hardtanh() {
   a.reference = ElementwiseKernels<HardtanhForward, HardtanhDerivative>();
   a.fast = simd::Hardtanh();
   a.cost = Cost::kMemoryBound;
+  a.float64 = simd::Hardtanh64();
   return a;
 }
 
@@ -121,6 +122,7 @@ Activation Relu6() {
   a.reference = ElementwiseKernels<Relu6Forward, Relu6Derivative>();
   a.fast = simd::Relu6();
   a.cost = Cost::kMemoryBound;
+  a.float64 = simd::Relu664();
   return a;
 }
 
@@ -133,6 +135,7 @@ Activation Hardsigmoid() {
   a.reference = ElementwiseKernels<HardsigmoidForward, HardsigmoidDerivative>();
   a.fast = simd::Hardsigmoid();
   a.cost = Cost::kMemoryBound;
+  a.float64 = simd::Hardsigmoid64();
   return a;
 }
 
@@ -145,6 +148,7 @@ Activation Hardswish() {
   a.reference = ElementwiseKernels<HardswishForward, HardswishDerivative>();
   a.fast = simd::Hardswish();
   a.cost = Cost::kMemoryBound;
+  a.float64 = simd::Hardswish64();
   return a;
 }
 
@@ -158,6 +162,7 @@ Activation Softshrink() {
   a.reference = ElementwiseKernels<SoftshrinkForward, ShrinkDerivative>();
   a.fast = simd::Softshrink();
   a.cost = Cost::kMemoryBound;
+  a.float64 = simd::Softshrink64();
   return a;
 }
 
@@ -171,6 +176,7 @@ Activation Hardshrink() {
   a.reference = ElementwiseKernels<HardshrinkForward, ShrinkDerivative>();
   a.fast = simd::Hardshrink();
   a.cost = Cost::kMemoryBound;
+  a.float64 = simd::Hardshrink64();
   return a;
 }
 
@@ -185,6 +191,7 @@ Activation Threshold() {
   a.reference = ElementwiseKernels<ThresholdForward, ThresholdDerivative>();
   a.fast = simd::Threshold();
   a.cost = Cost::kMemoryBound;
+  a.float64 = simd::Threshold64();
   return a;
 }
 
@@ -198,6 +205,7 @@ Activation Prelu() {
   a.reference = classic::LeakyReluKernels();  // same function, PyTorch's other name and default
   a.fast = simd::LeakyRelu();
   a.cost = Cost::kMemoryBound;
+  a.float64 = simd::LeakyRelu64();
   return a;
 }
 

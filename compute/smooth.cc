@@ -193,6 +193,7 @@ Activation Softplus() {
   a.reference = ElementwiseKernels<SoftplusForward, SoftplusDerivative>();
   a.fast = simd::Softplus();
   a.cost = Cost::kHeavy;
+  a.float64 = simd::Softplus64();
   return a;
 }
 
@@ -205,6 +206,7 @@ Activation Logsigmoid() {
   a.reference = ElementwiseKernels<LogsigmoidForward, LogsigmoidDerivative>();
   a.fast = simd::Logsigmoid();
   a.cost = Cost::kHeavy;
+  a.float64 = simd::Logsigmoid64();
   return a;
 }
 
@@ -229,6 +231,7 @@ Activation Softsign() {
   a.reference = ElementwiseKernels<SoftsignForward, SoftsignDerivative>();
   a.fast = simd::Softsign();
   a.cost = Cost::kTranscendental;
+  a.float64 = simd::Softsign64();
   return a;
 }
 

@@ -12,6 +12,7 @@ packages=(
   libcli11-dev grpc-proto help2man file
   prometheus-cpp-dev openssl
   libcpp-httplib-dev libsimdjson-dev nlohmann-json3-dev
+  libmpfr-dev
 )
 packages+=("$@")
 

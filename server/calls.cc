@@ -44,8 +44,9 @@ void Call::Release() {
   reserved_ = 0;
 }
 
-void Call::Served(std::uint64_t elements, std::uint64_t bytes) {
+void Call::Served(std::uint64_t elements, std::uint64_t bytes, DataType dtype) {
   elements_ += elements;
+  elements_by_dtype_[static_cast<std::size_t>(dtype)] += elements;
   ++messages_sent_;
   bytes_sent_ += bytes;
 }
@@ -104,6 +105,7 @@ void CallTracker::End(const Call& call, absl::StatusCode code, std::string_view 
     stats.activation = call.activation_label_;
     stats.code = code;
     stats.elements = call.elements_;
+    stats.elements_by_dtype = call.elements_by_dtype_;
     stats.messages_received = call.messages_received_;
     stats.messages_sent = call.messages_sent_;
     stats.bytes_received = call.bytes_received_;

@@ -5,6 +5,7 @@
 // when the answer has been sent; it knows nothing of limits, logs or labels.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -13,6 +14,8 @@
 #include <string_view>
 
 #include <absl/status/status.h>
+
+#include "compute/dtype.h"
 
 namespace activation::server {
 
@@ -51,8 +54,8 @@ class Call {
   // refusal is RESOURCE_EXHAUSTED naming the budget and its flag.
   absl::Status Reserve(std::uint64_t bytes);
   void Release();
-  // A response message computed from `elements` input elements was sent.
-  void Served(std::uint64_t elements, std::uint64_t bytes);
+  // A response message computed from `elements` input elements of `dtype` was sent.
+  void Served(std::uint64_t elements, std::uint64_t bytes, DataType dtype = DataType::kFloat32);
   // The answer has been sent: logs the call, counts it, frees its slot.
   void End(absl::StatusCode code, std::string_view message, std::string_view peer);
 
@@ -64,6 +67,7 @@ class Call {
   std::string_view activation_label_;  // catalogue name, "unknown" or "" (metrics)
   std::uint64_t reserved_ = 0;
   std::uint64_t elements_ = 0;
+  std::array<std::uint64_t, kDataTypes> elements_by_dtype_{};
   std::uint64_t messages_received_ = 0, messages_sent_ = 0;
   std::uint64_t bytes_received_ = 0, bytes_sent_ = 0;
   std::chrono::steady_clock::time_point start_{};

@@ -1,5 +1,6 @@
 #include "server/catalogue_info.h"
 
+#include "compute/dtype.h"
 #include "compute/registry.h"
 #include "compute/simd/target.h"
 
@@ -11,6 +12,34 @@ constexpr const char* kAccuracyMethod =
     "values and >= 10^6 inputs log-uniform over the whole float range, both signs, wherever the true "
     "result is a normal float, on every SIMD target the binary carries; the published figure also "
     "covers the exhaustive sweeps of all 2^32 inputs";
+
+// float16 and bfloat16: the tables of compute/narrow.cc, whose exactness
+// tests/compute/narrow_test.cc checks on every input and target; float64:
+// the vector kernels in double lanes, where a function has them.
+void AddDtypeAccuracy(const Activation& a, v1::AccuracyInfo* accuracy) {
+  const bool tabled = NarrowTableParams(a) != nullptr;
+  for (v1::DataType dtype : {v1::DATA_TYPE_FLOAT16, v1::DATA_TYPE_BFLOAT16}) {
+    v1::DtypeAccuracy* figures = accuracy->add_dtypes();
+    figures->set_dtype(dtype);
+    figures->set_forward_max_ulp(tabled ? 0 : -1);
+    figures->set_derivative_max_ulp(tabled ? 0 : -1);
+    figures->set_method(tabled ? "correctly rounded at the default parameters: every one of the 65,536 inputs, "
+                                 "forward and derivative, on every SIMD target, against a long double reference; "
+                                 "other parameters: the float32 answer rounded to the type"
+                               : "not measured: the float32 answer rounded to the type");
+  }
+  // float64: the bound tests/compute/float64_test.cc enforces, not a measured maximum.
+  v1::DtypeAccuracy* wide = accuracy->add_dtypes();
+  wide->set_dtype(v1::DATA_TYPE_FLOAT64);
+  const bool served = a.float64.forward != nullptr;
+  wide->set_forward_max_ulp(served ? 4 : -1);
+  wide->set_derivative_max_ulp(served ? 4 : -1);
+  wide->set_method(served ? "a bound, not a measured maximum: at most 4 binary64 ULP against MPFR (256-bit) at the "
+                            "default parameters wherever the exact value is a normal double, over the special "
+                            "values, the kinks and 90,000 inputs log-uniform over the whole double range and "
+                            "uniform in [-800, 800], on every SIMD target"
+                          : "float64 is not served for this activation yet");
+}
 
 v1::ListActivationsResponse Build() {
   v1::ListActivationsResponse response;
@@ -45,6 +74,7 @@ v1::ListActivationsResponse Build() {
       target->set_forward_max_ulp(t.ulp.forward);
       target->set_derivative_max_ulp(t.ulp.derivative);
     }
+    AddDtypeAccuracy(a, accuracy);
     const UlpFigures here = AccuracyOnCurrentTarget(a.accuracy);
     v1::TargetAccuracy* this_server = accuracy->mutable_this_server();
     this_server->set_target(simd::TargetName(simd::CurrentTarget()));

@@ -1,6 +1,7 @@
 #include "server/evaluation.h"
 
 #include <string>
+#include <vector>
 
 #include "wire/evaluation.h"
 #include "wire/tensor_codec.h"
@@ -47,6 +48,7 @@ grpc::Status Run(const Job& job, std::size_t max_response_bytes, ServeSummary* s
   if (!status.ok()) return Reject(status);
   const std::size_t n = evaluation.elements();
   summary->elements = n;
+  summary->dtype = evaluation.dtype();
 
   // Refused before any output is allocated or computed, with what to change.
   const std::size_t response_bytes = (job.gradient ? wire::EncodedFieldSize(job.input, n) : 0) +
@@ -56,6 +58,20 @@ grpc::Status Run(const Job& job, std::size_t max_response_bytes, ServeSummary* s
                         "response: " + std::to_string(response_bytes) + " bytes exceeds the send limit of " +
                             std::to_string(max_response_bytes) +
                             " bytes; send fewer elements per call or raise the server's --max-message-bytes");
+  }
+
+  if (IsNarrow(evaluation.dtype())) {
+    std::vector<std::uint16_t> gradient(job.gradient ? n : 0), output(job.output ? n : 0);
+    evaluation.RunNarrow(gradient.data(), output.data());
+    if (job.gradient) wire::EncodeNarrowLike(job.input, evaluation.dtype(), gradient.data(), n, job.gradient);
+    if (job.output) wire::EncodeNarrowLike(job.input, evaluation.dtype(), output.data(), n, job.output);
+    return grpc::Status::OK;
+  }
+  if (evaluation.dtype() == DataType::kFloat64) {
+    double* gradient = job.gradient ? wire::PrepareOutputFloat64(job.input, n, job.gradient) : nullptr;
+    double* output = job.output ? wire::PrepareOutputFloat64(job.input, n, job.output) : nullptr;
+    evaluation.RunFloat64(gradient, output);
+    return grpc::Status::OK;
   }
 
   // Elementwise kernels may write over their input; a copied (misaligned)

@@ -8,6 +8,7 @@
 #include <grpcpp/support/status.h>
 
 #include "activation/v1/activation.pb.h"
+#include "compute/dtype.h"
 
 namespace activation::server {
 
@@ -15,6 +16,7 @@ namespace activation::server {
 struct ServeSummary {
   std::string_view activation;  // as requested
   std::size_t elements = 0;
+  DataType dtype = DataType::kFloat32;
 };
 
 // Validates `request`, checks that the answer fits in `max_response_bytes`

@@ -33,6 +33,8 @@ Metrics::Metrics()
                          "Finished calls by method, activation and status code.", *registry_)),
       elements_(Register(prometheus::BuildCounter(), "activation_server_elements_total",
                          "Input elements of the messages served, by method and activation.", *registry_)),
+      dtype_elements_(Register(prometheus::BuildCounter(), "activation_server_dtype_elements_total",
+                               "Input elements of the messages served, by element type.", *registry_)),
       in_flight_(Register(prometheus::BuildGauge(), "activation_server_in_flight_requests",
                           "Calls started and not yet finished, by gRPC method.", *registry_)),
       duration_(Register(prometheus::BuildHistogram(), "activation_server_request_duration_seconds",
@@ -97,6 +99,11 @@ void Metrics::CallFinished(const CallStats& call) {
   if (call.elements > 0) {
     elements_.Add({{"grpc_method", std::string(call.method)}, {"activation", std::string(call.activation)}})
         .Increment(static_cast<double>(call.elements));
+  }
+  for (std::size_t i = 0; i < kDataTypes; ++i) {
+    if (call.elements_by_dtype[i] == 0) continue;
+    dtype_elements_.Add({{"dtype", std::string(DataTypeName(static_cast<DataType>(i)))}})
+        .Increment(static_cast<double>(call.elements_by_dtype[i]));
   }
 }
 

@@ -5,6 +5,7 @@
 // is bounded whatever clients send.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -13,6 +14,8 @@
 #include <unordered_map>
 
 #include <absl/status/status.h>
+
+#include "compute/dtype.h"
 
 namespace prometheus {
 class Counter;
@@ -35,6 +38,7 @@ struct CallStats {
   std::string_view activation;  // catalogue name, "unknown", or "" when the call names none
   absl::StatusCode code = absl::StatusCode::kOk;
   std::uint64_t elements = 0;  // input elements of the messages served
+  std::array<std::uint64_t, kDataTypes> elements_by_dtype{};  // the same, indexed by DataType
   std::uint64_t messages_received = 0;
   std::uint64_t messages_sent = 0;
   std::uint64_t bytes_received = 0;  // serialized protobuf sizes, without HTTP/2 framing
@@ -78,6 +82,7 @@ class Metrics {
   std::shared_ptr<ProcessMetrics> process_;
   prometheus::Family<prometheus::Counter>& requests_;
   prometheus::Family<prometheus::Counter>& elements_;
+  prometheus::Family<prometheus::Counter>& dtype_elements_;
   prometheus::Family<prometheus::Gauge>& in_flight_;
   prometheus::Family<prometheus::Histogram>& duration_;
   prometheus::Family<prometheus::Counter>& bytes_received_;

@@ -56,6 +56,24 @@ absl::Status CheckDatatype(std::string_view field, std::string_view datatype) {
   return Invalid(std::string(field) + ".datatype: '" + ClientText(datatype) + "' is not supported; send FP32");
 }
 
+absl::Status CheckRawDatatype(std::string_view field, std::string_view datatype, DataType* dtype) {
+  if (datatype == kFp32) *dtype = DataType::kFloat32;
+  else if (datatype == kFp16) *dtype = DataType::kFloat16;
+  else if (datatype == kBf16) *dtype = DataType::kBFloat16;
+  else if (datatype == kFp64) *dtype = DataType::kFloat64;
+  else return Invalid(std::string(field) + ".datatype: '" + ClientText(datatype) + "' is not supported; send FP32, FP16, BF16 or FP64");
+  return absl::OkStatus();
+}
+
+std::string_view DatatypeName(DataType dtype) {
+  switch (dtype) {
+    case DataType::kFloat16: return kFp16;
+    case DataType::kBFloat16: return kBf16;
+    case DataType::kFloat64: return kFp64;
+    default: return kFp32;
+  }
+}
+
 absl::Status Prepare(const InferRequest& request, Plan* plan) {
   const Activation* model = nullptr;
   absl::Status status = FindModel(request.model_name, request.model_version, &model);
@@ -132,6 +150,10 @@ absl::Status Prepare(const InferRequest& request, Plan* plan) {
 }
 
 void Run(const Plan& plan, float* y, float* grad_input) { plan.evaluation.Run(grad_input, y); }
+void RunNarrow(const Plan& plan, std::uint16_t* y, std::uint16_t* grad_input) {
+  plan.evaluation.RunNarrow(grad_input, y);
+}
+void RunFloat64(const Plan& plan, double* y, double* grad_input) { plan.evaluation.RunFloat64(grad_input, y); }
 
 std::vector<TensorInfo> ModelInputs() {
   return {{kInputX, kFp32, {-1}}, {kInputGradOutput, kFp32, {-1}}};

@@ -26,6 +26,9 @@ inline constexpr std::string_view kModelVersion = "1";
 inline constexpr std::string_view kPlatform = "activation";
 inline constexpr std::string_view kServerName = "activation-server";
 inline constexpr std::string_view kFp32 = "FP32";
+inline constexpr std::string_view kFp16 = "FP16";
+inline constexpr std::string_view kBf16 = "BF16";
+inline constexpr std::string_view kFp64 = "FP64";
 inline constexpr std::string_view kInputX = "x";
 inline constexpr std::string_view kInputGradOutput = "grad_output";
 inline constexpr std::string_view kOutputY = "y";
@@ -64,6 +67,11 @@ struct InferRequest {
 
 // Front ends check each input's datatype before decoding its data.
 absl::Status CheckDatatype(std::string_view field, std::string_view datatype);
+// The gRPC front end also takes FP16 and BF16 (in raw_input_contents) and
+// FP64 (raw or fp64_contents): fills `dtype`.
+absl::Status CheckRawDatatype(std::string_view field, std::string_view datatype, DataType* dtype);
+// The protocol's name of a dtype ("FP32", "FP16", "BF16", "FP64").
+std::string_view DatatypeName(DataType dtype);
 
 // A request mapped onto the evaluation path, ready to run.
 struct Plan {
@@ -80,8 +88,10 @@ struct Plan {
 absl::Status Prepare(const InferRequest& request, Plan* plan);
 
 // Writes each wanted output: `y` and `grad_input` may be null when not in
-// plan.outputs.
+// plan.outputs. float32; RunNarrow for FP16 and BF16, RunFloat64 for FP64.
 void Run(const Plan& plan, float* y, float* grad_input);
+void RunNarrow(const Plan& plan, std::uint16_t* y, std::uint16_t* grad_input);
+void RunFloat64(const Plan& plan, double* y, double* grad_input);
 
 // Model metadata, as both front ends describe it.
 struct TensorInfo {

@@ -1,5 +1,8 @@
 #include "server/oip_service.h"
 
+#include <algorithm>
+#include <cstring>
+
 #include <string>
 #include <vector>
 
@@ -53,15 +56,20 @@ oip::Parameter ToParameter(const std::string& name, const InferParameter& value)
 
 absl::Status Invalid(std::string message) { return absl::InvalidArgumentError(std::move(message)); }
 
+// True when typed contents other than fp32_contents and fp64_contents carry data.
+bool HasIntegerOrBytes(const inference::InferTensorContents& c) {
+  return c.bool_contents_size() > 0 || c.int_contents_size() > 0 || c.int64_contents_size() > 0 ||
+         c.uint_contents_size() > 0 || c.uint64_contents_size() > 0 || c.bytes_contents_size() > 0;
+}
 // True when typed contents other than fp32_contents carry data.
 bool HasOtherContents(const inference::InferTensorContents& c) {
-  return c.bool_contents_size() > 0 || c.int_contents_size() > 0 || c.int64_contents_size() > 0 ||
-         c.uint_contents_size() > 0 || c.uint64_contents_size() > 0 || c.fp64_contents_size() > 0 ||
-         c.bytes_contents_size() > 0;
+  return HasIntegerOrBytes(c) || c.fp64_contents_size() > 0;
 }
 
 // The request's tensors as float spans (raw bytes read in place when aligned).
-absl::Status Decode(const ModelInferRequest& request, std::vector<wire::FloatBytes>* raw, oip::InferRequest* out) {
+absl::Status Decode(const ModelInferRequest& request, std::vector<wire::FloatBytes>* raw,
+                    std::vector<std::vector<std::uint16_t>>* narrow, std::vector<std::vector<double>>* wide,
+                    oip::InferRequest* out) {
   out->model_name = request.model_name();
   out->model_version = request.model_version();
   for (const auto& [name, value] : request.parameters()) out->parameters.push_back(ToParameter(name, value));
@@ -73,15 +81,62 @@ absl::Status Decode(const ModelInferRequest& request, std::vector<wire::FloatByt
                    std::to_string(request.inputs_size()) + " inputs; send one per input, in the same order");
   }
   raw->resize(use_raw ? request.inputs_size() : 0);
+  narrow->resize(static_cast<std::size_t>(request.inputs_size()));
+  wide->resize(static_cast<std::size_t>(request.inputs_size()));
   for (int i = 0; i < request.inputs_size(); ++i) {
     const ModelInferRequest::InferInputTensor& tensor = request.inputs(i);
     const std::string field = "inputs[" + std::to_string(i) + "]";
-    absl::Status status = oip::CheckDatatype(field, tensor.datatype());
+    DataType dtype = DataType::kFloat32;
+    absl::Status status = oip::CheckRawDatatype(field, tensor.datatype(), &dtype);
     if (!status.ok()) return status;
     oip::Input input;
     input.name = tensor.name();
     input.tensor.shape.assign(tensor.shape().begin(), tensor.shape().end());
+    input.tensor.dtype = dtype;
     const inference::InferTensorContents& contents = tensor.contents();
+    if (IsNarrow(dtype)) {
+      // The protocol has no typed contents for 16-bit floats: raw only.
+      if (!use_raw) {
+        return Invalid(field + ": " + tensor.datatype() + " data goes in raw_input_contents");
+      }
+      const std::string& bytes = request.raw_input_contents(i);
+      if (bytes.size() % 2 != 0) {
+        return Invalid("raw_input_contents[" + std::to_string(i) + "]: " + std::to_string(bytes.size()) +
+                       " bytes is not a multiple of 2 (" + tensor.datatype() + " elements)");
+      }
+      std::vector<std::uint16_t>& bits = (*narrow)[i];
+      bits.resize(bytes.size() / 2);
+      std::memcpy(bits.data(), bytes.data(), bytes.size());
+      input.tensor.narrow = bits.data();
+      input.tensor.size = bits.size();
+      out->inputs.push_back(std::move(input));
+      continue;
+    }
+    if (dtype == DataType::kFloat64) {
+      if (HasIntegerOrBytes(contents) || contents.fp32_contents_size() > 0) {
+        return Invalid(field + ".contents: FP64 data goes in fp64_contents (or in raw_input_contents)");
+      }
+      if (use_raw) {
+        if (contents.fp64_contents_size() > 0) {
+          return Invalid(field + ".contents: set together with raw_input_contents; send the data in one form");
+        }
+        const std::string& bytes = request.raw_input_contents(i);
+        if (bytes.size() % 8 != 0) {
+          return Invalid("raw_input_contents[" + std::to_string(i) + "]: " + std::to_string(bytes.size()) +
+                         " bytes is not a multiple of 8 (FP64 elements)");
+        }
+        std::vector<double>& doubles = (*wide)[i];
+        doubles.resize(bytes.size() / 8);
+        std::memcpy(doubles.data(), bytes.data(), bytes.size());
+        input.tensor.wide = doubles.data();
+        input.tensor.size = doubles.size();
+      } else {
+        input.tensor.wide = contents.fp64_contents().data();
+        input.tensor.size = static_cast<std::size_t>(contents.fp64_contents_size());
+      }
+      out->inputs.push_back(std::move(input));
+      continue;
+    }
     if (HasOtherContents(contents)) {
       return Invalid(field + ".contents: FP32 data goes in fp32_contents (or in raw_input_contents)");
     }
@@ -129,20 +184,24 @@ grpc::ServerUnaryReactor* Answer(CallTracker& calls, const MethodName& method, g
 }  // namespace
 
 grpc::Status ServeModelInfer(ModelInferRequest* request, ModelInferResponse* response, std::size_t max_response_bytes,
-                             std::size_t* elements) {
+                             std::size_t* elements, DataType* served_dtype) {
   std::vector<wire::FloatBytes> raw;
+  std::vector<std::vector<std::uint16_t>> narrow;
+  std::vector<std::vector<double>> wide;
   oip::InferRequest decoded;
-  absl::Status status = Decode(*request, &raw, &decoded);
+  absl::Status status = Decode(*request, &raw, &narrow, &wide, &decoded);
   if (!status.ok()) return ToGrpc(status);
   oip::Plan plan;
   status = oip::Prepare(decoded, &plan);
   if (!status.ok()) return ToGrpc(status);
   const std::size_t n = plan.evaluation.elements();
   *elements = n;
+  if (served_dtype != nullptr) *served_dtype = plan.evaluation.dtype();
 
   // Tensor metadata is small; the data dominates. Refused before computing.
   constexpr std::size_t kPerOutputOverhead = 64 + 10 * wire::kMaxRank;
-  const std::size_t response_bytes = plan.outputs.size() * (n * sizeof(float) + kPerOutputOverhead);
+  const std::size_t element_bytes = std::max(sizeof(float), ElementBytes(plan.evaluation.dtype()));
+  const std::size_t response_bytes = plan.outputs.size() * (n * element_bytes + kPerOutputOverhead);
   if (response_bytes > max_response_bytes) {
     return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
                         "response: about " + std::to_string(response_bytes) + " bytes exceeds the send limit of " +
@@ -153,7 +212,38 @@ grpc::Status ServeModelInfer(ModelInferRequest* request, ModelInferResponse* res
   response->set_model_name(request->model_name());
   response->set_model_version(std::string(oip::kModelVersion));
   response->set_id(request->id());
+  const DataType dtype = plan.evaluation.dtype();
+  if (IsNarrow(dtype)) {  // raw in, raw out, in the request's dtype
+    std::vector<std::uint16_t> y(n), grad_input(n);
+    oip::RunNarrow(plan, y.data(), grad_input.data());
+    for (oip::Output output : plan.outputs) {
+      ModelInferResponse::InferOutputTensor* tensor = response->add_outputs();
+      tensor->set_name(std::string(oip::OutputName(output)));
+      tensor->set_datatype(std::string(oip::DatatypeName(dtype)));
+      tensor->mutable_shape()->Add(plan.shape.begin(), plan.shape.end());
+      const std::vector<std::uint16_t>& bits = output == oip::Output::kY ? y : grad_input;
+      response->add_raw_output_contents()->assign(reinterpret_cast<const char*>(bits.data()), n * 2);
+    }
+    return grpc::Status::OK;
+  }
   const bool use_raw = request->raw_input_contents_size() > 0;
+  if (dtype == DataType::kFloat64) {  // in the request's form: raw or fp64_contents
+    std::vector<double> y(n), grad_input(n);
+    oip::RunFloat64(plan, y.data(), grad_input.data());
+    for (oip::Output output : plan.outputs) {
+      ModelInferResponse::InferOutputTensor* tensor = response->add_outputs();
+      tensor->set_name(std::string(oip::OutputName(output)));
+      tensor->set_datatype(std::string(oip::kFp64));
+      tensor->mutable_shape()->Add(plan.shape.begin(), plan.shape.end());
+      const std::vector<double>& values = output == oip::Output::kY ? y : grad_input;
+      if (use_raw) {
+        response->add_raw_output_contents()->assign(reinterpret_cast<const char*>(values.data()), n * 8);
+      } else {
+        tensor->mutable_contents()->mutable_fp64_contents()->Add(values.begin(), values.end());
+      }
+    }
+    return grpc::Status::OK;
+  }
   const std::size_t x = plan.x_index;
   // Elementwise kernels may write over their input: the last output Run()
   // writes (y when asked for, else grad_input) takes x's storage.
@@ -285,11 +375,12 @@ grpc::ServerUnaryReactor* InferenceServiceImpl::ModelInfer(grpc::CallbackServerC
   const std::size_t max_response_bytes = max_response_bytes_;
   const bool queued = RunOn(pool_, [&call, request, response, reactor, max_response_bytes] {
     std::size_t elements = 0;
+    DataType dtype = DataType::kFloat32;
     // The request is this call's own (the arena allocator made it), so its
     // x buffer may become the response's.
     const grpc::Status status =
-        ServeModelInfer(const_cast<ModelInferRequest*>(request), response, max_response_bytes, &elements);
-    if (status.ok()) call.Served(elements, response->ByteSizeLong());
+        ServeModelInfer(const_cast<ModelInferRequest*>(request), response, max_response_bytes, &elements, &dtype);
+    if (status.ok()) call.Served(elements, response->ByteSizeLong(), dtype);
     reactor->Answer(status);
   });
   if (!queued) reactor->Answer(kQueueFull);

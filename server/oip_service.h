@@ -20,7 +20,7 @@ namespace activation::server {
 // the request is unspecified afterwards. What ModelInfer runs after
 // admission; tests and the fuzz target call it directly.
 grpc::Status ServeModelInfer(inference::ModelInferRequest* request, inference::ModelInferResponse* response,
-                             std::size_t max_response_bytes, std::size_t* elements);
+                             std::size_t max_response_bytes, std::size_t* elements, DataType* dtype = nullptr);
 
 class InferenceServiceImpl final : public inference::GRPCInferenceService::CallbackService {
  public:

@@ -49,7 +49,7 @@ grpc::ServerUnaryReactor* ServeUnary(CallTracker& calls, KernelExecutor* pool, s
     // The request is this call's own (our arena allocator made it), so its
     // input buffer may become the response's.
     const grpc::Status status = Serve(const_cast<Request*>(&request), response, max_response_bytes, &summary);
-    if (status.ok()) call.Served(summary.elements, response->ByteSizeLong());
+    if (status.ok()) call.Served(summary.elements, response->ByteSizeLong(), summary.dtype);
     reactor->Answer(status);
   });
   if (!queued) reactor->Answer(kQueueFull);
@@ -112,7 +112,7 @@ class StreamReactor final : public grpc::ServerBidiReactor<Request, Response> {
       FailChunk(status);
       return;
     }
-    call_.Served(summary.elements, response_.ByteSizeLong());
+    call_.Served(summary.elements, response_.ByteSizeLong(), summary.dtype);
     ++chunks_;
     this->StartWrite(&response_);
   }

@@ -32,16 +32,32 @@ Status Evaluation::Prepare(const EvaluationRequest& request, Evaluation* evaluat
   status = CheckTensor(request.input, request.input_field, &evaluation->args_.row_length);
   if (!status.ok()) return status;
 
+  evaluation->dtype_ = request.input.dtype;
+  if (request.input.dtype == DataType::kFloat64 && evaluation->activation_->float64.forward == nullptr) {
+    return Status::InvalidArgument(std::string(request.input_field) + ".dtype: float64 is not served for " +
+                                   std::string(evaluation->activation_->name) +
+                                   " yet; send float32, float16 or bfloat16");
+  }
   evaluation->x_ = request.input.data;
+  evaluation->x_narrow_ = request.input.narrow;
+  evaluation->x_wide_ = request.input.wide;
   evaluation->elements_ = request.input.size;
   evaluation->produce_ = request.produce;
   evaluation->grad_output_ = nullptr;
+  evaluation->grad_output_narrow_ = nullptr;
+  evaluation->grad_output_wide_ = nullptr;
   evaluation->gradient_mode_ = Mode::kDerivative;
   if (request.grad_output != nullptr) {
     const TensorRef& grad = *request.grad_output;
     if (request.produce == Produce::kOutput) {
       return Status::InvalidArgument(std::string(request.grad_output_field) +
                                      ": only a gradient uses it; send it with a gradient request");
+    }
+    if (grad.dtype != request.input.dtype) {
+      return Status::InvalidArgument(std::string(request.grad_output_field) + ".dtype " +
+                                     std::string(DataTypeName(grad.dtype)) + " differs from " +
+                                     std::string(request.input_field) + ".dtype " +
+                                     std::string(DataTypeName(request.input.dtype)) + "; they must be equal");
     }
     std::size_t unused_row_length = 0;
     status = CheckTensor(grad, request.grad_output_field, &unused_row_length);
@@ -65,6 +81,8 @@ Status Evaluation::Prepare(const EvaluationRequest& request, Evaluation* evaluat
       }
     }
     evaluation->grad_output_ = grad.data;
+    evaluation->grad_output_narrow_ = grad.narrow;
+    evaluation->grad_output_wide_ = grad.wide;
     evaluation->gradient_mode_ = Mode::kVjp;
   }
   return Status();
@@ -76,10 +94,26 @@ void Evaluation::Run(float* gradient, float* output) const {
   if (wants_output()) Compute(*activation_, Mode::kForward, args_, x_, nullptr, output, elements_);
 }
 
+void Evaluation::RunNarrow(std::uint16_t* gradient, std::uint16_t* output) const {
+  if (wants_gradient()) {
+    ComputeNarrow(*activation_, gradient_mode_, args_, dtype_, x_narrow_, grad_output_narrow_, gradient, elements_);
+  }
+  if (wants_output()) ComputeNarrow(*activation_, Mode::kForward, args_, dtype_, x_narrow_, nullptr, output, elements_);
+}
+
+void Evaluation::RunFloat64(double* gradient, double* output) const {
+  if (wants_gradient()) ComputeFloat64(*activation_, gradient_mode_, args_, x_wide_, grad_output_wide_, gradient, elements_);
+  if (wants_output()) ComputeFloat64(*activation_, Mode::kForward, args_, x_wide_, nullptr, output, elements_);
+}
+
 Status Evaluate(const EvaluationRequest& request, std::vector<float>* gradient, std::vector<float>* output) {
   Evaluation evaluation;
   Status status = Evaluation::Prepare(request, &evaluation);
   if (!status.ok()) return status;
+  if (evaluation.dtype() != DataType::kFloat32) {
+    return Status::InvalidArgument(std::string(request.input_field) + ".dtype: " +
+                                   std::string(DataTypeName(evaluation.dtype())) + " is not served here; send float32");
+  }
   if (evaluation.wants_gradient()) gradient->resize(evaluation.elements());
   if (evaluation.wants_output()) output->resize(evaluation.elements());
   evaluation.Run(evaluation.wants_gradient() ? gradient->data() : nullptr,

@@ -18,6 +18,7 @@
 
 #include "compute/activation.h"
 #include "compute/compute.h"
+#include "compute/dtype.h"
 #include "compute/registry.h"
 #include "compute/status.h"
 
@@ -27,11 +28,16 @@ namespace activation::wire {
 // hostile shape costs nothing to check.
 inline constexpr std::size_t kMaxRank = 32;
 
-// A float32 array as a protocol decoded it. Not owned; `shape` empty = 1-D.
+// An array as a protocol decoded it. Not owned; `shape` empty = 1-D.
+// float32 elements are at `data`; float16 and bfloat16 ones, as bit
+// patterns, at `narrow`; float64 ones at `wide` (`data` is then null).
 struct TensorRef {
   const float* data = nullptr;
   std::size_t size = 0;
   std::vector<std::int64_t> shape;
+  DataType dtype = DataType::kFloat32;
+  const std::uint16_t* narrow = nullptr;
+  const double* wide = nullptr;
 };
 
 // Which arrays a request asks for.
@@ -58,8 +64,9 @@ class Evaluation {
  public:
   // Resolves the activation and its parameters and checks both tensors
   // (shape rank <= kMaxRank, shape product = element count, grad_output's
-  // shape equal to input's). An error (INVALID_ARGUMENT) names the field
-  // and the problem.
+  // shape and dtype equal to input's, float64 only for functions with
+  // float64 kernels). An error (INVALID_ARGUMENT) names the field and the
+  // problem.
   static Status Prepare(const EvaluationRequest& request, Evaluation* evaluation);
 
   const Activation& activation() const { return *activation_; }
@@ -69,7 +76,8 @@ class Evaluation {
   Mode gradient_mode() const { return gradient_mode_; }  // kDerivative or kVjp
   // Elementwise functions may overwrite their input: the last array Run()
   // writes (`output` when wanted, else `gradient`) may then be input.data.
-  bool may_overwrite_input() const { return !activation_->rowwise; }
+  bool may_overwrite_input() const { return !activation_->rowwise && dtype_ == DataType::kFloat32; }
+  DataType dtype() const { return dtype_; }  // of the input, the grad_output and every answer
 
   // The input's floats now live at `data` (moved, e.g. into the response's
   // storage to compute in place); Run() reads them there.
@@ -77,13 +85,23 @@ class Evaluation {
 
   // Writes elements() floats into each wanted array (null for one not
   // wanted): the gradient first, then f(x). Never fails once prepared.
+  // float32 only.
   void Run(float* gradient, float* output) const;
+  // The same for float16 and bfloat16 (see ComputeNarrow for the rounding).
+  void RunNarrow(std::uint16_t* gradient, std::uint16_t* output) const;
+  // The same for float64 (the float64 kernels, within 4 ULP).
+  void RunFloat64(double* gradient, double* output) const;
 
  private:
   const Activation* activation_ = nullptr;
   KernelArgs args_;
   const float* x_ = nullptr;
   const float* grad_output_ = nullptr;
+  const std::uint16_t* x_narrow_ = nullptr;
+  const std::uint16_t* grad_output_narrow_ = nullptr;
+  const double* x_wide_ = nullptr;
+  const double* grad_output_wide_ = nullptr;
+  DataType dtype_ = DataType::kFloat32;
   std::size_t elements_ = 0;
   Produce produce_ = Produce::kOutput;
   Mode gradient_mode_ = Mode::kDerivative;
@@ -91,6 +109,7 @@ class Evaluation {
 
 // Prepare and Run into vectors, for callers that own no output storage
 // (the client's --local mode): resizes `gradient` / `output` as wanted.
+// float32 only.
 Status Evaluate(const EvaluationRequest& request, std::vector<float>* gradient, std::vector<float>* output);
 
 }  // namespace activation::wire

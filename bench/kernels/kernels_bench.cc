@@ -4,6 +4,8 @@
 //   reference/<label>/<mode>/<n>  the scalar reference kernels
 //   onednn/<label>/<mode>/<n>     oneDNN's eltwise primitive, where it has the
 //                                 function (backward = its VJP), if built with it
+//   float16/<label>/<mode>/<n>    ComputeNarrow() in float16 and bfloat16 (one
+//   bfloat16/<label>/<mode>/<n>   thread), the service's path for those dtypes
 //   memcpy/<n>                    a plain copy: the bandwidth limit
 //   pool/<label>/forward/<n>      Compute(), which splits large arrays over the
 //   serial/<label>/forward/<n>    worker pool, and the kernel on one thread, both
@@ -23,6 +25,7 @@
 #include <vector>
 
 #include "compute/compute.h"
+#include "compute/dtype.h"
 #include "compute/parallel.h"
 #include "compute/registry.h"
 #include "compute/simd/target.h"
@@ -50,6 +53,19 @@ struct Buffers {
 Buffers& Data() {
   static Buffers buffers;
   return buffers;
+}
+
+// The same inputs as float16 / bfloat16 bit patterns.
+struct NarrowBuffers {
+  std::vector<std::uint16_t> x, g, out;
+  explicit NarrowBuffers(DataType dtype) : x(kMaxSize), g(kMaxSize), out(kMaxSize, 0) {
+    RoundToNarrow(dtype, Data().x.data(), x.data(), kMaxSize);
+    RoundToNarrow(dtype, Data().g.data(), g.data(), kMaxSize);
+  }
+};
+NarrowBuffers& NarrowData(DataType dtype) {
+  static NarrowBuffers half(DataType::kFloat16), bfloat(DataType::kBFloat16);
+  return dtype == DataType::kFloat16 ? half : bfloat;
 }
 
 enum class Pass { kForward, kDerivative, kVjp };
@@ -146,6 +162,20 @@ void RegisterAll() {
         benchmark::RegisterBenchmark(("reference/" + suffix).c_str(), [c, pass, n](benchmark::State& state) {
           RunKernels(state, c.activation->reference, c.args, pass, n);
         });
+        for (DataType dtype : {DataType::kFloat16, DataType::kBFloat16}) {
+          const std::string name = std::string(DataTypeName(dtype)) + "/" + suffix;
+          benchmark::RegisterBenchmark(name.c_str(), [c, pass, n, dtype](benchmark::State& state) {
+            NarrowBuffers& b = NarrowData(dtype);
+            const Mode mode = pass == Pass::kForward ? Mode::kForward : pass == Pass::kDerivative ? Mode::kDerivative
+                                                                                                   : Mode::kVjp;
+            for (auto _ : state) {
+              ComputeNarrow(*c.activation, mode, c.args, dtype, b.x.data(), b.g.data(), b.out.data(), n);
+              benchmark::ClobberMemory();
+            }
+            state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * n));
+            state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * n * (pass == Pass::kVjp ? 6 : 4)));
+          });
+        }
 #ifdef ACTIVATION_BENCH_ONEDNN
         if (pass == Pass::kDerivative) continue;  // oneDNN has no plain f'(x)
         if (!OneDnnEltwise::For(c.label, 16)) continue;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "compute/compute.h"
+#include "compute/dtype.h"
 
 namespace activation::client {
 
@@ -18,6 +19,9 @@ struct Job {
   Mode mode = Mode::kForward;   // kDerivative or kVjp: the Gradient RPCs
   bool include_output = false;  // gradient modes: also f(x)
   bool raw_encoding = true;     // Tensor.raw (fast path) or Tensor.values
+  // On the wire: chunks hold floats; float16/bfloat16 inputs are rounded to
+  // the dtype when sent and the answers widened back (exactly) when received.
+  DataType dtype = DataType::kFloat32;
 
   bool gradient() const { return mode != Mode::kForward; }
 };

@@ -8,18 +8,39 @@ namespace activation::client {
 
 namespace {
 
-void EncodeTensor(const std::vector<float>& values, std::size_t row_length, bool raw, activation::v1::Tensor* tensor) {
+void EncodeTensor(const Job& job, const std::vector<float>& values, std::size_t row_length,
+                  activation::v1::Tensor* tensor) {
   std::vector<std::int64_t> shape;
   if (row_length != 0) {
     shape = {static_cast<std::int64_t>(values.size() / row_length), static_cast<std::int64_t>(row_length)};
   }
-  wire::Encode(values.data(), values.size(), shape, raw, tensor);
+  if (!IsNarrow(job.dtype)) {
+    wire::Encode(values.data(), values.size(), shape, job.raw_encoding, tensor);
+    return;
+  }
+  std::vector<std::uint16_t> bits(values.size());
+  RoundToNarrow(job.dtype, values.data(), bits.data(), values.size());
+  wire::EncodeNarrow(job.dtype, bits.data(), bits.size(), shape, job.raw_encoding, tensor);
 }
 
-void DecodeTensor(const activation::v1::Tensor& tensor, std::size_t expected, const char* field,
+void DecodeTensor(const Job& job, const activation::v1::Tensor& tensor, std::size_t expected, const char* field,
                   std::vector<float>* out) {
-  const Status status = wire::DecodeInto(tensor, field, expected, out);
+  if (!IsNarrow(job.dtype)) {
+    const Status status = wire::DecodeInto(tensor, field, expected, out);
+    if (!status.ok()) throw std::runtime_error("server sent " + status.message());
+    return;
+  }
+  wire::DecodedTensor decoded;
+  const Status status = wire::Decode(tensor, field, &decoded);
   if (!status.ok()) throw std::runtime_error("server sent " + status.message());
+  const wire::TensorRef& ref = decoded.ref();
+  if (ref.dtype != job.dtype || ref.size != expected) {
+    throw std::runtime_error("server sent " + std::string(field) + ": " + std::to_string(ref.size) + " " +
+                             std::string(DataTypeName(ref.dtype)) + " elements for " + std::to_string(expected) +
+                             " " + std::string(DataTypeName(job.dtype)) + " inputs");
+  }
+  out->resize(ref.size);
+  WidenNarrow(job.dtype, ref.narrow, out->data(), ref.size);
 }
 
 }  // namespace
@@ -27,26 +48,26 @@ void DecodeTensor(const activation::v1::Tensor& tensor, std::size_t expected, co
 void BuildRequest(const Job& job, const Chunk& chunk, activation::v1::EvaluateRequest* request) {
   request->set_activation(job.activation);
   for (const auto& [name, value] : job.params) (*request->mutable_params())[name] = value;
-  EncodeTensor(chunk.input, chunk.row_length, job.raw_encoding, request->mutable_input());
+  EncodeTensor(job, chunk.input, chunk.row_length, request->mutable_input());
 }
 
 void BuildRequest(const Job& job, const Chunk& chunk, activation::v1::GradientRequest* request) {
   request->set_activation(job.activation);
   for (const auto& [name, value] : job.params) (*request->mutable_params())[name] = value;
-  EncodeTensor(chunk.input, chunk.row_length, job.raw_encoding, request->mutable_input());
+  EncodeTensor(job, chunk.input, chunk.row_length, request->mutable_input());
   if (job.mode == Mode::kVjp) {
-    EncodeTensor(chunk.grad_output, chunk.row_length, job.raw_encoding, request->mutable_grad_output());
+    EncodeTensor(job, chunk.grad_output, chunk.row_length, request->mutable_grad_output());
   }
   request->set_include_output(job.include_output);
 }
 
-void TakeResponse(const Job&, const activation::v1::EvaluateResponse& response, Chunk* chunk) {
-  DecodeTensor(response.output(), chunk->input.size(), "output", &chunk->result);
+void TakeResponse(const Job& job, const activation::v1::EvaluateResponse& response, Chunk* chunk) {
+  DecodeTensor(job, response.output(), chunk->input.size(), "output", &chunk->result);
 }
 
 void TakeResponse(const Job& job, const activation::v1::GradientResponse& response, Chunk* chunk) {
-  DecodeTensor(response.grad_input(), chunk->input.size(), "grad_input", &chunk->result);
-  if (job.include_output) DecodeTensor(response.output(), chunk->input.size(), "output", &chunk->output);
+  DecodeTensor(job, response.grad_input(), chunk->input.size(), "grad_input", &chunk->result);
+  if (job.include_output) DecodeTensor(job, response.output(), chunk->input.size(), "output", &chunk->output);
 }
 
 }  // namespace activation::client

@@ -38,6 +38,7 @@ struct ComputeOptions {
   int streams = 0;
   std::string rpc = "auto";
   std::string encoding = "raw";
+  std::string dtype = "float32";
   std::size_t row_length = 0;
   bool local = false, verify = false, quiet = false;
   int threads = 2;
@@ -88,6 +89,7 @@ Job MakeJob(const ComputeOptions& o) {
   job.mode = !o.gradient ? Mode::kForward : o.grad_output.empty() ? Mode::kDerivative : Mode::kVjp;
   job.include_output = o.include_output;
   job.raw_encoding = o.encoding == "raw";
+  job.dtype = o.dtype == "float16" ? DataType::kFloat16 : o.dtype == "bfloat16" ? DataType::kBFloat16 : DataType::kFloat32;
   return job;
 }
 
@@ -109,6 +111,9 @@ int Run(const ComputeOptions& o) {
   if (!o.numbers.empty() && !o.input.empty()) throw UsageError("give numbers as arguments or --input, not both");
   if (o.numbers.empty() && o.input.empty()) throw UsageError("no input: give numbers as arguments or --input FILE|-");
   if (o.local && o.verify) throw UsageError("--local and --verify exclude each other");
+  if (job.dtype != DataType::kFloat32 && (o.local || o.verify)) {
+    throw UsageError("--dtype " + o.dtype + " is computed by the server only; drop --local and --verify");
+  }
 
   // --local/--verify resolve names and parameters in the linked library.
   std::unique_ptr<LocalEvaluator> local;
@@ -204,6 +209,10 @@ Command AddComputeCommand(CLI::App& parent, bool gradient) {
       ->capture_default_str();
   app->add_option("--encoding", o->encoding, "Tensor encoding on the wire")
       ->check(CLI::IsMember({"raw", "values"}))
+      ->capture_default_str();
+  app->add_option("--dtype", o->dtype,
+                  "Element type on the wire: inputs are rounded to it, answers come back in it")
+      ->check(CLI::IsMember({"float32", "float16", "bfloat16"}))
       ->capture_default_str();
   app->add_option("--row-length", o->row_length, "Row length for row-wise functions on 1-D input");
   app->add_option("--timeout", o->timeout, "Seconds per unary call (0: none)");

@@ -118,6 +118,14 @@ struct Celu : ExponentialLinearInFloat<CeluInDouble> {
   explicit Celu(const KernelArgs& a) : ExponentialLinearInFloat(a, a.param[0] == 1.0, 1.0, 1.0, 1.0) {}
 };
 
+// float64: the double Ops above.
+using Elu64 = EluInDouble;
+using Selu64 = SeluInDouble;
+using Celu64 = CeluInDouble;
+ACTIVATION_SIMD_TARGET_KERNELS64(Elu64)
+ACTIVATION_SIMD_TARGET_KERNELS64(Selu64)
+ACTIVATION_SIMD_TARGET_KERNELS64(Celu64)
+
 ACTIVATION_SIMD_TARGET_KERNELS(Elu)
 ACTIVATION_SIMD_TARGET_KERNELS(Selu)
 ACTIVATION_SIMD_TARGET_KERNELS(Celu)
@@ -133,5 +141,8 @@ namespace activation::simd {
 ACTIVATION_SIMD_EXPORT_KERNELS(Elu)
 ACTIVATION_SIMD_EXPORT_KERNELS(Selu)
 ACTIVATION_SIMD_EXPORT_KERNELS(Celu)
+ACTIVATION_SIMD_EXPORT_KERNELS64(Elu64)
+ACTIVATION_SIMD_EXPORT_KERNELS64(Selu64)
+ACTIVATION_SIMD_EXPORT_KERNELS64(Celu64)
 }  // namespace activation::simd
 #endif  // HWY_ONCE

@@ -359,6 +359,18 @@ struct Softsign {
 
 ACTIVATION_SIMD_TARGET_KERNELS(Softsign)
 
+// float64: 1 / (1 + |x|)^2 as two divisions, so that it does not overflow to
+// a zero where the exact value is still representable.
+struct Softsign64 : Softsign {
+  using Softsign::Softsign;
+  template <class D, class V>
+  V Derivative(D d, V x) const {
+    const V p = hn::Add(hn::Set(d, 1.0), hn::Abs(x));
+    return hn::Div(hn::Div(hn::Set(d, 1.0), p), p);
+  }
+};
+ACTIVATION_SIMD_TARGET_KERNELS64(Softsign64)
+
 }  // namespace activation::simd::HWY_NAMESPACE
 HWY_AFTER_NAMESPACE();
 
@@ -369,5 +381,6 @@ HWY_AFTER_NAMESPACE();
 namespace activation::simd {
 ACTIVATION_SIMD_EXPORT_KERNELS(Gelu)
 ACTIVATION_SIMD_EXPORT_KERNELS(Softsign)
+ACTIVATION_SIMD_EXPORT_KERNELS64(Softsign64)
 }  // namespace activation::simd
 #endif  // HWY_ONCE

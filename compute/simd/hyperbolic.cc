@@ -239,6 +239,9 @@ struct Mish {
   }
 };
 
+using Tanh64 = TanhInDouble;  // float64: Highway's Tanh and TanhSlope
+ACTIVATION_SIMD_TARGET_KERNELS64(Tanh64)
+
 ACTIVATION_SIMD_TARGET_KERNELS(Tanh)
 ACTIVATION_SIMD_TARGET_KERNELS(Tanhshrink)
 ACTIVATION_SIMD_TARGET_KERNELS(Mish)
@@ -254,5 +257,6 @@ namespace activation::simd {
 ACTIVATION_SIMD_EXPORT_KERNELS(Tanh)
 ACTIVATION_SIMD_EXPORT_KERNELS(Tanhshrink)
 ACTIVATION_SIMD_EXPORT_KERNELS(Mish)
+ACTIVATION_SIMD_EXPORT_KERNELS64(Tanh64)
 }  // namespace activation::simd
 #endif  // HWY_ONCE

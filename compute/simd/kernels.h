@@ -44,4 +44,24 @@ Kernels Softsign();
 Kernels Softmax();
 Kernels LogSoftmax();
 
+// The float64 kernels (double lanes), in the same files.
+Kernels64 Step64();
+Kernels64 Relu64();
+Kernels64 LeakyRelu64();
+Kernels64 Hardtanh64();
+Kernels64 Relu664();
+Kernels64 Hardsigmoid64();
+Kernels64 Hardswish64();
+Kernels64 Softshrink64();
+Kernels64 Hardshrink64();
+Kernels64 Threshold64();
+Kernels64 Sigmoid64();
+Kernels64 Logsigmoid64();
+Kernels64 Softplus64();
+Kernels64 Tanh64();
+Kernels64 Elu64();
+Kernels64 Selu64();
+Kernels64 Celu64();
+Kernels64 Softsign64();
+
 }  // namespace activation::simd

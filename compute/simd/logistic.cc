@@ -169,6 +169,27 @@ struct Softplus {
   }
 };
 
+// --- double lanes: the float64 kernels (the tail-stable forms above) -------
+struct Sigmoid64 {
+  explicit Sigmoid64(const KernelArgs&) {}
+  template <class D, class V>
+  V Forward(D d, V x) const { return Logistic(d, x); }
+  template <class D, class V>
+  V Derivative(D d, V x) const { return LogisticSlope(d, x); }
+};
+struct Logsigmoid64 {
+  explicit Logsigmoid64(const KernelArgs&) {}
+  template <class D, class V>
+  V Forward(D d, V x) const { return hn::Neg(Softplus1(d, hn::Neg(x))); }
+  template <class D, class V>
+  V Derivative(D d, V x) const { return Logistic(d, hn::Neg(x)); }
+};
+using Softplus64 = SoftplusInDouble;
+
+ACTIVATION_SIMD_TARGET_KERNELS64(Sigmoid64)
+ACTIVATION_SIMD_TARGET_KERNELS64(Logsigmoid64)
+ACTIVATION_SIMD_TARGET_KERNELS64(Softplus64)
+
 ACTIVATION_SIMD_TARGET_KERNELS(Sigmoid)
 ACTIVATION_SIMD_TARGET_KERNELS(Silu)
 ACTIVATION_SIMD_TARGET_KERNELS(Logsigmoid)
@@ -186,5 +207,8 @@ ACTIVATION_SIMD_EXPORT_KERNELS(Sigmoid)
 ACTIVATION_SIMD_EXPORT_KERNELS(Silu)
 ACTIVATION_SIMD_EXPORT_KERNELS(Logsigmoid)
 ACTIVATION_SIMD_EXPORT_KERNELS(Softplus)
+ACTIVATION_SIMD_EXPORT_KERNELS64(Sigmoid64)
+ACTIVATION_SIMD_EXPORT_KERNELS64(Logsigmoid64)
+ACTIVATION_SIMD_EXPORT_KERNELS64(Softplus64)
 }  // namespace activation::simd
 #endif  // HWY_ONCE

@@ -220,20 +220,48 @@ HWY_INLINE void Map(const Op& op, const float* x, const float* g, float* out, st
   }
 }
 
+// float64 in and out: out[i] = pass(x[i], g[i]) in double lanes, NaN in ->
+// NaN out whatever the Op computes for it. The VJP is g * f'(x), f' rounded
+// first, as for float.
+template <Pass kPass, class Op>
+HWY_INLINE void MapFloat64(const Op& op, const double* x, const double* g, double* out, std::size_t n) {
+  const hn::ScalableTag<double> d;
+  const std::size_t N = hn::Lanes(d);
+  constexpr bool kReadsG = kPass == Pass::kVjp;
+  const auto step = [&](auto vx, auto vg) { return KeepNaN(vx, Apply<kPass>(op, d, vx, vg)); };
+  std::size_t i = 0;
+  for (; i + N <= n; i += N) {
+    hn::StoreU(step(hn::LoadU(d, x + i), kReadsG ? hn::LoadU(d, g + i) : hn::Zero(d)), d, out + i);
+  }
+  if (i < n) {  // zero-padded stack copy, as TailBuffers does for float
+    alignas(HWY_MAX_BYTES) double tx[HWY_MAX_BYTES / sizeof(double)] = {};
+    alignas(HWY_MAX_BYTES) double tg[HWY_MAX_BYTES / sizeof(double)] = {};
+    alignas(HWY_MAX_BYTES) double tout[HWY_MAX_BYTES / sizeof(double)];
+    std::copy(x + i, x + n, tx);
+    if (kReadsG) std::copy(g + i, g + n, tg);
+    hn::Store(step(hn::Load(d, tx), hn::Load(d, tg)), d, tout);
+    std::copy(tout, tout + (n - i), out + i);
+  }
+}
+
 }  // namespace activation::simd::HWY_NAMESPACE
 HWY_AFTER_NAMESPACE();
 
-// Defines, for the current target, the three kernels of `Op` as plain
-// functions <Op>Forward, <Op>Derivative and <Op>Vjp (what HWY_EXPORT needs).
-#define ACTIVATION_SIMD_TARGET_KERNELS(Op)                                                         \
-  void Op##Forward(const float* x, float* out, std::size_t n, const KernelArgs& args) {           \
-    Map<Pass::kForward>(Op(args), x, nullptr, out, n);                                             \
-  }                                                                                                \
-  void Op##Derivative(const float* x, float* out, std::size_t n, const KernelArgs& args) {        \
-    Map<Pass::kDerivative>(Op(args), x, nullptr, out, n);                                          \
-  }                                                                                                \
-  void Op##Vjp(const float* x, const float* g, float* out, std::size_t n, const KernelArgs& args) { \
-    Map<Pass::kVjp>(Op(args), x, g, out, n);                                                       \
+// Defines, for the current target, the three kernels of `Op` over T arrays
+// with the loop `MapFn` as plain functions <Op>Forward, <Op>Derivative and
+// <Op>Vjp (what HWY_EXPORT needs).
+#define ACTIVATION_SIMD_TARGET_KERNELS_OF(Op, T, MapFn)                                 \
+  void Op##Forward(const T* x, T* out, std::size_t n, const KernelArgs& args) {         \
+    MapFn<Pass::kForward>(Op(args), x, nullptr, out, n);                                \
+  }                                                                                     \
+  void Op##Derivative(const T* x, T* out, std::size_t n, const KernelArgs& args) {      \
+    MapFn<Pass::kDerivative>(Op(args), x, nullptr, out, n);                             \
+  }                                                                                     \
+  void Op##Vjp(const T* x, const T* g, T* out, std::size_t n, const KernelArgs& args) { \
+    MapFn<Pass::kVjp>(Op(args), x, g, out, n);                                          \
   }
+#define ACTIVATION_SIMD_TARGET_KERNELS(Op) ACTIVATION_SIMD_TARGET_KERNELS_OF(Op, float, Map)
+// The float64 kernels of `Op`: double arrays, double lanes.
+#define ACTIVATION_SIMD_TARGET_KERNELS64(Op) ACTIVATION_SIMD_TARGET_KERNELS_OF(Op, double, MapFloat64)
 
 #endif  // ACTIVATION_COMPUTE_SIMD_MAP_INL_H_

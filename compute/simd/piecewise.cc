@@ -165,6 +165,116 @@ struct Threshold {
   V Derivative(D d, V x) const { return UnitStepAbove(d, x, hn::Set(d, above)); }
 };
 
+// --- double lanes: the float64 kernels --------------------------------------
+// The parameters are doubles already, so comparisons and the single product
+// or sum of each formula round once (0 ULP; hardsigmoid and hardswish <= 2).
+// NaN is handled by the map.
+
+struct Step64 {
+  double threshold;
+  explicit Step64(const KernelArgs& a) : threshold(a.param[0]) {}
+  template <class D, class V>
+  V Forward(D d, V x) const { return hn::IfThenElseZero(hn::Gt(x, hn::Set(d, threshold)), hn::Set(d, 1.0)); }
+  template <class D, class V>
+  V Derivative(D d, V) const { return hn::Zero(d); }
+};
+
+struct Relu64 {
+  explicit Relu64(const KernelArgs&) {}
+  template <class D, class V>
+  V Forward(D d, V x) const { return hn::IfThenZeroElse(hn::Le(x, hn::Zero(d)), x); }
+  template <class D, class V>
+  V Derivative(D d, V x) const { return hn::IfThenElseZero(hn::Gt(x, hn::Zero(d)), hn::Set(d, 1.0)); }
+};
+
+struct LeakyRelu64 {
+  double slope;
+  explicit LeakyRelu64(const KernelArgs& a) : slope(a.param[0]) {}
+  template <class D, class V>
+  V Forward(D d, V x) const { return hn::IfThenElse(hn::Gt(x, hn::Zero(d)), x, hn::Mul(x, hn::Set(d, slope))); }
+  template <class D, class V>
+  V Derivative(D d, V x) const {
+    return hn::IfThenElse(hn::Gt(x, hn::Zero(d)), hn::Set(d, 1.0), hn::Set(d, slope));
+  }
+};
+
+struct Clamp64 {
+  double lo, hi;
+  template <class D, class V>
+  V Forward(D d, V x) const {
+    const V low = hn::IfThenElse(hn::Lt(x, hn::Set(d, lo)), hn::Set(d, lo), x);
+    return hn::IfThenElse(hn::Gt(x, hn::Set(d, hi)), hn::Set(d, hi), low);
+  }
+  template <class D, class V>
+  V Derivative(D d, V x) const {
+    const auto inside = hn::And(hn::Gt(x, hn::Set(d, lo)), hn::Lt(x, hn::Set(d, hi)));
+    return hn::IfThenElseZero(inside, hn::Set(d, 1.0));
+  }
+};
+struct Hardtanh64 : Clamp64 {
+  explicit Hardtanh64(const KernelArgs& a) : Clamp64{a.param[0], a.param[1]} {}
+};
+struct Relu664 : Clamp64 {
+  explicit Relu664(const KernelArgs&) : Clamp64{0.0, 6.0} {}
+};
+
+// The float Ops' forward formulas hold in double lanes unchanged.
+struct Hardsigmoid64 : Hardsigmoid {
+  using Hardsigmoid::Hardsigmoid;
+  template <class D, class V>
+  V Derivative(D d, V x) const {
+    const V three = hn::Set(d, 3.0);
+    const auto inside = hn::And(hn::Gt(x, hn::Neg(three)), hn::Lt(x, three));
+    return hn::IfThenElseZero(inside, hn::Set(d, 1.0 / 6.0));
+  }
+};
+struct Hardswish64 : Hardswish {
+  using Hardswish::Hardswish;
+};
+
+struct Shrink64 {
+  double lambd;
+  explicit Shrink64(const KernelArgs& a) : lambd(a.param[0]) {}
+  template <class D, class V>
+  auto Outside(D d, V x) const { return hn::Gt(hn::Abs(x), hn::Set(d, lambd)); }
+  template <class D, class V>
+  V Derivative(D d, V x) const { return hn::IfThenElseZero(Outside(d, x), hn::Set(d, 1.0)); }
+};
+struct Softshrink64 : Shrink64 {
+  using Shrink64::Shrink64;
+  template <class D, class V>
+  V Forward(D d, V x) const {
+    return hn::IfThenElseZero(Outside(d, x), hn::Sub(x, hn::CopySign(hn::Set(d, lambd), x)));
+  }
+};
+struct Hardshrink64 : Shrink64 {
+  using Shrink64::Shrink64;
+  template <class D, class V>
+  V Forward(D d, V x) const { return hn::IfThenElseZero(Outside(d, x), x); }
+};
+
+struct Threshold64 {
+  double threshold, value;
+  explicit Threshold64(const KernelArgs& a) : threshold(a.param[0]), value(a.param[1]) {}
+  template <class D, class V>
+  V Forward(D d, V x) const { return hn::IfThenElse(hn::Gt(x, hn::Set(d, threshold)), x, hn::Set(d, value)); }
+  template <class D, class V>
+  V Derivative(D d, V x) const {
+    return hn::IfThenElseZero(hn::Gt(x, hn::Set(d, threshold)), hn::Set(d, 1.0));
+  }
+};
+
+ACTIVATION_SIMD_TARGET_KERNELS64(Step64)
+ACTIVATION_SIMD_TARGET_KERNELS64(Relu64)
+ACTIVATION_SIMD_TARGET_KERNELS64(LeakyRelu64)
+ACTIVATION_SIMD_TARGET_KERNELS64(Hardtanh64)
+ACTIVATION_SIMD_TARGET_KERNELS64(Relu664)
+ACTIVATION_SIMD_TARGET_KERNELS64(Hardsigmoid64)
+ACTIVATION_SIMD_TARGET_KERNELS64(Hardswish64)
+ACTIVATION_SIMD_TARGET_KERNELS64(Softshrink64)
+ACTIVATION_SIMD_TARGET_KERNELS64(Hardshrink64)
+ACTIVATION_SIMD_TARGET_KERNELS64(Threshold64)
+
 ACTIVATION_SIMD_TARGET_KERNELS(Step)
 ACTIVATION_SIMD_TARGET_KERNELS(Relu)
 ACTIVATION_SIMD_TARGET_KERNELS(LeakyRelu)
@@ -194,5 +304,15 @@ ACTIVATION_SIMD_EXPORT_KERNELS(Hardswish)
 ACTIVATION_SIMD_EXPORT_KERNELS(Softshrink)
 ACTIVATION_SIMD_EXPORT_KERNELS(Hardshrink)
 ACTIVATION_SIMD_EXPORT_KERNELS(Threshold)
+ACTIVATION_SIMD_EXPORT_KERNELS64(Step64)
+ACTIVATION_SIMD_EXPORT_KERNELS64(Relu64)
+ACTIVATION_SIMD_EXPORT_KERNELS64(LeakyRelu64)
+ACTIVATION_SIMD_EXPORT_KERNELS64(Hardtanh64)
+ACTIVATION_SIMD_EXPORT_KERNELS64(Relu664)
+ACTIVATION_SIMD_EXPORT_KERNELS64(Hardsigmoid64)
+ACTIVATION_SIMD_EXPORT_KERNELS64(Hardswish64)
+ACTIVATION_SIMD_EXPORT_KERNELS64(Softshrink64)
+ACTIVATION_SIMD_EXPORT_KERNELS64(Hardshrink64)
+ACTIVATION_SIMD_EXPORT_KERNELS64(Threshold64)
 }  // namespace activation::simd
 #endif  // HWY_ONCE

@@ -139,6 +139,20 @@ TEST_F(ClientE2E, EvalPrintsNineSignificantDigits) {
   for (int i = 0; i < 3; ++i) EXPECT_NEAR(got[i], Sigmoid(xs[i]), 1e-7 * Sigmoid(xs[i]));
 }
 
+// 0.1 becomes the float16 0.0999755859375 on the way; the answer comes back
+// in float16 and prints as the float32 it widens to.
+TEST_F(ClientE2E, EvalInFloat16AndBFloat16) {
+  Result r = Client("eval" + Target() + "--activation relu --dtype float16 -- 0.1 -1 70000");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "0.0999755859\n0\ninf\n");
+  r = Client("grad" + Target() + "--activation sigmoid --dtype bfloat16 --encoding values 0");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "0.25\n");
+  r = Client("eval" + Target() + "--activation relu --dtype float16 --local 1");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("--dtype float16 is computed by the server only"));
+}
+
 TEST_F(ClientE2E, GradOfTanhInTheTail) {
   const Result r = Client("grad" + Target() + "--activation tanh 9");
   ASSERT_EQ(r.code, 0) << r.err;

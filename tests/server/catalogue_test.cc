@@ -29,6 +29,21 @@ TEST(ListActivationsTest, EveryCatalogueEntryWithItsParameters) {
     EXPECT_FALSE(info.accuracy().method().empty());
     // The running target's figures, among the per-target ones, within the published worst.
     const v1::AccuracyInfo& accuracy = info.accuracy();
+    // float16 and bfloat16: correctly rounded for every elementwise function (dtype_test.cc checks it).
+    ASSERT_EQ(accuracy.dtypes_size(), 3) << a.name;
+    EXPECT_EQ(accuracy.dtypes(0).dtype(), v1::DATA_TYPE_FLOAT16);
+    EXPECT_EQ(accuracy.dtypes(1).dtype(), v1::DATA_TYPE_BFLOAT16);
+    for (int d = 0; d < 2; ++d) {
+      EXPECT_EQ(accuracy.dtypes(d).forward_max_ulp(), a.rowwise ? -1 : 0) << a.name;
+      EXPECT_EQ(accuracy.dtypes(d).derivative_max_ulp(), a.rowwise ? -1 : 0) << a.name;
+      EXPECT_FALSE(accuracy.dtypes(d).method().empty());
+    }
+    // float64: the bound float64_test.cc enforces where the function is served in it, else -1.
+    const v1::DtypeAccuracy& wide = accuracy.dtypes(2);
+    EXPECT_EQ(wide.dtype(), v1::DATA_TYPE_FLOAT64);
+    EXPECT_EQ(wide.forward_max_ulp(), a.float64.forward != nullptr ? 4 : -1) << a.name;
+    EXPECT_EQ(wide.derivative_max_ulp(), a.float64.forward != nullptr ? 4 : -1) << a.name;
+    EXPECT_FALSE(wide.method().empty());
     EXPECT_EQ(accuracy.this_server().target(), response.simd_target()) << a.name;
     bool listed = false;
     for (const v1::TargetAccuracy& t : accuracy.targets()) {

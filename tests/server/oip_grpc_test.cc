@@ -10,6 +10,7 @@
 
 #include <gtest/gtest.h>
 
+#include "compute/dtype.h"
 #include "compute/registry.h"
 #include "inference/grpc_predict_v2.grpc.pb.h"
 #include "tests/server/oip_common.h"
@@ -307,8 +308,8 @@ TEST_F(OipGrpcTest, BadRequests) {
       {"unknown input", [](ModelInferRequest* r) { r->mutable_inputs(0)->set_name("input0"); },
        "inputs[0].name: unknown input 'input0'"},
       {"no inputs", [](ModelInferRequest* r) { r->clear_inputs(); }, "inputs: no input named x"},
-      {"datatype", [](ModelInferRequest* r) { r->mutable_inputs(0)->set_datatype("FP64"); },
-       "inputs[0].datatype: 'FP64' is not supported"},
+      {"datatype", [](ModelInferRequest* r) { r->mutable_inputs(0)->set_datatype("INT32"); },
+       "inputs[0].datatype: 'INT32' is not supported"},
       {"shape", [](ModelInferRequest* r) { r->mutable_inputs(0)->set_shape(0, 3); }, "x.shape"},
       {"unknown parameter", [](ModelInferRequest* r) { (*r->mutable_parameters())["slope"].set_double_param(1); },
        "slope"},
@@ -386,6 +387,216 @@ TEST_F(OipGrpcTest, ParameterErrorsMatchActivationV1) {
   const grpc::Status status = Infer(request, &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(status.error_message(), v1_status.error_message());
+}
+
+}  // namespace
+}  // namespace activation::server::testing
+
+namespace activation::server::testing {
+namespace {
+
+std::string Bytes16(const std::vector<std::uint16_t>& bits) {
+  return std::string(reinterpret_cast<const char*>(bits.data()), bits.size() * 2);
+}
+
+// FP16 and BF16 (raw contents): every activation answers, in the request's
+// datatype, what activation.v1 answers for that dtype (tests/server/dtype_test.cc
+// checks those against the exact values), forward, derivative and VJP.
+TEST_F(OipGrpcTest, Float16AndBFloat16EqualActivationV1) {
+  const std::vector<float> xs = Inputs();
+  const std::vector<float> gs = GradOutputs(xs.size());
+  const std::vector<std::int64_t> shape = {2, static_cast<std::int64_t>(xs.size() / 2)};
+  const struct {
+    const char* datatype;
+    v1::DataType wire;
+    DataType dtype;
+  } types[] = {{"FP16", v1::DATA_TYPE_FLOAT16, DataType::kFloat16}, {"BF16", v1::DATA_TYPE_BFLOAT16, DataType::kBFloat16}};
+  for (const auto& type : types) {
+    std::vector<std::uint16_t> x(xs.size()), g(gs.size());
+    RoundToNarrow(type.dtype, xs.data(), x.data(), xs.size());
+    RoundToNarrow(type.dtype, gs.data(), g.data(), gs.size());
+    for (const Activation& a : Catalogue()) {
+      const auto params = OipParams(a);
+      const std::string what = std::string(a.name) + " " + type.datatype;
+      v1::GradientRequest v1_request;
+      v1_request.set_activation(std::string(a.name));
+      for (const auto& [name, value] : params) (*v1_request.mutable_params())[name] = value;
+      v1::Tensor* input = v1_request.mutable_input();
+      input->set_dtype(type.wire);
+      input->set_raw(Bytes16(x));
+      input->mutable_shape()->Add(shape.begin(), shape.end());
+      v1_request.set_include_output(true);
+      v1::GradientResponse v1_answer, v1_vjp;
+      {
+        grpc::ClientContext context;
+        ASSERT_TRUE(server_.stub->Gradient(&context, v1_request, &v1_answer).ok()) << what;
+      }
+      *v1_request.mutable_grad_output() = *input;
+      v1_request.mutable_grad_output()->set_raw(Bytes16(g));
+      {
+        grpc::ClientContext context;
+        ASSERT_TRUE(server_.stub->Gradient(&context, v1_request, &v1_vjp).ok()) << what;
+      }
+
+      ModelInferRequest request;
+      request.set_model_name(std::string(a.name));
+      for (const auto& [name, value] : params) (*request.mutable_parameters())[name].set_double_param(value);
+      for (const char* name : {"x", "grad_output"}) {
+        auto* tensor = request.add_inputs();
+        tensor->set_name(name);
+        tensor->set_datatype(type.datatype);
+        tensor->mutable_shape()->Add(shape.begin(), shape.end());
+        request.add_raw_input_contents()->assign(Bytes16(std::string(name) == "x" ? x : g));
+      }
+      request.add_outputs()->set_name("y");
+      request.add_outputs()->set_name("grad_input");
+      ModelInferResponse response;
+      const grpc::Status status = Infer(request, &response);
+      ASSERT_TRUE(status.ok()) << what << ": " << status.error_message();
+      ASSERT_EQ(response.outputs_size(), 2);
+      ASSERT_EQ(response.raw_output_contents_size(), 2);
+      for (int i = 0; i < 2; ++i) {
+        EXPECT_EQ(response.outputs(i).datatype(), type.datatype) << what;
+        EXPECT_EQ(std::vector<std::int64_t>(response.outputs(i).shape().begin(), response.outputs(i).shape().end()),
+                  shape);
+      }
+      EXPECT_EQ(response.raw_output_contents(0), v1_vjp.output().raw()) << what << " y";
+      EXPECT_EQ(response.raw_output_contents(1), v1_vjp.grad_input().raw()) << what << " VJP";
+      EXPECT_EQ(v1_answer.output().raw(), v1_vjp.output().raw()) << what;
+    }
+  }
+}
+
+TEST_F(OipGrpcTest, Float16Errors) {
+  ModelInferRequest request;
+  request.set_model_name("relu");
+  auto* x = request.add_inputs();
+  x->set_name("x");
+  x->set_datatype("FP16");
+  x->add_shape(1);
+  x->mutable_contents()->add_fp32_contents(1.0f);
+  ModelInferResponse response;
+  grpc::Status status = Infer(request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message(), "inputs[0]: FP16 data goes in raw_input_contents");
+
+  x->clear_contents();
+  request.add_raw_input_contents()->assign(std::string("\0\x3c", 2));
+  auto* g = request.add_inputs();
+  g->set_name("grad_output");
+  g->set_datatype("BF16");
+  g->add_shape(1);
+  request.add_raw_input_contents()->assign(std::string("\x80\x3f", 2));
+  request.add_outputs()->set_name("grad_input");
+  status = Infer(request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message(), "grad_output.dtype bfloat16 differs from x.dtype float16; they must be equal");
+
+  g->set_datatype("INT32");
+  status = Infer(request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message(), "inputs[1].datatype: 'INT32' is not supported; send FP32, FP16, BF16 or FP64");
+}
+
+// FP64 in raw_input_contents or fp64_contents: answered in FP64 in the same
+// form, equal to activation.v1's float64 answers, for every function served
+// in float64; the others refused as activation.v1 refuses them.
+TEST_F(OipGrpcTest, Float64EqualsActivationV1InBothForms) {
+  const std::vector<float> narrow_xs = Inputs();
+  const std::vector<float> narrow_gs = GradOutputs(narrow_xs.size());
+  const std::vector<double> x(narrow_xs.begin(), narrow_xs.end()), g(narrow_gs.begin(), narrow_gs.end());
+  const std::vector<std::int64_t> shape = {2, static_cast<std::int64_t>(x.size() / 2)};
+  const auto bytes = [](const std::vector<double>& v) {
+    return std::string(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(double));
+  };
+  for (const Activation& a : Catalogue()) {
+    const auto params = OipParams(a);
+    v1::GradientRequest v1_request;
+    v1_request.set_activation(std::string(a.name));
+    for (const auto& [name, value] : params) (*v1_request.mutable_params())[name] = value;
+    v1_request.mutable_input()->set_dtype(v1::DATA_TYPE_FLOAT64);
+    v1_request.mutable_input()->mutable_double_values()->Add(x.begin(), x.end());
+    v1_request.mutable_input()->mutable_shape()->Add(shape.begin(), shape.end());
+    *v1_request.mutable_grad_output() = v1_request.input();
+    v1_request.mutable_grad_output()->mutable_double_values()->Clear();
+    v1_request.mutable_grad_output()->mutable_double_values()->Add(g.begin(), g.end());
+    v1_request.set_include_output(true);
+    v1::GradientResponse v1_answer;
+    grpc::ClientContext context;
+    const grpc::Status v1_status = server_.stub->Gradient(&context, v1_request, &v1_answer);
+    for (bool raw : {false, true}) {
+      const std::string what = std::string(a.name) + (raw ? " raw" : " fp64_contents");
+      ModelInferRequest request;
+      request.set_model_name(std::string(a.name));
+      for (const auto& [name, value] : params) (*request.mutable_parameters())[name].set_double_param(value);
+      for (const char* name : {"x", "grad_output"}) {
+        const std::vector<double>& data = std::string(name) == "x" ? x : g;
+        auto* tensor = request.add_inputs();
+        tensor->set_name(name);
+        tensor->set_datatype("FP64");
+        tensor->mutable_shape()->Add(shape.begin(), shape.end());
+        if (raw) {
+          request.add_raw_input_contents()->assign(bytes(data));
+        } else {
+          tensor->mutable_contents()->mutable_fp64_contents()->Add(data.begin(), data.end());
+        }
+      }
+      request.add_outputs()->set_name("y");
+      request.add_outputs()->set_name("grad_input");
+      ModelInferResponse response;
+      const grpc::Status status = Infer(request, &response);
+      if (a.float64.forward == nullptr) {
+        EXPECT_FALSE(v1_status.ok()) << what;
+        EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << what;
+        EXPECT_NE(status.error_message().find("float64 is not served for " + std::string(a.name)), std::string::npos)
+            << what << ": " << status.error_message();
+        continue;
+      }
+      ASSERT_TRUE(v1_status.ok()) << what << ": " << v1_status.error_message();
+      ASSERT_TRUE(status.ok()) << what << ": " << status.error_message();
+      ASSERT_EQ(response.outputs_size(), 2);
+      for (int i = 0; i < 2; ++i) {
+        EXPECT_EQ(response.outputs(i).datatype(), "FP64") << what;
+        EXPECT_EQ(std::vector<std::int64_t>(response.outputs(i).shape().begin(), response.outputs(i).shape().end()),
+                  shape);
+      }
+      const auto& y_v1 = v1_answer.output().double_values();
+      const auto& vjp_v1 = v1_answer.grad_input().double_values();
+      ASSERT_EQ(static_cast<std::size_t>(y_v1.size()), x.size()) << what;
+      ASSERT_EQ(static_cast<std::size_t>(vjp_v1.size()), x.size()) << what;
+      if (raw) {
+        ASSERT_EQ(response.raw_output_contents_size(), 2);
+        EXPECT_EQ(response.raw_output_contents(0), bytes({y_v1.begin(), y_v1.end()})) << what << " y";
+        EXPECT_EQ(response.raw_output_contents(1), bytes({vjp_v1.begin(), vjp_v1.end()})) << what << " VJP";
+      } else {
+        EXPECT_EQ(response.raw_output_contents_size(), 0);
+        const auto& y = response.outputs(0).contents().fp64_contents();
+        const auto& vjp = response.outputs(1).contents().fp64_contents();
+        EXPECT_EQ(bytes({y.begin(), y.end()}), bytes({y_v1.begin(), y_v1.end()})) << what << " y";
+        EXPECT_EQ(bytes({vjp.begin(), vjp.end()}), bytes({vjp_v1.begin(), vjp_v1.end()})) << what << " VJP";
+      }
+    }
+  }
+}
+
+TEST_F(OipGrpcTest, Float64Errors) {
+  ModelInferRequest request;
+  request.set_model_name("relu");
+  auto* x = request.add_inputs();
+  x->set_name("x");
+  x->set_datatype("FP64");
+  x->add_shape(1);
+  x->mutable_contents()->add_fp32_contents(1.0f);
+  ModelInferResponse response;
+  grpc::Status status = Infer(request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message(), "inputs[0].contents: FP64 data goes in fp64_contents (or in raw_input_contents)");
+
+  x->clear_contents();
+  request.add_raw_input_contents()->assign(std::string(9, '\0'));
+  status = Infer(request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message(), "raw_input_contents[0]: 9 bytes is not a multiple of 8 (FP64 elements)");
 }
 
 }  // namespace

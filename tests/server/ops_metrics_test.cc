@@ -146,6 +146,24 @@ TEST_F(OpsMetricsTest, UnaryCallsAreCountedByMethodActivationAndCode) {
     sent_bytes += request.ByteSizeLong();
     received_bytes += response.ByteSizeLong();
   }
+  {
+    v1::GradientRequest request;  // 2 float16 elements
+    request.set_activation("relu");
+    request.mutable_input()->set_dtype(v1::DATA_TYPE_FLOAT16);
+    request.mutable_input()->set_raw(std::string("\0\x3c\0\xbc", 4));
+    v1::GradientResponse response;
+    grpc::ClientContext context;
+    ASSERT_TRUE(stub_->Gradient(&context, request, &response).ok());
+  }
+  {
+    v1::GradientRequest request;  // 3 float64 elements
+    request.set_activation("softsign");
+    request.mutable_input()->set_dtype(v1::DATA_TYPE_FLOAT64);
+    for (double x : {0.5, -1.0, 2.0}) request.mutable_input()->add_double_values(x);
+    v1::GradientResponse response;
+    grpc::ClientContext context;
+    ASSERT_TRUE(stub_->Gradient(&context, request, &response).ok());
+  }
   v1::GradientRequest bad;
   bad.set_activation("no_such_function");
   bad.mutable_input()->add_values(1.0f);
@@ -154,7 +172,12 @@ TEST_F(OpsMetricsTest, UnaryCallsAreCountedByMethodActivationAndCode) {
   ASSERT_EQ(stub_->Gradient(&context, bad, &ignored).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
 
   ScrapeWhen(Call("Gradient", "unknown", "INVALID_ARGUMENT"), 1);
+  ScrapeWhen(Call("Gradient", "relu", "OK"), 1);
+  ScrapeWhen(Call("Gradient", "softsign", "OK"), 1);
   const std::string text = ScrapeWhen(Call("Evaluate", "sigmoid", "OK"), 2);
+  EXPECT_EQ(Sample(text, "activation_server_dtype_elements_total", {{"dtype", "float16"}}), 2);
+  EXPECT_EQ(Sample(text, "activation_server_dtype_elements_total", {{"dtype", "float32"}}), 6);
+  EXPECT_EQ(Sample(text, "activation_server_dtype_elements_total", {{"dtype", "float64"}}), 3);
   EXPECT_EQ(Sample(text, "activation_server_requests_total", Call("Evaluate", "sigmoid", "OK")), 2);
   EXPECT_EQ(Sample(text, "activation_server_requests_total", Call("Gradient", "unknown", "INVALID_ARGUMENT")), 1);
   EXPECT_EQ(Sample(text, "activation_server_elements_total", {{"grpc_method", "Evaluate"}, {"activation", "sigmoid"}}),

@@ -1,0 +1,237 @@
+#include <array>
+#include <cmath>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <tuple>
+#include <vector>
+
+#include "compute/dtype.h"
+#include "compute/registry.h"
+#include "compute/simd/convert.h"
+#include "compute/simd/target.h"
+
+namespace activation {
+namespace {
+
+// The generated corrections: for each function and mode at `params`, the
+// inputs whose rounded float32 kernel answer might differ from the
+// correctly rounded one on some target, with the correct answer.
+struct NarrowParams {
+  const char* name;
+  std::array<double, kMaxParams> params;
+};
+struct NarrowFix {
+  const char* name;
+  unsigned char mode;   // 0 forward, 1 derivative
+  unsigned char dtype;  // 2 float16, 3 bfloat16 (the wire's numbering)
+  std::uint16_t in;
+  std::uint16_t out;
+};
+#include "compute/narrow_exceptions.inc"
+
+std::uint32_t Bits(float f) {
+  std::uint32_t u;
+  std::memcpy(&u, &f, 4);
+  return u;
+}
+float FromBits(std::uint32_t u) {
+  float f;
+  std::memcpy(&f, &u, 4);
+  return f;
+}
+
+std::uint16_t FloatToHalf(float value) {
+  const std::uint32_t bits = Bits(value);
+  const std::uint16_t sign = static_cast<std::uint16_t>((bits >> 16) & 0x8000u);
+  std::uint32_t abs = bits & 0x7FFFFFFFu;
+  if (abs > 0x7F800000u) return sign | 0x7E00u | static_cast<std::uint16_t>((abs >> 13) & 0x3FFu);
+  if (abs >= 0x477FF000u) return sign | 0x7C00u;  // at or past 65520: rounds to inf
+  if (abs < 0x38800000u) {
+    // Subnormal half: adding 0.5 aligns the half's last place with float's, and the FPU rounds to even.
+    const float sum = FromBits(abs) + 0.5f;
+    return sign | static_cast<std::uint16_t>(Bits(sum) - Bits(0.5f));
+  }
+  const std::uint32_t odd = (abs >> 13) & 1u;
+  abs += (static_cast<std::uint32_t>(15 - 127) << 23) + 0xFFFu + odd;
+  return sign | static_cast<std::uint16_t>(abs >> 13);
+}
+
+float HalfToFloat(std::uint16_t h) {
+  const std::uint32_t sign = static_cast<std::uint32_t>(h & 0x8000u) << 16;
+  const std::uint32_t exponent = (h >> 10) & 0x1Fu;
+  const std::uint32_t mantissa = h & 0x3FFu;
+  if (exponent == 0) {
+    const float magnitude = static_cast<float>(mantissa) * 0x1p-24f;
+    return FromBits(Bits(magnitude) | sign);
+  }
+  if (exponent == 31) return FromBits(sign | 0x7F800000u | (mantissa << 13));
+  return FromBits(sign | ((exponent + 112) << 23) | (mantissa << 13));
+}
+
+std::uint16_t FloatToBFloat(float value) {
+  const std::uint32_t bits = Bits(value);
+  if ((bits & 0x7FFFFFFFu) > 0x7F800000u) return static_cast<std::uint16_t>((bits >> 16) | 0x40u);
+  return static_cast<std::uint16_t>((bits + 0x7FFFu + ((bits >> 16) & 1u)) >> 16);
+}
+
+// Nearest float toward zero with the last bit set when inexact: a later
+// rounding to 16 bits then equals a single rounding of `value`.
+template <typename Wide>
+float RoundToOdd(Wide value) {
+  const float f = static_cast<float>(value);
+  if (static_cast<Wide>(f) == value || value != value) return f;
+  std::uint32_t bits = Bits(f);
+  if (std::fabs(static_cast<Wide>(f)) > std::fabs(value)) --bits;  // one step toward zero, either sign
+  return FromBits(bits | 1u);
+}
+
+// Working floats for one call: reused per thread up to a size, so repeated
+// calls do not fault fresh pages in; larger arrays are allocated each time.
+class Scratch {
+ public:
+  explicit Scratch(std::size_t n) {
+    constexpr std::size_t kKept = std::size_t{3} << 20;
+    thread_local std::vector<float> kept;
+    if (n <= kKept) {
+      if (kept.size() < n) kept.resize(n);
+      data_ = kept.data();
+    } else {
+      own_.reset(new float[n]);
+      data_ = own_.get();
+    }
+  }
+  float* data() { return data_; }
+
+ private:
+  std::unique_ptr<float[]> own_;
+  float* data_ = nullptr;
+};
+
+bool MatchesTable(const Activation& activation, const KernelArgs& args, const NarrowParams& table) {
+  for (std::size_t i = 0; i < activation.params.size(); ++i) {
+    if (args.param[i] != table.params[i]) return false;
+  }
+  return true;
+}
+
+const NarrowParams* FindTableParams(const Activation& activation) {
+  for (const NarrowParams& p : kNarrowParams) {
+    if (activation.name == p.name) return &p;
+  }
+  return nullptr;
+}
+
+using Table = std::array<std::uint16_t, 65536>;
+
+// Built on first use for the target dispatch runs on, so each target's
+// answers are what its own kernels give, corrected.
+const Table& TableFor(const Activation& activation, Mode mode, const KernelArgs& args, DataType dtype) {
+  static std::mutex mutex;
+  static std::map<std::tuple<const Activation*, int, int, std::int64_t>, std::unique_ptr<Table>> tables;
+  const auto key = std::make_tuple(&activation, static_cast<int>(mode), static_cast<int>(dtype),
+                                   simd::CurrentTarget());
+  std::lock_guard<std::mutex> lock(mutex);
+  std::unique_ptr<Table>& table = tables[key];
+  if (table) return *table;
+  table = std::make_unique<Table>();
+  std::vector<std::uint16_t> all(65536);
+  for (std::size_t i = 0; i < all.size(); ++i) all[i] = static_cast<std::uint16_t>(i);
+  std::vector<float> x(all.size()), y(all.size());
+  WidenNarrow(dtype, all.data(), x.data(), x.size());
+  Compute(activation, mode, args, x.data(), nullptr, y.data(), y.size());
+  RoundToNarrow(dtype, y.data(), table->data(), y.size());
+  const unsigned char wire_mode = mode == Mode::kForward ? 0 : 1;
+  const unsigned char wire_dtype = dtype == DataType::kFloat16 ? 2 : 3;
+  for (const NarrowFix& fix : kNarrowFixes) {
+    if (fix.mode == wire_mode && fix.dtype == wire_dtype && activation.name == fix.name) (*table)[fix.in] = fix.out;
+  }
+  return *table;
+}
+
+}  // namespace
+
+std::string_view DataTypeName(DataType dtype) {
+  switch (dtype) {
+    case DataType::kFloat16: return "float16";
+    case DataType::kBFloat16: return "bfloat16";
+    case DataType::kFloat64: return "float64";
+    case DataType::kFloat32: break;
+  }
+  return "float32";
+}
+
+std::size_t ElementBytes(DataType dtype) {
+  return IsNarrow(dtype) ? 2 : dtype == DataType::kFloat64 ? 8 : 4;
+}
+
+bool IsNarrow(DataType dtype) { return dtype == DataType::kFloat16 || dtype == DataType::kBFloat16; }
+
+float NarrowToFloat(DataType dtype, std::uint16_t bits) {
+  return dtype == DataType::kFloat16 ? HalfToFloat(bits) : FromBits(static_cast<std::uint32_t>(bits) << 16);
+}
+
+std::uint16_t FloatToNarrow(DataType dtype, float value) {
+  return dtype == DataType::kFloat16 ? FloatToHalf(value) : FloatToBFloat(value);
+}
+
+std::uint16_t DoubleToNarrow(DataType dtype, double value) { return FloatToNarrow(dtype, RoundToOdd(value)); }
+
+std::uint16_t LongDoubleToNarrow(DataType dtype, long double value) {
+  return FloatToNarrow(dtype, RoundToOdd(value));
+}
+
+void WidenNarrow(DataType dtype, const std::uint16_t* in, float* out, std::size_t n) {
+  simd::WidenFloats(dtype == DataType::kFloat16, in, out, n);
+}
+
+void RoundToNarrow(DataType dtype, const float* in, std::uint16_t* out, std::size_t n) {
+  simd::NarrowFloats(dtype == DataType::kFloat16, in, out, n);
+}
+
+const KernelArgs* NarrowTableParams(const Activation& activation) {
+  static std::mutex mutex;
+  static std::map<const Activation*, KernelArgs> args;
+  const NarrowParams* table = FindTableParams(activation);
+  if (table == nullptr || activation.rowwise) return nullptr;
+  std::lock_guard<std::mutex> lock(mutex);
+  KernelArgs& found = args[&activation];
+  found.param = table->params;
+  return &found;
+}
+
+void ComputeNarrow(const Activation& activation, Mode mode, const KernelArgs& args, DataType dtype,
+                   const std::uint16_t* x, const std::uint16_t* grad_output, std::uint16_t* out, std::size_t n) {
+  const NarrowParams* table_params = FindTableParams(activation);
+  if (!activation.rowwise && mode != Mode::kVjp && table_params != nullptr &&
+      MatchesTable(activation, args, *table_params)) {
+    const Table& table = TableFor(activation, mode, args, dtype);
+    for (std::size_t i = 0; i < n; ++i) out[i] = table[x[i]];
+    return;
+  }
+  Scratch scratch(mode == Mode::kVjp ? 3 * n : 2 * n);  // x, the result and grad_output, widened
+  float* wide = scratch.data();
+  float* result = wide + n;
+  WidenNarrow(dtype, x, wide, n);
+  if (mode == Mode::kVjp && !activation.rowwise) {
+    Compute(activation, Mode::kDerivative, args, wide, nullptr, result, n);
+    float* grad = result + n;
+    WidenNarrow(dtype, grad_output, grad, n);
+    for (std::size_t i = 0; i < n; ++i) {
+      // Exact in double (11 or 8 bits times 24); round-to-odd keeps the one rounding below.
+      result[i] = RoundToOdd(static_cast<double>(grad[i]) * result[i]);
+    }
+    RoundToNarrow(dtype, result, out, n);
+    return;
+  }
+  float* grad = nullptr;
+  if (mode == Mode::kVjp) {
+    grad = result + n;
+    WidenNarrow(dtype, grad_output, grad, n);
+  }
+  Compute(activation, mode, args, wide, grad, result, n);
+  RoundToNarrow(dtype, result, out, n);
+}
+
+}  // namespace activation

@@ -1,0 +1,149 @@
+// Vector conversions between float32 and float16 / bfloat16 bit patterns.
+// Lanes: every Highway target. Widening is exact; narrowing rounds to
+// nearest, ties to even, keeps NaN a NaN and overflows to inf. float16 uses
+// PromoteTo/DemoteTo where they are F16C's instructions (AVX2 and up), else
+// integer operations, as Highway 1.0's portable versions truncate and
+// mistake inf and NaN; bfloat16 widens with PromoteTo and narrows with
+// integer operations (Highway 1.0's DemoteTo truncates).
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "compute/simd/convert.cc"
+#include "hwy/foreach_target.h"  // IWYU pragma: keep
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+#include "hwy/highway.h"
+
+HWY_BEFORE_NAMESPACE();
+namespace activation::simd::HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+
+// Float bits (as int32 lanes, all < 2^31 after the sign is cleared) to the
+// float16 bit pattern in the low 16 bits.
+template <class D, class VI>
+HWY_INLINE VI HalfBits(D df, VI bits) {
+  const hn::RebindToSigned<D> di;
+  const VI sign = hn::And(hn::ShiftRight<16>(bits), hn::Set(di, 0x8000));
+  const VI abs = hn::And(bits, hn::Set(di, 0x7FFFFFFF));
+  const VI nan = hn::Or(hn::Set(di, 0x7E00), hn::And(hn::ShiftRight<13>(abs), hn::Set(di, 0x3FF)));
+  // Subnormal half: adding 0.5 aligns the half's last place with float's, and the FPU rounds to even.
+  const VI subnormal = hn::Sub(hn::BitCast(di, hn::Add(hn::BitCast(df, abs), hn::Set(df, 0.5f))),
+                               hn::Set(di, 0x3F000000));
+  const VI odd = hn::And(hn::ShiftRight<13>(abs), hn::Set(di, 1));
+  // (15 - 127) << 23 as a two's-complement offset, plus the rounding bias.
+  const VI normal = hn::ShiftRight<13>(hn::Add(hn::Add(abs, hn::Set(di, static_cast<int32_t>(0xC8000FFFu))), odd));
+  VI out = hn::IfThenElse(hn::Lt(abs, hn::Set(di, 0x38800000)), subnormal, hn::And(normal, hn::Set(di, 0x7FFF)));
+  out = hn::IfThenElse(hn::Gt(abs, hn::Set(di, 0x477FEFFF)), hn::Set(di, 0x7C00), out);
+  out = hn::IfThenElse(hn::Gt(abs, hn::Set(di, 0x7F800000)), nan, out);
+  return hn::Or(out, sign);
+}
+
+// float16 bits in int32 lanes to floats.
+template <class D, class VI>
+HWY_INLINE hn::Vec<D> HalfToFloat(D df, VI h) {
+  const hn::RebindToSigned<D> di;
+  VI o = hn::ShiftLeft<13>(hn::And(h, hn::Set(di, 0x7FFF)));
+  const VI exponent = hn::And(o, hn::Set(di, 0x0F800000));
+  o = hn::Add(o, hn::Set(di, 0x38000000));  // rebias: (127 - 15) << 23
+  o = hn::IfThenElse(hn::Eq(exponent, hn::Set(di, 0x0F800000)), hn::Add(o, hn::Set(di, 0x38000000)), o);  // inf, NaN
+  // Subnormal: renormalized by the FPU, exactly.
+  const VI subnormal = hn::BitCast(di, hn::Sub(hn::BitCast(df, hn::Add(o, hn::Set(di, 0x00800000))),
+                                               hn::BitCast(df, hn::Set(di, 0x38800000))));
+  o = hn::IfThenElse(hn::Eq(exponent, hn::Zero(di)), subnormal, o);
+  return hn::BitCast(df, hn::Or(o, hn::ShiftLeft<16>(hn::And(h, hn::Set(di, 0x8000)))));
+}
+
+template <class D, class VI>
+HWY_INLINE VI BFloatBits(D, VI bits) {
+  const hn::RebindToSigned<D> di;
+  const hn::RebindToUnsigned<D> du;
+  const auto ubits = hn::BitCast(du, bits);
+  const VI lsb = hn::BitCast(di, hn::And(hn::ShiftRight<16>(ubits), hn::Set(du, 1u)));
+  const VI rounded = hn::BitCast(di, hn::ShiftRight<16>(hn::BitCast(du, hn::Add(hn::Add(bits, hn::Set(di, 0x7FFF)), lsb))));
+  const VI quiet = hn::BitCast(di, hn::Or(hn::ShiftRight<16>(ubits), hn::Set(du, 0x40u)));
+  const VI abs = hn::And(bits, hn::Set(di, 0x7FFFFFFF));
+  return hn::IfThenElse(hn::Gt(abs, hn::Set(di, 0x7F800000)), quiet, rounded);
+}
+
+// One full vector at `in` / `out`.
+template <class D>
+HWY_INLINE void NarrowVector(D df, bool half, const float* in, std::uint16_t* out) {
+  const hn::RebindToSigned<D> di;
+  const hn::Rebind<std::uint16_t, D> du16;
+  const auto v = hn::LoadU(df, in);
+#if HWY_TARGET <= HWY_AVX2
+  if (half) {
+    const hn::Rebind<hwy::float16_t, D> df16;
+    hn::StoreU(hn::DemoteTo(df16, v), df16, reinterpret_cast<hwy::float16_t*>(out));
+    return;
+  }
+#endif
+  const auto bits = hn::BitCast(di, v);
+  const auto narrow = half ? HalfBits(df, bits) : BFloatBits(df, bits);
+  hn::StoreU(hn::DemoteTo(du16, narrow), du16, out);  // every lane is in [0, 65535]
+}
+
+template <class D>
+HWY_INLINE void WidenVector(D df, bool half, const std::uint16_t* in, float* out) {
+  if (half) {
+#if HWY_TARGET <= HWY_AVX2
+    const hn::Rebind<hwy::float16_t, D> df16;
+    hn::StoreU(hn::PromoteTo(df, hn::LoadU(df16, reinterpret_cast<const hwy::float16_t*>(in))), df, out);
+#else
+    const hn::Rebind<std::uint16_t, D> du16;
+    const hn::RebindToSigned<D> di;
+    hn::StoreU(HalfToFloat(df, hn::BitCast(di, hn::PromoteTo(hn::RebindToUnsigned<D>(), hn::LoadU(du16, in)))), df,
+               out);
+#endif
+  } else {
+    const hn::Rebind<hwy::bfloat16_t, D> dbf16;
+    hn::StoreU(hn::PromoteTo(df, hn::LoadU(dbf16, reinterpret_cast<const hwy::bfloat16_t*>(in))), df, out);
+  }
+}
+
+void NarrowFloats(bool half, const float* in, std::uint16_t* out, std::size_t n) {
+  const hn::ScalableTag<float> df;
+  const std::size_t lanes = hn::Lanes(df);
+  std::size_t i = 0;
+  for (; i + lanes <= n; i += lanes) NarrowVector(df, half, in + i, out + i);
+  if (i == n) return;
+  // The tail through a full vector of scratch.
+  HWY_ALIGN float tail_in[HWY_MAX_BYTES / sizeof(float)] = {};
+  HWY_ALIGN std::uint16_t tail_out[HWY_MAX_BYTES / sizeof(float)] = {};
+  std::memcpy(tail_in, in + i, (n - i) * sizeof(float));
+  NarrowVector(df, half, tail_in, tail_out);
+  std::memcpy(out + i, tail_out, (n - i) * sizeof(std::uint16_t));
+}
+
+void WidenFloats(bool half, const std::uint16_t* in, float* out, std::size_t n) {
+  const hn::ScalableTag<float> df;
+  const std::size_t lanes = hn::Lanes(df);
+  std::size_t i = 0;
+  for (; i + lanes <= n; i += lanes) WidenVector(df, half, in + i, out + i);
+  if (i == n) return;
+  HWY_ALIGN std::uint16_t tail_in[HWY_MAX_BYTES / sizeof(float)] = {};
+  HWY_ALIGN float tail_out[HWY_MAX_BYTES / sizeof(float)] = {};
+  std::memcpy(tail_in, in + i, (n - i) * sizeof(std::uint16_t));
+  WidenVector(df, half, tail_in, tail_out);
+  std::memcpy(out + i, tail_out, (n - i) * sizeof(float));
+}
+
+}  // namespace activation::simd::HWY_NAMESPACE
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
+#include "compute/simd/convert.h"
+
+namespace activation::simd {
+HWY_EXPORT(NarrowFloats);
+HWY_EXPORT(WidenFloats);
+
+void NarrowFloats(bool half, const float* in, std::uint16_t* out, std::size_t n) {
+  HWY_DYNAMIC_DISPATCH(NarrowFloats)(half, in, out, n);
+}
+void WidenFloats(bool half, const std::uint16_t* in, float* out, std::size_t n) {
+  HWY_DYNAMIC_DISPATCH(WidenFloats)(half, in, out, n);
+}
+}  // namespace activation::simd
+#endif  // HWY_ONCE

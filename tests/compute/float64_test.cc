@@ -1,0 +1,311 @@
+// The float64 kernels against MPFR (256-bit arithmetic, far beyond double):
+// within 4 ULP of binary64 wherever the correctly rounded exact value is a
+// normal double or an overflow (elsewhere the absolute error stays below
+// DBL_MIN), NaN in -> NaN out, and the limits at +-inf; on every SIMD target.
+#include <mpfr.h>
+
+#include <cfloat>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <random>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "compute/registry.h"
+#include "compute/simd/target.h"
+#include "gtest/gtest.h"
+
+namespace activation {
+namespace {
+
+constexpr mpfr_prec_t kPrecision = 256;
+constexpr std::int64_t kMaxUlp = 4;
+
+// An MPFR number with value semantics; every operation rounds to 256 bits.
+class Big {
+ public:
+  Big() { mpfr_init2(v_, kPrecision); }
+  explicit Big(double d) : Big() { mpfr_set_d(v_, d, MPFR_RNDN); }
+  static Big Decimal(const char* s) {
+    Big r;
+    mpfr_set_str(r.v_, s, 10, MPFR_RNDN);
+    return r;
+  }
+  Big(const Big& o) : Big() { mpfr_set(v_, o.v_, MPFR_RNDN); }
+  Big& operator=(const Big& o) {
+    mpfr_set(v_, o.v_, MPFR_RNDN);
+    return *this;
+  }
+  ~Big() { mpfr_clear(v_); }
+  mpfr_ptr get() { return v_; }
+  mpfr_srcptr get() const { return v_; }
+  double Round() const { return mpfr_get_d(v_, MPFR_RNDN); }
+  bool IsNaN() const { return mpfr_nan_p(v_) != 0; }
+
+ private:
+  mpfr_t v_;
+};
+
+using Binary = int (*)(mpfr_ptr, mpfr_srcptr, mpfr_srcptr, mpfr_rnd_t);
+using Unary = int (*)(mpfr_ptr, mpfr_srcptr, mpfr_rnd_t);
+Big Apply(Binary f, const Big& a, const Big& b) {
+  Big r;
+  f(r.get(), a.get(), b.get(), MPFR_RNDN);
+  return r;
+}
+Big Apply(Unary f, const Big& a) {
+  Big r;
+  f(r.get(), a.get(), MPFR_RNDN);
+  return r;
+}
+Big operator+(const Big& a, const Big& b) { return Apply(mpfr_add, a, b); }
+Big operator-(const Big& a, const Big& b) { return Apply(mpfr_sub, a, b); }
+Big operator*(const Big& a, const Big& b) { return Apply(mpfr_mul, a, b); }
+Big operator/(const Big& a, const Big& b) { return Apply(mpfr_div, a, b); }
+Big Exp(const Big& a) { return Apply(mpfr_exp, a); }
+Big Expm1(const Big& a) { return Apply(mpfr_expm1, a); }
+Big Log1p(const Big& a) { return Apply(mpfr_log1p, a); }
+Big Tanh(const Big& a) { return Apply(mpfr_tanh, a); }
+Big Sech(const Big& a) { return Apply(mpfr_sech, a); }
+Big Abs(const Big& a) { return Apply(mpfr_abs, a); }
+Big Neg(const Big& a) { return Apply(mpfr_neg, a); }
+
+// 1 / (1 + e^-z) written without overflow: (z >= 0 ? 1 : e) / (1 + e), e = e^-|z|.
+Big Sigmoid(const Big& z) {
+  const Big e = Exp(Neg(Abs(z)));
+  return (mpfr_sgn(z.get()) >= 0 ? Big(1) : e) / (Big(1) + e);
+}
+
+// log(1 + e^z) = max(z, 0) + log1p(e^-|z|).
+Big Softplus1(const Big& z) {
+  const Big positive = mpfr_sgn(z.get()) > 0 ? z : Big(0);
+  return positive + Log1p(Exp(Neg(Abs(z))));
+}
+
+// PyTorch's selu constants, to the digits it publishes.
+const char* const kSeluAlpha = "1.6732632423543772848170429916717";
+const char* const kSeluScale = "1.0507009873554804934193349852946";
+
+// The exact f(x) or f'(x) of the catalogue's definition (kink conventions
+// included) for a non-NaN x; p holds the resolved parameters.
+Big Exact(std::string_view name, bool derivative, double x, const KernelArgs& args) {
+  const auto& p = args.param;
+  const Big X(x);
+  const Big zero(0), one(1);
+  if (name == "step") return derivative ? zero : (x > p[0] ? one : zero);
+  if (name == "relu") return x > 0 ? (derivative ? one : X) : zero;
+  if (name == "leaky_relu" || name == "prelu") {
+    if (x > 0) return derivative ? one : X;
+    return derivative ? Big(p[0]) : X * Big(p[0]);
+  }
+  if (name == "hardtanh" || name == "relu6") {
+    const double lo = name == "relu6" ? 0.0 : p[0];
+    const double hi = name == "relu6" ? 6.0 : p[1];
+    if (derivative) return x > lo && x < hi ? one : zero;
+    return x < lo ? Big(lo) : x > hi ? Big(hi) : X;
+  }
+  if (name == "hardsigmoid") {
+    if (derivative) return x > -3 && x < 3 ? one / Big(6) : zero;
+    return x <= -3 ? zero : x >= 3 ? one : (X + Big(3)) / Big(6);
+  }
+  if (name == "hardswish") {
+    if (derivative) return x < -3 ? zero : x > 3 ? one : (X + Big(1.5)) / Big(3);
+    return x <= -3 ? zero : x >= 3 ? X : X * (X + Big(3)) / Big(6);
+  }
+  if (name == "softshrink" || name == "hardshrink") {
+    if (!(std::fabs(x) > p[0])) return zero;
+    if (derivative) return one;
+    return name == "hardshrink" ? X : X - Big(std::copysign(p[0], x));
+  }
+  if (name == "threshold") {
+    if (x > p[0]) return derivative ? one : X;
+    return derivative ? zero : Big(p[1]);
+  }
+  if (name == "sigmoid") {
+    if (!derivative) return Sigmoid(X);
+    const Big e = Exp(Neg(Abs(X)));
+    return e / ((one + e) * (one + e));
+  }
+  if (name == "logsigmoid") return derivative ? Sigmoid(Neg(X)) : Neg(Softplus1(Neg(X)));
+  if (name == "softplus") {
+    const Big bx = X * Big(p[0]);
+    if (mpfr_cmp_d(bx.get(), p[1]) > 0) return derivative ? one : X;
+    return derivative ? Sigmoid(bx) : Softplus1(bx) / Big(p[0]);
+  }
+  if (name == "tanh") return derivative ? Sech(X) * Sech(X) : Tanh(X);
+  if (name == "elu" || name == "celu" || name == "selu") {
+    const Big alpha = name == "selu" ? Big::Decimal(kSeluAlpha) : Big(p[0]);
+    const Big scale = name == "selu" ? Big::Decimal(kSeluScale) : one;
+    const Big z = name == "celu" ? X / alpha : X;
+    if (x > 0) return derivative ? scale : scale * X;
+    if (derivative) return name == "celu" ? Exp(z) : scale * alpha * Exp(z);
+    return scale * alpha * Expm1(z);
+  }
+  if (name == "softsign") {
+    const Big q = one + Abs(X);
+    if (derivative) return one / (q * q);
+    return std::isinf(x) ? Big(std::copysign(1.0, x)) : X / q;
+  }
+  ADD_FAILURE() << "no MPFR reference for " << name;
+  return Big(NAN);
+}
+
+std::int64_t OrderedKey(double d) {
+  std::int64_t bits;
+  std::memcpy(&bits, &d, sizeof bits);
+  return bits >= 0 ? bits : -(bits & INT64_MAX);
+}
+
+struct Worst {
+  std::int64_t ulp = 0;
+  double x = 0, got = 0, exact = 0;
+  std::size_t failures = 0;
+  std::string first_failure;
+  void Fail(double at, double got_value, const std::string& what) {
+    if (failures++ == 0) {
+      char buf[160];
+      std::snprintf(buf, sizeof buf, "x=%.17g got %.17g: %s", at, got_value, what.c_str());
+      first_failure = buf;
+    }
+  }
+};
+
+// NaN must give NaN; a normal (or overflowing) exact value is compared in
+// ULPs with its correct rounding; a zero or subnormal one in absolute terms.
+void Compare(double x, double got, const Big& exact, Worst* worst) {
+  if (std::isnan(x) || exact.IsNaN()) {
+    if (!std::isnan(got)) worst->Fail(x, got, "expected NaN");
+    return;
+  }
+  if (std::isnan(got)) return worst->Fail(x, got, "unexpected NaN");
+  const double rounded = exact.Round();
+  if (std::isinf(rounded) || std::fabs(rounded) >= DBL_MIN) {
+    const std::int64_t d = OrderedKey(got) - OrderedKey(rounded);
+    const std::int64_t ulp = d < 0 ? -d : d;
+    if (ulp > worst->ulp) *worst = Worst{ulp, x, got, rounded, worst->failures, worst->first_failure};
+    return;
+  }
+  const Big error = Abs(Big(got) - exact);
+  if (mpfr_cmp_d(error.get(), DBL_MIN) >= 0) worst->Fail(x, got, "absolute error >= DBL_MIN near zero");
+}
+
+// Specials, kinks and their neighbours, every parameter and its neighbours,
+// log-uniform doubles over the whole finite range, and uniform ones where
+// the curved functions bend and where exp under- and overflows.
+std::vector<double> Inputs(const KernelArgs& args) {
+  std::vector<double> xs = {0.0, DBL_TRUE_MIN, DBL_MIN, 0.5, 1.0, 1.5, 2.0, 3.0, 6.0, 20.0, 40.0,
+                            708.0, 710.0, 745.0, 1e10, 1e300, DBL_MAX, INFINITY, NAN};
+  for (double p : args.param) xs.push_back(p);
+  const std::size_t base = xs.size();
+  for (std::size_t i = 0; i < base; ++i) {
+    xs.push_back(std::nextafter(xs[i], INFINITY));
+    xs.push_back(std::nextafter(xs[i], -INFINITY));
+  }
+  const std::size_t with_neighbours = xs.size();
+  for (std::size_t i = 0; i < with_neighbours; ++i) xs.push_back(-xs[i]);
+  std::mt19937_64 rng(21);
+  std::uniform_int_distribution<std::uint64_t> pattern(0, 0x7fefffffffffffffULL);
+  for (int i = 0; i < 40000; ++i) {
+    std::uint64_t bits = pattern(rng) | (rng() & 1 ? 0x8000000000000000ULL : 0);
+    double v;
+    std::memcpy(&v, &bits, sizeof v);
+    xs.push_back(v);
+  }
+  std::uniform_real_distribution<double> near(-40.0, 40.0), far(-800.0, 800.0);
+  for (int i = 0; i < 40000; ++i) xs.push_back(near(rng));
+  for (int i = 0; i < 10000; ++i) xs.push_back(far(rng));
+  return xs;
+}
+
+std::vector<std::string> Float64Names() {
+  std::vector<std::string> names;
+  for (const Activation& a : Catalogue()) {
+    if (a.float64.forward != nullptr) names.emplace_back(a.name);
+  }
+  return names;
+}
+
+struct TargetScope {
+  explicit TargetScope(std::int64_t target) { simd::ForceTarget(target); }
+  ~TargetScope() { simd::ForceTarget(0); }
+};
+
+// Default parameters; threshold (which has none) at threshold 0.5, value -2.
+KernelArgs Args(const Activation& a) {
+  GivenParams given;
+  if (a.name == "threshold") given = {{"threshold", 0.5}, {"value", -2.0}};
+  KernelArgs args;
+  EXPECT_TRUE(ResolveParams(a, given, &args).ok());
+  return args;
+}
+
+class Float64Kernels : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(Float64Kernels, WithinFourUlpOfMpfrOnEveryTarget) {
+  const Activation* a = FindActivation(GetParam());
+  ASSERT_NE(a, nullptr);
+  const KernelArgs args = Args(*a);
+  const std::vector<double> xs = Inputs(args);
+  for (bool derivative : {false, true}) {
+    std::vector<Big> exact;
+    exact.reserve(xs.size());
+    for (double x : xs) exact.push_back(std::isnan(x) ? Big(NAN) : Exact(a->name, derivative, x, args));
+    for (std::int64_t target : simd::AvailableTargets()) {
+      TargetScope scope(target);
+      std::vector<double> got(xs.size());
+      (derivative ? a->float64.derivative : a->float64.forward)(xs.data(), got.data(), xs.size(), args);
+      Worst worst;
+      for (std::size_t i = 0; i < xs.size(); ++i) Compare(xs[i], got[i], exact[i], &worst);
+      std::printf("%s %s on %s: %lld ULP at x=%.17g (got %.17g, exact %.17g)\n", a->name.data(),
+                  derivative ? "derivative" : "forward", simd::TargetName(target).c_str(),
+                  static_cast<long long>(worst.ulp), worst.x, worst.got, worst.exact);
+      EXPECT_EQ(worst.failures, 0u) << simd::TargetName(target) << " " << worst.first_failure;
+      EXPECT_LE(worst.ulp, kMaxUlp) << simd::TargetName(target) << (derivative ? " derivative" : " forward")
+                                    << " at x=" << worst.x;
+    }
+  }
+}
+
+// Every length up to a few vectors at an unaligned start: exactly n outputs
+// written, each what the whole-array call gives for that element, and the
+// VJP g * f'(x) with f'(x) rounded first.
+TEST_P(Float64Kernels, EveryLengthAndTheVjpOnEveryTarget) {
+  const Activation* a = FindActivation(GetParam());
+  ASSERT_NE(a, nullptr);
+  const KernelArgs args = Args(*a);
+  std::mt19937_64 rng(5);
+  std::uniform_real_distribution<double> spread(-10.0, 10.0);
+  constexpr std::size_t kMax = 40;
+  std::vector<double> x(kMax + 1), g(kMax + 1);
+  for (double& v : x) v = spread(rng);
+  for (double& v : g) v = spread(rng);
+  constexpr double kGuard = -12345.0;
+  for (std::int64_t target : simd::AvailableTargets()) {
+    TargetScope scope(target);
+    SCOPED_TRACE(simd::TargetName(target));
+    std::vector<double> forward(kMax), slope(kMax);
+    a->float64.forward(x.data() + 1, forward.data(), kMax, args);
+    a->float64.derivative(x.data() + 1, slope.data(), kMax, args);
+    for (std::size_t n = 0; n <= kMax; ++n) {
+      std::vector<double> out(n + 2, kGuard), vjp(n + 2, kGuard);
+      a->float64.forward(x.data() + 1, out.data() + 1, n, args);
+      a->float64.vjp(x.data() + 1, g.data() + 1, vjp.data() + 1, n, args);
+      EXPECT_EQ(out[0], kGuard);
+      EXPECT_EQ(out[n + 1], kGuard) << "n=" << n;
+      EXPECT_EQ(vjp[n + 1], kGuard) << "n=" << n;
+      for (std::size_t i = 0; i < n; ++i) {
+        EXPECT_EQ(out[i + 1], forward[i]) << "n=" << n << " i=" << i;
+        EXPECT_EQ(vjp[i + 1], g[i + 1] * slope[i]) << "n=" << n << " i=" << i;
+      }
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Catalogue, Float64Kernels, ::testing::ValuesIn(Float64Names()),
+                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
+
+}  // namespace
+}  // namespace activation

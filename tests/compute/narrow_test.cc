@@ -1,0 +1,271 @@
+// float16 and bfloat16: every one of the 65,536 inputs of every elementwise
+// function at its default parameters, forward and derivative, on every
+// target this machine runs, must equal the exact value (long double
+// reference) rounded once to the type. The conversions are checked against
+// the compiler's _Float16 and against rounding by hand in long double.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "compute/dtype.h"
+#include "compute/registry.h"
+#include "compute/simd/target.h"
+#include "tests/compute/harness.h"
+
+namespace activation::accuracy {
+namespace {
+
+struct TargetScope {
+  explicit TargetScope(std::int64_t target) { simd::ForceTarget(target); }
+  ~TargetScope() { simd::ForceTarget(0); }
+};
+
+bool SameNarrow(DataType dtype, std::uint16_t a, std::uint16_t b) {
+  const float fa = NarrowToFloat(dtype, a), fb = NarrowToFloat(dtype, b);
+  if (std::isnan(fa) || std::isnan(fb)) return std::isnan(fa) && std::isnan(fb);
+  return fa == fb;  // +0 and -0 alike, as the float32 ULP distance
+}
+
+std::string Hex(std::uint16_t bits) {
+  char text[8];
+  std::snprintf(text, sizeof text, "0x%04x", bits);
+  return text;
+}
+
+const DataType kNarrow[] = {DataType::kFloat16, DataType::kBFloat16};
+
+TEST(NarrowConversions, FloatToHalfMatchesTheCompiler) {
+  std::mt19937 random(7);
+  std::vector<std::uint32_t> patterns = {0, 0x80000000u, 0x7F800000u, 0x477FEFFFu, 0x477FF000u, 0x33000000u,
+                                         0x33000001u, 0x387FFFFFu, 0x38800000u, 0x3F800000u, 0x3F801000u};
+  for (int i = 0; i < 2000000; ++i) patterns.push_back(random());
+  for (std::uint32_t bits : patterns) {
+    float f;
+    std::memcpy(&f, &bits, 4);
+    const _Float16 h = static_cast<_Float16>(f);
+    std::uint16_t expected;
+    std::memcpy(&expected, &h, 2);
+    ASSERT_TRUE(SameNarrow(DataType::kFloat16, FloatToNarrow(DataType::kFloat16, f), expected)) << f;
+    if (!std::isnan(f)) {
+      ASSERT_EQ(FloatToNarrow(DataType::kFloat16, f), expected) << f;
+    }
+  }
+  for (std::uint32_t h = 0; h < 65536; ++h) {
+    _Float16 half;
+    const std::uint16_t bits = static_cast<std::uint16_t>(h);
+    std::memcpy(&half, &bits, 2);
+    const float wide = NarrowToFloat(DataType::kFloat16, bits);
+    if (std::isnan(wide)) {
+      ASSERT_TRUE(std::isnan(static_cast<float>(half)));
+      continue;
+    }
+    ASSERT_EQ(wide, static_cast<float>(half)) << h;
+  }
+}
+
+// The bfloat16 nearest to `value` by comparing the two candidates in long double.
+std::uint16_t NearestBFloat(long double value) {
+  if (std::fabs(value) >= 0x1.FFp127L) return value > 0 ? 0x7F80 : 0xFF80;  // past the last midpoint: inf
+  std::uint16_t best = 0;
+  long double best_error = INFINITY;
+  const std::uint16_t sign = value < 0 ? 0x8000 : 0;
+  // Candidates: every pattern with the magnitude's leading bits, the one below and the one above.
+  const float f = static_cast<float>(std::fabs(value));
+  std::uint32_t bits;
+  std::memcpy(&bits, &f, 4);
+  const std::uint16_t around = static_cast<std::uint16_t>(bits >> 16);
+  for (int step = -1; step <= 1; ++step) {
+    const std::uint16_t candidate = static_cast<std::uint16_t>(around + step);
+    if (step < 0 && around == 0) continue;
+    if (candidate > 0x7F80) continue;
+    const long double c = NarrowToFloat(DataType::kBFloat16, candidate);
+    const long double error = std::fabs(c - std::fabs(value));
+    if (error < best_error || (error == best_error && (candidate & 1) == 0)) {
+      best = candidate;
+      best_error = error;
+    }
+  }
+  return sign | best;
+}
+
+TEST(NarrowConversions, BFloatRoundsToNearestEven) {
+  std::mt19937 random(11);
+  for (int i = 0; i < 1000000; ++i) {
+    const std::uint32_t bits = random();
+    float f;
+    std::memcpy(&f, &bits, 4);
+    if (std::isnan(f)) continue;
+    ASSERT_EQ(FloatToNarrow(DataType::kBFloat16, f), NearestBFloat(f)) << f;
+    // A long double between floats: rounded once, not twice.
+    const long double between = static_cast<long double>(f) * (1 + 0x1p-40L);
+    if (std::isfinite(between)) {
+      ASSERT_EQ(LongDoubleToNarrow(DataType::kBFloat16, between), NearestBFloat(between)) << f;
+    }
+  }
+}
+
+TEST(NarrowConversions, DoubleRoundsOnce) {
+  // 1 + 2^-11 + 2^-40 is above the float16 midpoint 1 + 2^-11; through a
+  // float rounded to nearest it would become the tie and round to even (1).
+  EXPECT_EQ(DoubleToNarrow(DataType::kFloat16, 1 + 0x1p-11 + 0x1p-40), 0x3C01);
+  EXPECT_EQ(DoubleToNarrow(DataType::kFloat16, 1 + 0x1p-11), 0x3C00);
+  EXPECT_EQ(DoubleToNarrow(DataType::kBFloat16, 1 + 0x1p-8 + 0x1p-40), 0x3F81);
+  EXPECT_EQ(DoubleToNarrow(DataType::kBFloat16, 1 + 0x1p-8), 0x3F80);
+}
+
+// The vector conversions (RoundToNarrow, WidenNarrow) equal the scalar ones
+// just checked, on every target, for every array length around the vector
+// widths (the tails) and for every narrow value, every midpoint between
+// neighbours and random floats.
+TEST(NarrowConversions, VectorEqualsScalarOnEveryTarget) {
+  std::mt19937 random(5);
+  for (DataType dtype : kNarrow) {
+    std::vector<float> floats;
+    std::vector<std::uint16_t> all(65536);
+    for (std::uint32_t i = 0; i < 65536; ++i) {
+      all[i] = static_cast<std::uint16_t>(i);
+      const float v = NarrowToFloat(dtype, all[i]);
+      floats.push_back(v);
+      const float next = NarrowToFloat(dtype, static_cast<std::uint16_t>(i + 1));
+      if (std::isfinite(v) && std::isfinite(next) && (i & 0x7FFF) != 0x7FFF) floats.push_back((v + next) / 2);
+    }
+    for (int i = 0; i < 300000; ++i) {
+      const std::uint32_t bits = random();
+      float f;
+      std::memcpy(&f, &bits, 4);
+      floats.push_back(f);
+    }
+    for (std::int64_t target : simd::AvailableTargets()) {
+      TargetScope scope(target);
+      SCOPED_TRACE(simd::TargetName(target));
+      std::vector<std::uint16_t> narrow(floats.size());
+      RoundToNarrow(dtype, floats.data(), narrow.data(), floats.size());
+      for (std::size_t i = 0; i < floats.size(); ++i) {
+        const std::uint16_t want = FloatToNarrow(dtype, floats[i]);
+        if (std::isnan(floats[i])) {
+          ASSERT_TRUE(std::isnan(NarrowToFloat(dtype, narrow[i]))) << floats[i];
+        } else {
+          ASSERT_EQ(narrow[i], want) << DataTypeName(dtype) << " " << floats[i];
+        }
+      }
+      std::vector<float> wide(all.size());
+      WidenNarrow(dtype, all.data(), wide.data(), all.size());
+      for (std::size_t i = 0; i < all.size(); ++i) {
+        const float want = NarrowToFloat(dtype, all[i]);
+        if (std::isnan(want)) {
+          ASSERT_TRUE(std::isnan(wide[i]));
+        } else {
+          ASSERT_EQ(std::memcmp(&wide[i], &want, 4), 0) << DataTypeName(dtype) << " " << Hex(all[i]);
+        }
+      }
+      for (std::size_t n = 0; n <= 40; ++n) {  // tails: nothing written past n
+        std::vector<std::uint16_t> out(n + 1, 0xABCD);
+        RoundToNarrow(dtype, floats.data() + 1000, out.data(), n);
+        for (std::size_t i = 0; i < n; ++i) ASSERT_EQ(out[i], FloatToNarrow(dtype, floats[1000 + i]));
+        ASSERT_EQ(out[n], 0xABCD);
+        std::vector<float> back(n + 1, 7.0f);
+        WidenNarrow(dtype, all.data() + 15000, back.data(), n);
+        for (std::size_t i = 0; i < n; ++i) ASSERT_EQ(back[i], NarrowToFloat(dtype, all[15000 + i]));
+        ASSERT_EQ(back[n], 7.0f);
+      }
+    }
+  }
+}
+
+class NarrowExhaustive : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(NarrowExhaustive, CorrectlyRoundedOnEveryTarget) {
+  const Activation* activation = FindActivation(GetParam());
+  ASSERT_NE(activation, nullptr);
+  const ReferenceFunction* ref = FindReference(activation->name);
+  ASSERT_NE(ref, nullptr);
+  const KernelArgs* args = NarrowTableParams(*activation);
+  ASSERT_NE(args, nullptr);
+  const std::vector<double>& values = ref->param_sets.front();
+  const KernelArgs expected_args = ResolveForTest(*activation, *ref, values);
+  ASSERT_EQ(args->param, expected_args.param) << "the table's parameters are not the defaults";
+
+  std::vector<std::uint16_t> all(65536);
+  for (std::size_t i = 0; i < all.size(); ++i) all[i] = static_cast<std::uint16_t>(i);
+  for (DataType dtype : kNarrow) {
+    for (Mode mode : {Mode::kForward, Mode::kDerivative}) {
+      std::vector<std::uint16_t> expected(65536);
+      for (std::size_t i = 0; i < 65536; ++i) {
+        const float x = NarrowToFloat(dtype, all[i]);
+        if (std::isnan(x)) {
+          expected[i] = all[i];  // NaN in, NaN out
+          continue;
+        }
+        const long double arg = ReferenceArgument(x);
+        expected[i] = LongDoubleToNarrow(
+            dtype, mode == Mode::kForward ? ref->forward(arg, values.data()) : ref->derivative(arg, values.data()));
+      }
+      std::vector<std::uint16_t> got(65536);
+      for (std::int64_t target : simd::AvailableTargets()) {
+        TargetScope scope(target);
+        ComputeNarrow(*activation, mode, *args, dtype, all.data(), nullptr, got.data(), got.size());
+        std::size_t wrong = 0;
+        std::string first;
+        for (std::size_t i = 0; i < 65536; ++i) {
+          if (SameNarrow(dtype, got[i], expected[i])) continue;
+          if (wrong++ == 0) first = "x=" + Hex(all[i]) + " got " + Hex(got[i]) + " expected " + Hex(expected[i]);
+        }
+        EXPECT_EQ(wrong, 0u) << activation->name << " " << DataTypeName(dtype)
+                             << (mode == Mode::kForward ? " forward" : " derivative") << " on "
+                             << simd::TargetName(target) << ": " << first;
+      }
+    }
+  }
+}
+
+// The VJP rounds g * f'(x) once: within half a unit of the type of the exact
+// product, plus the float32 derivative's own error.
+TEST_P(NarrowExhaustive, VjpRoundsTheProductOnce) {
+  const Activation* activation = FindActivation(GetParam());
+  const ReferenceFunction* ref = FindReference(activation->name);
+  const KernelArgs* args = NarrowTableParams(*activation);
+  ASSERT_NE(args, nullptr);
+  const std::vector<double>& values = ref->param_sets.front();
+  std::mt19937 random(3);
+  for (DataType dtype : kNarrow) {
+    std::vector<std::uint16_t> x, g;
+    for (int i = 0; i < 20000; ++i) {
+      const float xf = std::uniform_real_distribution<float>(-8, 8)(random);
+      const float gf = std::uniform_real_distribution<float>(-4, 4)(random);
+      x.push_back(FloatToNarrow(dtype, xf));
+      g.push_back(FloatToNarrow(dtype, gf));
+    }
+    std::vector<std::uint16_t> got(x.size());
+    ComputeNarrow(*activation, Mode::kVjp, *args, dtype, x.data(), g.data(), got.data(), x.size());
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      const long double exact = static_cast<long double>(NarrowToFloat(dtype, g[i])) *
+                                ref->derivative(NarrowToFloat(dtype, x[i]), values.data());
+      const float value = NarrowToFloat(dtype, got[i]);
+      // Half a unit in the type's last place, plus the float32 derivative's error (a few 2^-23).
+      const int mantissa_bits = dtype == DataType::kFloat16 ? 10 : 7;
+      const long double unit = exact == 0 ? 0 : std::ldexp(1.0L, std::ilogb(exact) - mantissa_bits);
+      const long double bound = 0.5L * unit + std::fabs(exact) * 0x1p-20L;
+      ASSERT_LE(std::fabs(value - exact), std::max<long double>(bound, 0x1p-24L))
+          << activation->name << " " << DataTypeName(dtype) << " x=" << NarrowToFloat(dtype, x[i])
+          << " g=" << NarrowToFloat(dtype, g[i]);
+    }
+  }
+}
+
+std::vector<std::string> TabledNames() {
+  std::vector<std::string> names;
+  for (const Activation& a : Catalogue()) {
+    if (NarrowTableParams(a) != nullptr) names.emplace_back(a.name);
+  }
+  return names;
+}
+
+INSTANTIATE_TEST_SUITE_P(EveryFunction, NarrowExhaustive, ::testing::ValuesIn(TabledNames()),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace
+}  // namespace activation::accuracy
