@@ -124,6 +124,9 @@ std::string CheckGradient(const v1::GradientResponse& response, const GradientCa
 
 std::string StatusError(const grpc::Status& status, grpc::StatusCode expected) {
   if (status.error_code() == expected) return "";
+  if (status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED && status.error_message().rfind("server busy: ", 0) == 0) {
+    return kBusy;
+  }
   return "status " + std::to_string(status.error_code()) + " (" + status.error_message() + "), expected " +
          std::to_string(expected);
 }

@@ -27,8 +27,15 @@ enum class CallKind {
 
 const char* CallKindName(CallKind kind);
 
+// What MakeCheckedCall returns for a server that refused the call as busy
+// (RESOURCE_EXHAUSTED "server busy: ..."): a right answer whatever the call.
+// The soak's abandoned calls (tiny deadlines, cancelled streams) count as in
+// progress until the server has wound them down, and on a loaded machine
+// that can take the count past --max-concurrent-calls.
+inline constexpr char kBusy[] = "busy";
+
 // Makes one call of `kind` with random content; returns "" when the answer
-// was right, otherwise what was wrong.
+// was right, kBusy for a busy refusal, otherwise what was wrong.
 std::string MakeCheckedCall(v1::ActivationService::Stub& stub, CallKind kind, std::mt19937_64& rng);
 
 }  // namespace activation::reliability
