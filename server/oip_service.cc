@@ -106,7 +106,7 @@ absl::Status Decode(const ModelInferRequest& request, std::vector<wire::FloatByt
       }
       std::vector<std::uint16_t>& bits = (*narrow)[i];
       bits.resize(bytes.size() / 2);
-      std::memcpy(bits.data(), bytes.data(), bytes.size());
+      if (!bytes.empty()) std::memcpy(bits.data(), bytes.data(), bytes.size());  // an empty vector's data() may be null
       input.tensor.narrow = bits.data();
       input.tensor.size = bits.size();
       out->inputs.push_back(std::move(input));
@@ -127,7 +127,7 @@ absl::Status Decode(const ModelInferRequest& request, std::vector<wire::FloatByt
         }
         std::vector<double>& doubles = (*wide)[i];
         doubles.resize(bytes.size() / 8);
-        std::memcpy(doubles.data(), bytes.data(), bytes.size());
+        if (!bytes.empty()) std::memcpy(doubles.data(), bytes.data(), bytes.size());
         input.tensor.wide = doubles.data();
         input.tensor.size = doubles.size();
       } else {
