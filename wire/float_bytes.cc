@@ -19,7 +19,7 @@ Status FloatBytes::View(std::string_view bytes, std::string_view field) {
     data_ = reinterpret_cast<const float*>(bytes.data());
   } else {
     aligned_copy_.resize(size_);
-    std::memcpy(aligned_copy_.data(), bytes.data(), bytes.size());
+    if (size_ != 0) std::memcpy(aligned_copy_.data(), bytes.data(), bytes.size());  // data() of an empty vector may be null
     data_ = aligned_copy_.data();
   }
   return Status();
