@@ -1,7 +1,6 @@
 #include "server/oip_service.h"
 
 #include <algorithm>
-#include <cstring>
 
 #include <string>
 #include <vector>
@@ -27,6 +26,8 @@ constexpr MethodName kModelInfer{kService, "ModelInfer"};
 using inference::InferParameter;
 using inference::ModelInferRequest;
 using inference::ModelInferResponse;
+
+std::string RawField(int input) { return "raw_input_contents[" + std::to_string(input) + "]"; }
 
 oip::Parameter ToParameter(const std::string& name, const InferParameter& value) {
   oip::Parameter parameter;
@@ -99,14 +100,9 @@ absl::Status Decode(const ModelInferRequest& request, std::vector<wire::FloatByt
       if (!use_raw) {
         return Invalid(field + ": " + tensor.datatype() + " data goes in raw_input_contents");
       }
-      const std::string& bytes = request.raw_input_contents(i);
-      if (bytes.size() % 2 != 0) {
-        return Invalid("raw_input_contents[" + std::to_string(i) + "]: " + std::to_string(bytes.size()) +
-                       " bytes is not a multiple of 2 (" + tensor.datatype() + " elements)");
-      }
       std::vector<std::uint16_t>& bits = (*narrow)[i];
-      bits.resize(bytes.size() / 2);
-      if (!bytes.empty()) std::memcpy(bits.data(), bytes.data(), bytes.size());  // an empty vector's data() may be null
+      const Status copied = wire::CopyElements(request.raw_input_contents(i), RawField(i), tensor.datatype(), &bits);
+      if (!copied.ok()) return Invalid(copied.message());
       input.tensor.narrow = bits.data();
       input.tensor.size = bits.size();
       out->inputs.push_back(std::move(input));
@@ -120,14 +116,9 @@ absl::Status Decode(const ModelInferRequest& request, std::vector<wire::FloatByt
         if (contents.fp64_contents_size() > 0) {
           return Invalid(field + ".contents: set together with raw_input_contents; send the data in one form");
         }
-        const std::string& bytes = request.raw_input_contents(i);
-        if (bytes.size() % 8 != 0) {
-          return Invalid("raw_input_contents[" + std::to_string(i) + "]: " + std::to_string(bytes.size()) +
-                         " bytes is not a multiple of 8 (FP64 elements)");
-        }
         std::vector<double>& doubles = (*wide)[i];
-        doubles.resize(bytes.size() / 8);
-        if (!bytes.empty()) std::memcpy(doubles.data(), bytes.data(), bytes.size());
+        const Status copied = wire::CopyElements(request.raw_input_contents(i), RawField(i), "FP64", &doubles);
+        if (!copied.ok()) return Invalid(copied.message());
         input.tensor.wide = doubles.data();
         input.tensor.size = doubles.size();
       } else {
@@ -145,7 +136,7 @@ absl::Status Decode(const ModelInferRequest& request, std::vector<wire::FloatByt
         return Invalid(field + ".contents: set together with raw_input_contents; send the data in one form");
       }
       const std::string& bytes = request.raw_input_contents(i);
-      const Status viewed = (*raw)[i].View(bytes, "raw_input_contents[" + std::to_string(i) + "]");
+      const Status viewed = (*raw)[i].View(bytes, RawField(i));
       if (!viewed.ok()) return Invalid(viewed.message());
       input.tensor.data = (*raw)[i].data();
       input.tensor.size = (*raw)[i].size();

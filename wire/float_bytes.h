@@ -4,12 +4,29 @@
 #pragma once
 
 #include <cstddef>
+#include <cstring>
+#include <string>
 #include <string_view>
 #include <vector>
 
 #include "compute/status.h"
 
 namespace activation::wire {
+
+// Little-endian elements of another width (float16/bfloat16 bits, float64)
+// copied out of `bytes` into `out`, which is aligned for them; an error names
+// `field` and the `type` when the length is not a whole number of elements.
+template <typename T>
+Status CopyElements(std::string_view bytes, std::string_view field, std::string_view type, std::vector<T>* out) {
+  if (bytes.size() % sizeof(T) != 0) {
+    return Status::InvalidArgument(std::string(field) + ": " + std::to_string(bytes.size()) +
+                                   " bytes is not a multiple of " + std::to_string(sizeof(T)) + " (" +
+                                   std::string(type) + " elements)");
+  }
+  out->resize(bytes.size() / sizeof(T));
+  if (!out->empty()) std::memcpy(out->data(), bytes.data(), bytes.size());  // an empty vector's data() may be null
+  return Status();
+}
 
 class FloatBytes {
  public:

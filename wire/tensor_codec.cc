@@ -1,6 +1,5 @@
 #include "wire/tensor_codec.h"
 
-#include <cstring>
 #include <string>
 
 #include <google/protobuf/io/coded_stream.h>
@@ -70,12 +69,8 @@ Status Decode(const v1::Tensor& tensor, std::string_view field, DecodedTensor* d
       ref.size = static_cast<std::size_t>(tensor.double_values_size());
       return Status();
     }
-    if (raw.size() % 8 != 0) {
-      return Status::InvalidArgument(name + ".raw: " + std::to_string(raw.size()) +
-                                     " bytes is not a multiple of 8 (float64 elements)");
-    }
-    decoded->wide_.resize(raw.size() / 8);
-    std::memcpy(decoded->wide_.data(), raw.data(), raw.size());  // little-endian hosts only, as for float32
+    const Status copied = CopyElements(raw, name + ".raw", "float64", &decoded->wide_);
+    if (!copied.ok()) return copied;
     ref.wide = decoded->wide_.data();
     ref.size = decoded->wide_.size();
     return Status();
@@ -87,13 +82,8 @@ Status Decode(const v1::Tensor& tensor, std::string_view field, DecodedTensor* d
       bits.resize(static_cast<std::size_t>(tensor.values_size()));
       RoundToNarrow(dtype, tensor.values().data(), bits.data(), bits.size());
     } else {
-      if (raw.size() % 2 != 0) {
-        return Status::InvalidArgument(name + ".raw: " + std::to_string(raw.size()) +
-                                       " bytes is not a multiple of 2 (" + std::string(DataTypeName(dtype)) +
-                                       " elements)");
-      }
-      bits.resize(raw.size() / 2);
-      std::memcpy(bits.data(), raw.data(), raw.size());  // little-endian hosts only, as for float32
+      const Status copied = CopyElements(raw, name + ".raw", DataTypeName(dtype), &bits);
+      if (!copied.ok()) return copied;
     }
     ref.data = nullptr;
     ref.narrow = bits.data();
