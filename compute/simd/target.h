@@ -29,6 +29,15 @@ std::int64_t CurrentTarget();
 // running kernels concurrently.
 void ForceTarget(std::int64_t target);
 
+// Forces `target` (as ForceTarget) for its lifetime, then restores the
+// default: the kernels of one scope, e.g. a test's loop over targets.
+struct TargetScope {
+  explicit TargetScope(std::int64_t target) { ForceTarget(target); }
+  ~TargetScope() { ForceTarget(0); }
+  TargetScope(const TargetScope&) = delete;
+  TargetScope& operator=(const TargetScope&) = delete;
+};
+
 // Parses "scalar", "ssse3", "sse4", "avx2", "avx512" (case-insensitive) into
 // the best target this CPU runs at or below it; false for other names.
 bool ParseTargetCap(std::string_view name, std::int64_t* target);

@@ -228,11 +228,6 @@ std::vector<std::string> Float64Names() {
   return names;
 }
 
-struct TargetScope {
-  explicit TargetScope(std::int64_t target) { simd::ForceTarget(target); }
-  ~TargetScope() { simd::ForceTarget(0); }
-};
-
 // Default parameters; threshold (which has none) at threshold 0.5, value -2.
 KernelArgs Args(const Activation& a) {
   GivenParams given;
@@ -254,7 +249,7 @@ TEST_P(Float64Kernels, WithinFourUlpOfMpfrOnEveryTarget) {
     exact.reserve(xs.size());
     for (double x : xs) exact.push_back(std::isnan(x) ? Big(NAN) : Exact(a->name, derivative, x, args));
     for (std::int64_t target : simd::AvailableTargets()) {
-      TargetScope scope(target);
+      simd::TargetScope scope(target);
       std::vector<double> got(xs.size());
       (derivative ? a->float64.derivative : a->float64.forward)(xs.data(), got.data(), xs.size(), args);
       Worst worst;
@@ -284,7 +279,7 @@ TEST_P(Float64Kernels, EveryLengthAndTheVjpOnEveryTarget) {
   for (double& v : g) v = spread(rng);
   constexpr double kGuard = -12345.0;
   for (std::int64_t target : simd::AvailableTargets()) {
-    TargetScope scope(target);
+    simd::TargetScope scope(target);
     SCOPED_TRACE(simd::TargetName(target));
     std::vector<double> forward(kMax), slope(kMax);
     a->float64.forward(x.data() + 1, forward.data(), kMax, args);

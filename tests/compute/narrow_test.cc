@@ -19,11 +19,6 @@
 namespace activation::accuracy {
 namespace {
 
-struct TargetScope {
-  explicit TargetScope(std::int64_t target) { simd::ForceTarget(target); }
-  ~TargetScope() { simd::ForceTarget(0); }
-};
-
 bool SameNarrow(DataType dtype, std::uint16_t a, std::uint16_t b) {
   const float fa = NarrowToFloat(dtype, a), fb = NarrowToFloat(dtype, b);
   if (std::isnan(fa) || std::isnan(fb)) return std::isnan(fa) && std::isnan(fb);
@@ -140,7 +135,7 @@ TEST(NarrowConversions, VectorEqualsScalarOnEveryTarget) {
       floats.push_back(f);
     }
     for (std::int64_t target : simd::AvailableTargets()) {
-      TargetScope scope(target);
+      simd::TargetScope scope(target);
       SCOPED_TRACE(simd::TargetName(target));
       std::vector<std::uint16_t> narrow(floats.size());
       RoundToNarrow(dtype, floats.data(), narrow.data(), floats.size());
@@ -206,7 +201,7 @@ TEST_P(NarrowExhaustive, CorrectlyRoundedOnEveryTarget) {
       }
       std::vector<std::uint16_t> got(65536);
       for (std::int64_t target : simd::AvailableTargets()) {
-        TargetScope scope(target);
+        simd::TargetScope scope(target);
         ComputeNarrow(*activation, mode, *args, dtype, all.data(), nullptr, got.data(), got.size());
         std::size_t wrong = 0;
         std::string first;

@@ -20,12 +20,6 @@
 namespace activation::accuracy {
 namespace {
 
-// Restores the default target when a test ends, whatever it asserted.
-struct TargetScope {
-  explicit TargetScope(std::int64_t target) { simd::ForceTarget(target); }
-  ~TargetScope() { simd::ForceTarget(0); }
-};
-
 std::vector<std::string> VectorizedNames(bool elementwise_only) {
   std::vector<std::string> names;
   for (const Activation& a : Catalogue()) {
@@ -43,7 +37,7 @@ TEST_P(SimdKernels, MeetTheBoundOnEveryTarget) {
   const Activation* a = FindActivation(GetParam());
   ASSERT_NE(a, nullptr);
   for (std::int64_t target : simd::AvailableTargets()) {
-    TargetScope scope(target);
+    simd::TargetScope scope(target);
     ASSERT_EQ(simd::CurrentTarget(), target);
     SCOPED_TRACE(simd::TargetName(target));
     const Measurement m = MeasureStandard(*a, a->fast, 200000);
@@ -81,7 +75,7 @@ TEST_P(SimdElementwiseKernels, EveryLengthAndTheVjpOnEveryTarget) {
   x[5] = std::nanf("");
   const float guard = -12345.0f;
   for (std::int64_t target : simd::AvailableTargets()) {
-    TargetScope scope(target);
+    simd::TargetScope scope(target);
     SCOPED_TRACE(simd::TargetName(target));
     std::vector<float> whole_f(kMax), whole_d(kMax);
     a->fast.forward(x.data() + 1, whole_f.data(), kMax, args);
@@ -138,7 +132,7 @@ TEST(SimdTarget, TheBinaryCarriesSeveralTargetsAndRunsOnlyWhatTheCpuOffers) {
 TEST(SimdTarget, EveryAvailableTargetHasPublishedFigures) {
   for (const Activation& a : Catalogue()) {
     for (std::int64_t t : simd::AvailableTargets()) {
-      TargetScope scope(t);
+      simd::TargetScope scope(t);
       const UlpFigures figures = AccuracyOnCurrentTarget(a.accuracy);
       const std::string name = simd::TargetName(t);
       const bool listed = std::any_of(a.accuracy.targets.begin(), a.accuracy.targets.end(),

@@ -23,11 +23,6 @@ namespace {
 
 constexpr float kInf = std::numeric_limits<float>::infinity();
 
-struct TargetScope {
-  explicit TargetScope(std::int64_t target) { simd::ForceTarget(target); }
-  ~TargetScope() { simd::ForceTarget(0); }
-};
-
 // Runs the fast kernels over `rows` (each `length` long) and checks every
 // element against the reference; the element after the last must stay untouched.
 void CheckRows(const char* name, const std::vector<float>& rows, std::size_t length, std::uint32_t seed) {
@@ -79,7 +74,7 @@ void CheckRows(const char* name, const std::vector<float>& rows, std::size_t len
 
 TEST(SoftmaxSimd, EveryRowLengthOnEveryTarget) {
   for (std::int64_t target : simd::AvailableTargets()) {
-    TargetScope scope(target);
+    simd::TargetScope scope(target);
     SCOPED_TRACE(simd::TargetName(target));
     for (std::size_t length = 1; length <= 70; ++length) {
       const std::vector<float> rows = UniformBetween(3 * length, -20.0f, 20.0f, static_cast<std::uint32_t>(length));
@@ -109,7 +104,7 @@ TEST(SoftmaxSimd, SpecialRowsOnEveryTarget) {
       {3.0f, 3.0f - 2.4e-7f, 3.0f, 2.0f},  // e_i rounds to 1 beside the ties
   };
   for (std::int64_t target : simd::AvailableTargets()) {
-    TargetScope scope(target);
+    simd::TargetScope scope(target);
     SCOPED_TRACE(simd::TargetName(target));
     for (const auto& row : rows) {
       CheckRows("softmax", row, row.size(), 5);
@@ -123,7 +118,7 @@ TEST(SoftmaxSimd, SpecialRowsOnEveryTarget) {
 // -4096 e^-95, a normal float; -1e4 lanes beside them contribute nothing.
 TEST(SoftmaxSimd, TermsBelowTheFloatRangeStillCount) {
   for (std::int64_t target : simd::AvailableTargets()) {
-    TargetScope scope(target);
+    simd::TargetScope scope(target);
     SCOPED_TRACE(simd::TargetName(target));
     for (float low : {-89.0f, -95.0f, -100.0f, -103.5f, -500.0f}) {
       std::vector<float> row(4096, low);

@@ -23,11 +23,6 @@ namespace {
 
 constexpr std::size_t kNoSendLimit = std::size_t{1} << 40;
 
-struct TargetScope {
-  explicit TargetScope(std::int64_t target) { simd::ForceTarget(target); }
-  ~TargetScope() { simd::ForceTarget(0); }
-};
-
 // Inputs over the interesting range with the specials mixed in.
 std::vector<float> Inputs(std::size_t n, unsigned seed) {
   std::mt19937 rng(seed);
@@ -77,7 +72,7 @@ TEST_P(InPlaceServe, AnswersWhatTheCopyingPathAnswersOnEveryTarget) {
   std::vector<std::size_t> lengths = {1, 3, 4, 7, 8, 15, 16, 17, 31, 33, 64, 65, 257};
   lengths.push_back(SplitThreshold(*a) + 19);
   for (std::int64_t target : simd::AvailableTargets()) {
-    TargetScope scope(target);
+    simd::TargetScope scope(target);
     const std::string on = " on " + simd::TargetName(target);
     for (std::size_t n : lengths) {
       const std::size_t row = a->rowwise ? (n % 4 == 0 ? 4 : 1) : 0;
