@@ -59,29 +59,34 @@ std::size_t SplitThreshold(const Activation& activation) {
   return work / cost + (work % cost != 0);  // rounded up, without overflow
 }
 
+void ForEachPart(const Activation& activation, const KernelArgs& args, std::size_t n,
+                 FunctionRef<void(std::size_t begin, std::size_t end)> part) {
+  if (n == 0) return;
+  WorkerPool* pool = n >= SplitThreshold(activation) ? &ComputePool() : nullptr;
+  if (pool == nullptr || pool->size() == 1) {
+    part(0, n);
+    return;
+  }
+  const std::size_t granule = Granule(activation, args, n);
+  const std::size_t granules = (n + granule - 1) / granule;
+  const std::size_t parts = std::min(pool->size(), granules);
+  pool->Run(parts, [&](std::size_t i) {
+    const std::size_t begin = std::min(n, granules * i / parts * granule);
+    const std::size_t end = std::min(n, granules * (i + 1) / parts * granule);
+    if (begin != end) part(begin, end);
+  });
+}
+
 namespace {
 
 // Runs kernels `k` of `activation`, split across the worker pool when large.
 template <class K, class T>
 void ComputeWith(const Activation& activation, const K& k, Mode mode, const KernelArgs& args, const T* x,
                  const T* grad_output, T* out, std::size_t n) {
-  if (n == 0) return;
-  WorkerPool* pool = n >= SplitThreshold(activation) ? &ComputePool() : nullptr;
-  if (pool == nullptr || pool->size() == 1) {
-    RunKernels(k, mode, args, x, grad_output, out, n);
-    return;
-  }
-  const std::size_t granule = Granule(activation, args, n);
-  const std::size_t granules = (n + granule - 1) / granule;
-  const std::size_t parts = std::min(pool->size(), granules);
-  const auto task = [&](std::size_t part) {
-    const std::size_t begin = std::min(n, granules * part / parts * granule);
-    const std::size_t end = std::min(n, granules * (part + 1) / parts * granule);
-    if (begin == end) return;
+  ForEachPart(activation, args, n, [&](std::size_t begin, std::size_t end) {
     RunKernels(k, mode, args, x + begin, mode == Mode::kVjp ? grad_output + begin : nullptr, out + begin,
                end - begin);
-  };
-  pool->Run(parts, task);
+  });
 }
 
 }  // namespace
@@ -89,6 +94,11 @@ void ComputeWith(const Activation& activation, const K& k, Mode mode, const Kern
 void Compute(const Activation& activation, Mode mode, const KernelArgs& args, const float* x,
              const float* grad_output, float* out, std::size_t n) {
   ComputeWith(activation, activation.fast, mode, args, x, grad_output, out, n);
+}
+
+void ComputePart(const Activation& activation, Mode mode, const KernelArgs& args, const float* x,
+                 const float* grad_output, float* out, std::size_t n) {
+  RunKernels(activation.fast, mode, args, x, grad_output, out, n);
 }
 
 void ComputeFloat64(const Activation& activation, Mode mode, const KernelArgs& args, const double* x,

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "compute/activation.h"
+#include "compute/parallel.h"
 #include "compute/status.h"
 
 namespace activation {
@@ -32,6 +33,17 @@ std::size_t SplitThreshold(const Activation& activation);
 // must be set for row-wise functions (see CheckShape).
 void Compute(const Activation& activation, Mode mode, const KernelArgs& args, const float* x,
              const float* grad_output, float* out, std::size_t n);
+
+// Calls part(begin, end) over pieces covering [0, n), split across the
+// worker pool as Compute splits (whole rows, whole cache lines) when n
+// reaches SplitThreshold(activation), else once on the calling thread. For
+// work that wraps the kernels (other element types).
+void ForEachPart(const Activation& activation, const KernelArgs& args, std::size_t n,
+                 FunctionRef<void(std::size_t begin, std::size_t end)> part);
+
+// Compute on the calling thread only, for one part of ForEachPart.
+void ComputePart(const Activation& activation, Mode mode, const KernelArgs& args, const float* x,
+                 const float* grad_output, float* out, std::size_t n);
 
 // The same over binary64 arrays with the activation's float64 kernels, which
 // must exist (activation.float64.forward != nullptr).

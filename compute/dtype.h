@@ -38,11 +38,11 @@ void RoundToNarrow(DataType dtype, const float* in, std::uint16_t* out, std::siz
 
 // Runs `mode` of `activation` over n narrow elements. Forward and
 // derivative of an elementwise function at its default parameters are
-// correctly rounded (a table per function, target and type: the float32
-// kernel's answers rounded once, with the committed corrections of
-// compute/narrow_exceptions.inc). Elementwise VJPs round g * f'(x) once.
-// Elsewhere (other parameters, row-wise functions) the float32 result is
-// rounded to the type.
+// correctly rounded: the float32 kernel's answer rounded once, which
+// compute/narrow_exceptions.inc corrects where it can be wrong, through a
+// table per function, target and type, except for memory-bound functions that need no correction, which compute
+// directly. Elementwise VJPs round g * f'(x) once. Elsewhere (other
+// parameters, row-wise functions) the float32 result is rounded to the type.
 void ComputeNarrow(const Activation& activation, Mode mode, const KernelArgs& args, DataType dtype,
                    const std::uint16_t* x, const std::uint16_t* grad_output, std::uint16_t* out, std::size_t n);
 

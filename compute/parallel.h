@@ -11,19 +11,25 @@
 
 namespace activation {
 
-// A non-owning reference to a callable `void(std::size_t part)`: unlike
-// std::function it never allocates, whatever the lambda captures.
-class PartTask {
+// A non-owning reference to a callable: unlike std::function it never
+// allocates, whatever the lambda captures. The callable must outlive it.
+template <class Signature>
+class FunctionRef;
+
+template <class R, class... Args>
+class FunctionRef<R(Args...)> {
  public:
   template <class F>
-  PartTask(const F& f)  // NOLINT: implicit, so Run accepts a lambda directly
-      : object_(&f), call_([](const void* o, std::size_t part) { (*static_cast<const F*>(o))(part); }) {}
-  void operator()(std::size_t part) const { call_(object_, part); }
+  FunctionRef(const F& f)  // NOLINT: implicit, so callers pass a lambda directly
+      : object_(&f), call_([](const void* o, Args... args) -> R { return (*static_cast<const F*>(o))(args...); }) {}
+  R operator()(Args... args) const { return call_(object_, args...); }
 
  private:
   const void* object_;
-  void (*call_)(const void*, std::size_t);
+  R (*call_)(const void*, Args...);
 };
+
+using PartTask = FunctionRef<void(std::size_t part)>;
 
 class WorkerPool {
  public:

@@ -1,4 +1,5 @@
-// Vector conversions between float32 and float16 / bfloat16 bit patterns.
+// Vector conversions between float32 and float16 / bfloat16 bit patterns,
+// and the VJP's product rounded to odd.
 // Lanes: every Highway target. Widening is exact; narrowing rounds to
 // nearest, ties to even, keeps NaN a NaN and overflows to inf. float16 uses
 // PromoteTo/DemoteTo where they are F16C's instructions (AVX2 and up), else
@@ -11,6 +12,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cmath>
 #include <cstring>
 
 #include "hwy/highway.h"
@@ -129,6 +131,50 @@ void WidenFloats(bool half, const std::uint16_t* in, float* out, std::size_t n) 
   std::memcpy(out + i, tail_out, (n - i) * sizeof(float));
 }
 
+// Scalar round-to-odd of an exact double, for the lanes the vector form
+// cannot take (products below float's normal range).
+float RoundToOddScalar(double value) {
+  const float f = static_cast<float>(value);
+  if (static_cast<double>(f) == value || value != value) return f;
+  std::uint32_t bits;
+  std::memcpy(&bits, &f, 4);
+  if (std::fabs(static_cast<double>(f)) > std::fabs(value)) --bits;
+  bits |= 1u;
+  float odd;
+  std::memcpy(&odd, &bits, 4);
+  return odd;
+}
+
+// out[i] = a[i] * b[i], exact in double lanes when the two significands
+// total at most 53 bits (a narrow value times a float), then rounded to odd
+// in float: truncated to float's 24 bits with the last bit set when inexact,
+// so a later rounding to 16 bits equals one rounding of the exact product.
+// Below float's normal range the truncation point moves; those (rare)
+// vectors go through the scalar form.
+void ProductRoundToOdd(const float* a, const float* b, float* out, std::size_t n) {
+  const hn::ScalableTag<double> dd;
+  const hn::RebindToUnsigned<decltype(dd)> du;
+  const hn::Rebind<float, decltype(dd)> df;
+  const std::size_t lanes = hn::Lanes(dd);
+  const auto dropped = hn::Set(du, (std::uint64_t{1} << 29) - 1);  // double's 52 fraction bits less float's 23
+  std::size_t i = 0;
+  for (; i + lanes <= n; i += lanes) {
+    const auto product = hn::Mul(hn::PromoteTo(dd, hn::LoadU(df, a + i)), hn::PromoteTo(dd, hn::LoadU(df, b + i)));
+    const auto tiny = hn::And(hn::Lt(hn::Abs(product), hn::Set(dd, 0x1p-126)), hn::Ne(product, hn::Zero(dd)));
+    if (!hn::AllFalse(dd, tiny)) {
+      for (std::size_t j = i; j < i + lanes; ++j) {
+        out[j] = RoundToOddScalar(static_cast<double>(a[j]) * b[j]);
+      }
+      continue;
+    }
+    const auto bits = hn::BitCast(du, product);
+    const auto sticky = hn::ShiftLeft<29>(hn::ShiftRight<29>(hn::Add(hn::And(bits, dropped), dropped)));
+    const auto odd = hn::Or(hn::AndNot(dropped, bits), sticky);  // NaN stays NaN, inf stays inf
+    hn::StoreU(hn::DemoteTo(df, hn::BitCast(dd, odd)), df, out + i);  // exact, or past float's range: inf
+  }
+  for (; i < n; ++i) out[i] = RoundToOddScalar(static_cast<double>(a[i]) * b[i]);
+}
+
 }  // namespace activation::simd::HWY_NAMESPACE
 HWY_AFTER_NAMESPACE();
 
@@ -138,12 +184,16 @@ HWY_AFTER_NAMESPACE();
 namespace activation::simd {
 HWY_EXPORT(NarrowFloats);
 HWY_EXPORT(WidenFloats);
+HWY_EXPORT(ProductRoundToOdd);
 
 void NarrowFloats(bool half, const float* in, std::uint16_t* out, std::size_t n) {
   HWY_DYNAMIC_DISPATCH(NarrowFloats)(half, in, out, n);
 }
 void WidenFloats(bool half, const std::uint16_t* in, float* out, std::size_t n) {
   HWY_DYNAMIC_DISPATCH(WidenFloats)(half, in, out, n);
+}
+void ProductRoundToOdd(const float* a, const float* b, float* out, std::size_t n) {
+  HWY_DYNAMIC_DISPATCH(ProductRoundToOdd)(a, b, out, n);
 }
 }  // namespace activation::simd
 #endif  // HWY_ONCE

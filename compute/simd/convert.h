@@ -1,5 +1,6 @@
-// float32 <-> float16 (`half`) or bfloat16 bit patterns over arrays, on the
-// dispatch target; compute/dtype.h is the interface the rest uses.
+// float32 <-> float16 (`half`) or bfloat16 bit patterns over arrays, and the
+// VJP's product rounded to odd, on the dispatch target;
+// compute/dtype.h is the interface the rest uses.
 #pragma once
 
 #include <cstddef>
@@ -11,5 +12,11 @@ namespace activation::simd {
 void NarrowFloats(bool half, const float* in, std::uint16_t* out, std::size_t n);
 // Exact.
 void WidenFloats(bool half, const std::uint16_t* in, float* out, std::size_t n);
+
+// out[i] = a[i] * b[i] rounded to odd in float (exact product first): a
+// later rounding to float16 or bfloat16 is then one rounding of a[i] * b[i].
+// Requires the significands of a[i] and b[i] to total at most 53 bits, as a
+// narrow value (at most 11) times a float (24) does.
+void ProductRoundToOdd(const float* a, const float* b, float* out, std::size_t n);
 
 }  // namespace activation::simd

@@ -13,6 +13,7 @@
 
 #include "compute/dtype.h"
 #include "compute/registry.h"
+#include "compute/simd/convert.h"
 #include "compute/simd/target.h"
 #include "tests/compute/harness.h"
 
@@ -166,6 +167,66 @@ TEST(NarrowConversions, VectorEqualsScalarOnEveryTarget) {
         WidenNarrow(dtype, all.data() + 15000, back.data(), n);
         for (std::size_t i = 0; i < n; ++i) ASSERT_EQ(back[i], NarrowToFloat(dtype, all[15000 + i]));
         ASSERT_EQ(back[n], 7.0f);
+      }
+    }
+  }
+}
+
+// The nearest value of the type to `value`, rounded once: the compiler's
+// long double to _Float16 conversion, or NearestBFloat.
+std::uint16_t Nearest(DataType dtype, long double value) {
+  if (value == 0) return std::signbit(value) ? 0x8000 : 0;
+  if (dtype == DataType::kBFloat16) return NearestBFloat(value);
+  const _Float16 h = static_cast<_Float16>(value);
+  std::uint16_t bits;
+  std::memcpy(&bits, &h, 2);
+  return bits;
+}
+
+// The VJP's product (a value of the type times a float), rounded to odd in
+// float and then to the type, equals the exact product rounded once, on
+// every target: products across the whole range, below float's normal
+// range (where the vector form hands lanes to the scalar one), past its
+// top, zeros, infinities and NaN, and every length around the vector widths.
+TEST(NarrowConversions, ProductRoundsOnceOnEveryTarget) {
+  std::mt19937 random(13);
+  for (DataType dtype : kNarrow) {
+    std::vector<float> a, b;
+    for (int i = 0; i < 400000; ++i) {
+      a.push_back(NarrowToFloat(dtype, static_cast<std::uint16_t>(random())));
+      std::uint32_t bits = random();
+      if (i % 4 == 1) bits = (bits & 0x807FFFFFu) | ((random() % 40) << 23);  // tiny: exponent below -87
+      float f;
+      std::memcpy(&f, &bits, 4);
+      b.push_back(f);
+    }
+    // 1.5 * 109227 * 2^-149 = 5 * 2^-134 + 2^-150: just above a bfloat16
+    // midpoint, where rounding first to float's subnormal grid would make a
+    // tie and round down to even.
+    for (std::size_t i = 0; i < a.size(); i += 997) {
+      a[i] = i % 2 ? 1.5f : -1.5f;
+      b[i] = std::ldexp(109227.0f, -149);
+    }
+    for (std::int64_t target : simd::AvailableTargets()) {
+      simd::TargetScope scope(target);
+      SCOPED_TRACE(simd::TargetName(target));
+      std::vector<float> odd(a.size());
+      simd::ProductRoundToOdd(a.data(), b.data(), odd.data(), a.size());
+      std::vector<std::uint16_t> got(a.size());
+      RoundToNarrow(dtype, odd.data(), got.data(), got.size());
+      for (std::size_t i = 0; i < a.size(); ++i) {
+        const long double exact = static_cast<long double>(a[i]) * b[i];
+        if (std::isnan(exact)) {
+          ASSERT_TRUE(std::isnan(NarrowToFloat(dtype, got[i]))) << a[i] << " * " << b[i];
+        } else {
+          ASSERT_EQ(Hex(got[i]), Hex(Nearest(dtype, exact))) << DataTypeName(dtype) << " " << a[i] << " * " << b[i];
+        }
+      }
+      for (std::size_t n = 0; n <= 40; ++n) {  // tails: nothing written past n
+        std::vector<float> out(n + 1, 7.0f);
+        simd::ProductRoundToOdd(a.data() + 1000, b.data() + 1000, out.data(), n);
+        for (std::size_t i = 0; i < n; ++i) ASSERT_EQ(Hex(FloatToNarrow(dtype, out[i])), Hex(got[1000 + i])) << i;
+        ASSERT_EQ(out[n], 7.0f);
       }
     }
   }
