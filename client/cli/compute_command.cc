@@ -122,7 +122,22 @@ int Run(const ComputeOptions& o) {
   if (o.numbers.empty() && o.input.empty()) throw UsageError("no input: give numbers as arguments or --input FILE|-");
   if (o.local && o.verify) throw UsageError("--local and --verify exclude each other");
 
-  // The input decides the dtype: --dtype, else what a .npy holds, else float32.
+  // Names and parameters first: the linked library's word (--local,
+  // --verify), and the server's; whether chunks must hold whole rows too.
+  auto make_local = [](const Job& for_job) {
+    try {
+      return std::make_unique<LocalEvaluator>(for_job);
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(e.what());
+    }
+  };
+  std::unique_ptr<LocalEvaluator> local;
+  if (o.local || o.verify) local = make_local(job);
+  const ServerEntry server = o.local ? ServerEntry{} : AskServer(o.connection, job, o.timeout);
+  const bool rowwise = o.local ? local->rowwise() : server.rowwise;
+
+  // Then the input, which decides the dtype: --dtype, else what a .npy
+  // holds, else float32.
   const Format in_format = ChooseFormat(o.input_format, o.input, Format::kText);
   const Format out_format = ChooseFormat(o.output_format, o.output, Format::kText);
   std::unique_ptr<ByteSource> in_source;
@@ -134,7 +149,10 @@ int Run(const ComputeOptions& o) {
     in_source = std::make_unique<FileSource>(o.input);
     reader = OpenReader(in_format, *in_source, csv_layout, ParseDtype(o.dtype));
   }
-  job.dtype = reader->dtype();
+  if (reader->dtype() != job.dtype) {
+    job.dtype = reader->dtype();
+    if (local) local = make_local(job);  // e.g. float64 kernels the function may lack
+  }
   if (job.dtype != DataType::kFloat32 && o.verify) {
     throw UsageError("--verify compares float32 answers only; the input is " + std::string(DataTypeName(job.dtype)));
   }
@@ -146,19 +164,6 @@ int Run(const ComputeOptions& o) {
                              nullptr, job.dtype);
   }
 
-  // --local/--verify resolve names and parameters in the linked library.
-  std::unique_ptr<LocalEvaluator> local;
-  if (o.local || o.verify) {
-    try {
-      local = std::make_unique<LocalEvaluator>(job);
-    } catch (const std::invalid_argument& e) {
-      throw UsageError(e.what());
-    }
-  }
-  // Whether chunks must hold whole rows is the evaluator's word: the server's
-  // catalogue (asked once), or the library's for --local.
-  const ServerEntry server = o.local ? ServerEntry{} : AskServer(o.connection, job, o.timeout);
-  const bool rowwise = o.local ? local->rowwise() : server.rowwise;
   std::optional<VerifyPolicy> policy;
   if (o.verify) policy = ChooseVerifyPolicy(server, LocalTarget(), LocalEntry(job), job);
 

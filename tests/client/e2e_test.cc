@@ -140,17 +140,23 @@ TEST_F(ClientE2E, EvalPrintsNineSignificantDigits) {
 }
 
 // 0.1 becomes the float16 0.0999755859375 on the way; the answer comes back
-// in float16 and prints as the float32 it widens to.
+// in float16 and prints with the fewest digits that read back to it.
 TEST_F(ClientE2E, EvalInFloat16AndBFloat16) {
-  Result r = Client("eval" + Target() + "--activation relu --dtype float16 -- 0.1 -1 70000");
+  Result r = Client("eval" + Target() + "--activation relu --dtype float16 -- 0.1 -1 65504");
   ASSERT_EQ(r.code, 0) << r.err;
-  EXPECT_EQ(r.out, "0.0999755859\n0\ninf\n");
+  EXPECT_EQ(r.out, "0.1\n0\n6.55e+04\n");
   r = Client("grad" + Target() + "--activation sigmoid --dtype bfloat16 --encoding values 0");
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(r.out, "0.25\n");
-  r = Client("eval" + Target() + "--activation relu --dtype float16 --local 1");
+  r = Client("eval" + Target() + "--activation relu --dtype float16 --local 0.1");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "0.1\n");
+  r = Client("eval" + Target() + "--activation relu --dtype float16 -- 70000");  // beyond float16's 65504
   EXPECT_EQ(r.code, 2);
-  EXPECT_THAT(r.err, HasSubstr("--dtype float16 is computed by the server only"));
+  EXPECT_THAT(r.err, HasSubstr("argument 1: '70000' is not a float16 number"));
+  r = Client("eval" + Target() + "--activation relu --dtype float16 --verify 1");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("--verify compares float32 answers only; the input is float16"));
 }
 
 TEST_F(ClientE2E, GradOfTanhInTheTail) {
