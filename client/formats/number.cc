@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cfenv>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -42,6 +43,27 @@ bool ParseWhole(std::string_view token, T* out) {
   }
   *out = v;
   return true;
+}
+
+// `token` (a number) rounded once to a 16-bit type, given `nearest`, its
+// nearest double. That double's own rounding matters only when it lands
+// exactly halfway between two values of the type: then the token's side of
+// it, read back with directed rounding, decides.
+std::uint16_t DecimalToNarrow(DataType dtype, std::string_view token, double nearest) {
+  const std::uint16_t bits = DoubleToNarrow(dtype, nearest);
+  const double value = NarrowToFloat(dtype, bits);
+  if (value == nearest || std::isinf(value) || std::isnan(value)) return bits;
+  const bool below = std::fabs(value) < std::fabs(nearest);  // the neighbour is one step further out
+  const double neighbour = NarrowToFloat(dtype, static_cast<std::uint16_t>(below ? bits + 1 : bits - 1));
+  if ((value + neighbour) / 2 != nearest) return bits;  // exact: both have few significant bits
+  const std::string copy(token);
+  const int mode = std::fegetround();
+  std::fesetround(FE_UPWARD);
+  const double up = std::strtod(copy.c_str(), nullptr);
+  std::fesetround(FE_DOWNWARD);
+  const double down = std::strtod(copy.c_str(), nullptr);
+  std::fesetround(mode);
+  return DoubleToNarrow(dtype, up != nearest ? up : down != nearest ? down : nearest);
 }
 
 std::size_t WriteNan(char* buf) {
@@ -85,7 +107,7 @@ bool ParseElement(std::string_view token, DataType dtype, void* out) {
     std::memcpy(out, &v, sizeof v);
     return true;
   }
-  const std::uint16_t bits = DoubleToNarrow(dtype, v);
+  const std::uint16_t bits = DecimalToNarrow(dtype, token, v);
   if (std::isinf(NarrowToFloat(dtype, bits)) && !std::isinf(v)) return false;  // overflows the type
   std::memcpy(out, &bits, sizeof bits);
   return true;
@@ -103,9 +125,10 @@ std::size_t FormatElement(DataType dtype, const void* data, std::size_t i, char*
   switch (dtype) {
     case DataType::kFloat32: return FormatFloat(static_cast<const float*>(data)[i], buf);
     case DataType::kFloat64: {
-      // Shortest round trip: at most 17 significant digits, 24 characters.
+      // Shortest round trip in %g style: at most 17 significant digits, 24
+      // characters (plain shortest would print 1.9e20 as all 21 digits of its exact value).
       const double v = static_cast<const double*>(data)[i];
-      return static_cast<std::size_t>(std::to_chars(buf, buf + kMaxFloatChars, v).ptr - buf);
+      return static_cast<std::size_t>(std::to_chars(buf, buf + kMaxFloatChars, v, std::chars_format::general).ptr - buf);
     }
     case DataType::kFloat16:
     case DataType::kBFloat16: break;

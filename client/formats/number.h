@@ -14,10 +14,8 @@ namespace activation::client {
 bool ParseFloat(std::string_view token, float* out);
 
 // The same for one element of `dtype`, written at `out` (a float, a double
-// or a 16-bit pattern). float32 and float64 are read correctly rounded;
-// float16 and bfloat16 as the nearest double, then rounded once to the type
-// (exact for any decimal of up to 17 significant digits). False when the
-// token is not a number or overflows the type.
+// or a 16-bit pattern), correctly rounded (to nearest, ties to even). False
+// when the token is not a number or overflows the type.
 bool ParseElement(std::string_view token, DataType dtype, void* out);
 
 // Writes `v` as printf("%.9g") would (enough digits to round-trip a float32)
