@@ -106,19 +106,4 @@ void Evaluation::RunFloat64(double* gradient, double* output) const {
   if (wants_output()) ComputeFloat64(*activation_, Mode::kForward, args_, x_wide_, nullptr, output, elements_);
 }
 
-Status Evaluate(const EvaluationRequest& request, std::vector<float>* gradient, std::vector<float>* output) {
-  Evaluation evaluation;
-  Status status = Evaluation::Prepare(request, &evaluation);
-  if (!status.ok()) return status;
-  if (evaluation.dtype() != DataType::kFloat32) {
-    return Status::InvalidArgument(std::string(request.input_field) + ".dtype: " +
-                                   std::string(DataTypeName(evaluation.dtype())) + " is not served here; send float32");
-  }
-  if (evaluation.wants_gradient()) gradient->resize(evaluation.elements());
-  if (evaluation.wants_output()) output->resize(evaluation.elements());
-  evaluation.Run(evaluation.wants_gradient() ? gradient->data() : nullptr,
-                 evaluation.wants_output() ? output->data() : nullptr);
-  return Status();
-}
-
 }  // namespace activation::wire

@@ -107,9 +107,4 @@ class Evaluation {
   Mode gradient_mode_ = Mode::kDerivative;
 };
 
-// Prepare and Run into vectors, for callers that own no output storage
-// (the client's --local mode): resizes `gradient` / `output` as wanted.
-// float32 only.
-Status Evaluate(const EvaluationRequest& request, std::vector<float>* gradient, std::vector<float>* output);
-
 }  // namespace activation::wire

@@ -144,6 +144,18 @@ void EncodeNarrow(DataType dtype, const std::uint16_t* bits, std::size_t n, cons
   for (std::size_t i = 0; i < n; ++i) values->AddAlreadyReserved(NarrowToFloat(dtype, bits[i]));
 }
 
+void EncodeFloat64(const double* data, std::size_t n, const std::vector<std::int64_t>& shape, bool raw,
+                   v1::Tensor* tensor) {
+  tensor->Clear();
+  tensor->mutable_shape()->Add(shape.begin(), shape.end());
+  tensor->set_dtype(v1::DATA_TYPE_FLOAT64);
+  if (raw) {
+    tensor->mutable_raw()->assign(reinterpret_cast<const char*>(data), n * sizeof(double));
+  } else {
+    tensor->mutable_double_values()->Add(data, data + n);
+  }
+}
+
 void EncodeNarrowLike(const v1::Tensor& like, DataType dtype, const std::uint16_t* bits, std::size_t n,
                       v1::Tensor* out) {
   EncodeNarrow(dtype, bits, n, {}, !like.raw().empty(), out);

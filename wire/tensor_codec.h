@@ -66,6 +66,11 @@ std::size_t EncodedFieldSize(const v1::Tensor& like, std::size_t n);
 void EncodeNarrow(DataType dtype, const std::uint16_t* bits, std::size_t n, const std::vector<std::int64_t>& shape,
                   bool raw, v1::Tensor* tensor);
 
+// n doubles into `tensor` with dtype FLOAT64, as raw bytes or as
+// double_values.
+void EncodeFloat64(const double* data, std::size_t n, const std::vector<std::int64_t>& shape, bool raw,
+                   v1::Tensor* tensor);
+
 // Gives `out` the dtype, encoding and shape of `like` with n float16 /
 // bfloat16 elements from `bits`.
 void EncodeNarrowLike(const v1::Tensor& like, DataType dtype, const std::uint16_t* bits, std::size_t n,

@@ -18,7 +18,7 @@ build=${EXAMPLES_BUILD_DIR:-$repo/build-ci-examples}
 buf=$repo/examples/node/node_modules/.bin/buf
 
 echo "--- packages"
-scripts/install-deps.sh python3-grpcio python3-protobuf python3-numpy python3-matplotlib grpc-proto
+scripts/install-deps.sh python3-grpcio python3-protobuf python3-numpy python3-mpmath python3-matplotlib grpc-proto
 command -v npm >/dev/null || scripts/install-deps.sh nodejs npm
 (cd examples/node && npm ci --no-audit --no-fund --loglevel=error)
 

@@ -14,30 +14,31 @@
 namespace activation::client {
 namespace {
 
-// Reads up to `n` elements (all of them when n is 0) into `out`.
-std::size_t ReadUpTo(ArrayReader& reader, std::vector<float>& out, std::size_t n) {
-  if (n == 0) {
-    out.clear();
-    std::vector<float> block(1 << 16);
-    for (std::size_t k; (k = reader.Read(block.data(), block.size())) != 0;) {
-      out.insert(out.end(), block.begin(), block.begin() + k);
-    }
-    return out.size();
-  }
-  out.resize(n);  // a recycled chunk already has the size: no zero-filling
+// Reads up to `n` elements (all of them when n is 0) into `out`, in the
+// reader's dtype.
+std::size_t ReadUpTo(ArrayReader& reader, Elements& out, std::size_t n) {
+  out.set_dtype(reader.dtype());
+  const std::size_t block = n == 0 ? std::size_t{1} << 16 : n;
   std::size_t got = 0;
-  while (got < n) {
-    const std::size_t k = reader.Read(out.data() + got, n - got);
-    if (k == 0) break;
-    got += k;
+  for (;;) {
+    out.resize(got + block);  // a recycled chunk already has the size: no zero-filling
+    std::size_t k = 0;
+    while (got < out.size() && (k = reader.Read(out.bytes() + got * out.element_bytes(), out.size() - got)) != 0) {
+      got += k;
+    }
+    if (n != 0 || k == 0) break;
   }
   out.resize(got);
   return got;
 }
 
-void Compare(const std::vector<float>& remote, const std::vector<float>& local, const VerifyPolicy& policy,
+// float32 answers (--verify serves no other dtype).
+void Compare(const Elements& remote_elements, const Elements& local_elements, const VerifyPolicy& policy,
              BatchResult* r) {
-  for (std::size_t i = 0; i < remote.size(); ++i) {
+  if (remote_elements.empty()) return;
+  const float* remote = remote_elements.as<float>();
+  const float* local = local_elements.as<float>();
+  for (std::size_t i = 0; i < remote_elements.size(); ++i) {
     if (policy.Agree(remote[i], local[i])) continue;
     ++r->mismatches;
     const double d = std::fabs(static_cast<double>(remote[i]) - local[i]);
@@ -147,7 +148,7 @@ BatchResult RunBatch(const Job& job, ArrayReader& input, ArrayReader* grad_outpu
                   [&](const std::string& m) { window.Fail(m); });
 
   std::thread write_thread([&] {
-    std::vector<float> pairs;
+    Elements pairs(job.dtype);
     try {
       while (std::unique_ptr<Chunk> chunk = window.Next()) {
         if (options.verifier != nullptr) {
@@ -160,10 +161,11 @@ BatchResult RunBatch(const Job& job, ArrayReader& input, ArrayReader* grad_outpu
           Compare(chunk->output, local.output, options.verify_policy, &result);
         }
         if (job.gradient() && job.include_output) {
+          const std::size_t size = pairs.element_bytes();
           pairs.resize(chunk->result.size() * 2);
           for (std::size_t i = 0; i < chunk->result.size(); ++i) {
-            pairs[2 * i] = chunk->output[i];
-            pairs[2 * i + 1] = chunk->result[i];
+            std::memcpy(pairs.bytes() + 2 * i * size, chunk->output.bytes() + i * size, size);
+            std::memcpy(pairs.bytes() + (2 * i + 1) * size, chunk->result.bytes() + i * size, size);
           }
           writer.Write(pairs.data(), pairs.size());
         } else {
@@ -204,7 +206,7 @@ BatchResult RunBatch(const Job& job, ArrayReader& input, ArrayReader* grad_outpu
       if (chunk_elements == 0) break;  // the whole input went in one chunk
     }
     if (job.mode == Mode::kVjp && window.error().empty()) {
-      float extra;
+      double extra;  // room for one element of any dtype
       if (grad_output->Read(&extra, 1) != 0) throw FormatError("--grad-output has more elements than the input");
     }
   } catch (const std::exception& e) {

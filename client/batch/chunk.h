@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "compute/compute.h"
+#include "client/formats/elements.h"
 #include "compute/dtype.h"
 
 namespace activation::client {
@@ -19,20 +20,21 @@ struct Job {
   Mode mode = Mode::kForward;   // kDerivative or kVjp: the Gradient RPCs
   bool include_output = false;  // gradient modes: also f(x)
   bool raw_encoding = true;     // Tensor.raw (fast path) or Tensor.values
-  // On the wire: chunks hold floats; float16/bfloat16 inputs are rounded to
-  // the dtype when sent and the answers widened back (exactly) when received.
+  // Of every array: the readers read it, the wire carries it, the writer
+  // prints it.
   DataType dtype = DataType::kFloat32;
 
   bool gradient() const { return mode != Mode::kForward; }
 };
 
+// Arrays of the job's dtype.
 struct Chunk {
   std::uint64_t seq = 0;
-  std::vector<float> input;
-  std::vector<float> grad_output;  // kVjp only
-  std::size_t row_length = 0;      // row-wise functions: sent as shape [rows, row_length]
-  std::vector<float> result;       // f(x), f'(x) or the VJP
-  std::vector<float> output;       // f(x) when include_output
+  Elements input;
+  Elements grad_output;        // kVjp only
+  std::size_t row_length = 0;  // row-wise functions: sent as shape [rows, row_length]
+  Elements result;             // f(x), f'(x) or the VJP
+  Elements output;             // f(x) when include_output
 };
 
 }  // namespace activation::client

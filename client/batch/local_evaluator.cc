@@ -19,11 +19,27 @@ wire::EvaluationRequest RequestFor(const Job& job, const wire::TensorRef& input,
   return request;
 }
 
+// The request's view of elements: float32 at data, float16/bfloat16 bits
+// at narrow, float64 at wide.
+wire::TensorRef RefOf(const Elements& elements) {
+  wire::TensorRef ref;
+  ref.dtype = elements.dtype();
+  ref.size = elements.size();
+  switch (ref.dtype) {
+    case DataType::kFloat32: ref.data = elements.as<float>(); break;
+    case DataType::kFloat64: ref.wide = elements.as<double>(); break;
+    case DataType::kFloat16:
+    case DataType::kBFloat16: ref.narrow = elements.as<std::uint16_t>(); break;
+  }
+  return ref;
+}
+
 }  // namespace
 
 LocalEvaluator::LocalEvaluator(const Job& job) : job_(job) {
-  // Names and parameters are checked once, on an empty input.
-  const wire::TensorRef none;
+  // Names, parameters and the dtype are checked once, on an empty input.
+  wire::TensorRef none;
+  none.dtype = job.dtype;
   wire::Evaluation evaluation;
   Status status = wire::Evaluation::Prepare(RequestFor(job, none, job.mode == Mode::kVjp ? &none : nullptr),
                                             &evaluation);
@@ -34,16 +50,38 @@ LocalEvaluator::LocalEvaluator(const Job& job) : job_(job) {
 void LocalEvaluator::Run(Chunk& chunk) const {
   const std::size_t n = chunk.input.size();
   const std::size_t row_length = chunk.row_length ? chunk.row_length : n;
-  wire::TensorRef input{chunk.input.data(), n, {}};
+  wire::TensorRef input = RefOf(chunk.input);
   if (row_length != 0) {  // rows: a shape whose product must match, as on the wire
     input.shape = {static_cast<std::int64_t>(n / row_length), static_cast<std::int64_t>(row_length)};
   }
-  wire::TensorRef grad{chunk.grad_output.data(), chunk.grad_output.size(), {}};
-  const wire::EvaluationRequest request =
-      RequestFor(job_, input, job_.mode == Mode::kVjp ? &grad : nullptr);
-  std::vector<float>& forward = job_.gradient() ? chunk.output : chunk.result;
-  const Status status = wire::Evaluate(request, &chunk.result, &forward);
+  const wire::TensorRef grad = RefOf(chunk.grad_output);
+  const wire::EvaluationRequest request = RequestFor(job_, input, job_.mode == Mode::kVjp ? &grad : nullptr);
+  wire::Evaluation evaluation;
+  const Status status = wire::Evaluation::Prepare(request, &evaluation);
   if (!status.ok()) throw std::invalid_argument(status.message());
+
+  // The gradient goes to result, f(x) to output (or to result when it is
+  // the only answer).
+  Elements* gradient = evaluation.wants_gradient() ? &chunk.result : nullptr;
+  Elements* output = !evaluation.wants_output() ? nullptr : gradient ? &chunk.output : &chunk.result;
+  for (Elements* answer : {gradient, output}) {
+    if (answer == nullptr) continue;
+    answer->set_dtype(evaluation.dtype());
+    answer->resize(evaluation.elements());
+  }
+  switch (evaluation.dtype()) {
+    case DataType::kFloat32:
+      evaluation.Run(gradient ? gradient->as<float>() : nullptr, output ? output->as<float>() : nullptr);
+      break;
+    case DataType::kFloat64:
+      evaluation.RunFloat64(gradient ? gradient->as<double>() : nullptr, output ? output->as<double>() : nullptr);
+      break;
+    case DataType::kFloat16:
+    case DataType::kBFloat16:
+      evaluation.RunNarrow(gradient ? gradient->as<std::uint16_t>() : nullptr,
+                           output ? output->as<std::uint16_t>() : nullptr);
+      break;
+  }
 }
 
 }  // namespace activation::client

@@ -1,5 +1,6 @@
 #include "client/batch/rpc_codec.h"
 
+#include <cstring>
 #include <stdexcept>
 
 #include "wire/tensor_codec.h"
@@ -8,28 +9,33 @@ namespace activation::client {
 
 namespace {
 
-void EncodeTensor(const Job& job, const std::vector<float>& values, std::size_t row_length,
-                  activation::v1::Tensor* tensor) {
+void EncodeTensor(const Job& job, const Elements& values, std::size_t row_length, activation::v1::Tensor* tensor) {
   std::vector<std::int64_t> shape;
   if (row_length != 0) {
     shape = {static_cast<std::int64_t>(values.size() / row_length), static_cast<std::int64_t>(row_length)};
   }
-  if (!IsNarrow(job.dtype)) {
-    wire::Encode(values.data(), values.size(), shape, job.raw_encoding, tensor);
-    return;
+  switch (values.dtype()) {
+    case DataType::kFloat32:
+      wire::Encode(values.as<float>(), values.size(), shape, job.raw_encoding, tensor);
+      return;
+    case DataType::kFloat64:
+      wire::EncodeFloat64(values.as<double>(), values.size(), shape, job.raw_encoding, tensor);
+      return;
+    case DataType::kFloat16:
+    case DataType::kBFloat16:
+      wire::EncodeNarrow(values.dtype(), values.as<std::uint16_t>(), values.size(), shape, job.raw_encoding, tensor);
+      return;
   }
-  std::vector<std::uint16_t> bits(values.size());
-  RoundToNarrow(job.dtype, values.data(), bits.data(), values.size());
-  wire::EncodeNarrow(job.dtype, bits.data(), bits.size(), shape, job.raw_encoding, tensor);
+}
+
+// Where a decoded tensor's elements are, in the layout of Elements.
+const void* ElementsOf(const wire::TensorRef& ref) {
+  if (ref.dtype == DataType::kFloat64) return ref.wide;
+  return IsNarrow(ref.dtype) ? static_cast<const void*>(ref.narrow) : ref.data;
 }
 
 void DecodeTensor(const Job& job, const activation::v1::Tensor& tensor, std::size_t expected, const char* field,
-                  std::vector<float>* out) {
-  if (!IsNarrow(job.dtype)) {
-    const Status status = wire::DecodeInto(tensor, field, expected, out);
-    if (!status.ok()) throw std::runtime_error("server sent " + status.message());
-    return;
-  }
+                  Elements* out) {
   wire::DecodedTensor decoded;
   const Status status = wire::Decode(tensor, field, &decoded);
   if (!status.ok()) throw std::runtime_error("server sent " + status.message());
@@ -39,8 +45,9 @@ void DecodeTensor(const Job& job, const activation::v1::Tensor& tensor, std::siz
                              std::string(DataTypeName(ref.dtype)) + " elements for " + std::to_string(expected) +
                              " " + std::string(DataTypeName(job.dtype)) + " inputs");
   }
+  out->set_dtype(ref.dtype);
   out->resize(ref.size);
-  WidenNarrow(job.dtype, ref.narrow, out->data(), ref.size);
+  if (ref.size != 0) std::memcpy(out->data(), ElementsOf(ref), out->byte_size());
 }
 
 }  // namespace

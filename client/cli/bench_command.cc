@@ -112,15 +112,16 @@ void BuildRequest(const Job& job, const Chunk& chunk, inference::ModelInferReque
       chunk.row_length > 0 ? std::vector<std::int64_t>{static_cast<std::int64_t>(n / chunk.row_length),
                                                        static_cast<std::int64_t>(chunk.row_length)}
                            : std::vector<std::int64_t>{static_cast<std::int64_t>(n)};
-  auto add = [&](const char* name, const std::vector<float>& data) {
+  auto add = [&](const char* name, const Elements& elements) {
+    const float* data = elements.as<float>();  // the benchmark runs float32
     auto* input = request->add_inputs();
     input->set_name(name);
     input->set_datatype("FP32");
     input->mutable_shape()->Add(shape.begin(), shape.end());
     if (job.raw_encoding) {
-      request->add_raw_input_contents()->assign(reinterpret_cast<const char*>(data.data()), data.size() * 4);
+      request->add_raw_input_contents()->assign(elements.bytes(), elements.byte_size());
     } else {
-      input->mutable_contents()->mutable_fp32_contents()->Add(data.begin(), data.end());
+      input->mutable_contents()->mutable_fp32_contents()->Add(data, data + elements.size());
     }
   };
   add("x", chunk.input);
@@ -139,15 +140,16 @@ void TakeResponse(const Job&, const inference::ModelInferResponse& response, Chu
   } else {
     const auto& values = response.outputs(0).contents().fp32_contents();
     if (static_cast<std::size_t>(values.size()) != n) throw std::runtime_error("ModelInfer: output of the wrong size");
-    chunk->result.assign(values.begin(), values.end());
+    chunk->result.resize(n);
+    std::copy(values.begin(), values.end(), chunk->result.as<float>());
   }
 }
 
-bool Agree(const std::vector<float>& remote, const std::vector<float>& local, const VerifyPolicy& policy) {
-  if (remote.size() != local.size()) return false;
-  if (std::memcmp(remote.data(), local.data(), remote.size() * sizeof(float)) == 0) return true;
+bool Agree(const Elements& remote, const Elements& local, const VerifyPolicy& policy) {
+  if (remote.size() != local.size() || remote.dtype() != local.dtype()) return false;
+  if (std::memcmp(remote.data(), local.data(), remote.byte_size()) == 0) return true;
   for (std::size_t i = 0; i < remote.size(); ++i) {
-    if (!policy.Agree(remote[i], local[i])) return false;
+    if (!policy.Agree(remote.as<float>()[i], local.as<float>()[i])) return false;
   }
   return true;
 }
@@ -255,8 +257,11 @@ RunResult RunOne(const BenchOptions& o, const Job& job, const LocalEvaluator* lo
   std::mt19937 rng(42);
   std::uniform_real_distribution<float> dist(-8.f, 8.f);
   chunk.input.resize(size);
-  for (float& v : chunk.input) v = dist(rng);
-  if (job.mode == Mode::kVjp) chunk.grad_output.assign(size, 1.f);
+  std::generate_n(chunk.input.as<float>(), size, [&] { return dist(rng); });
+  if (job.mode == Mode::kVjp) {
+    chunk.grad_output.resize(size);
+    std::fill_n(chunk.grad_output.as<float>(), size, 1.f);
+  }
   std::unique_ptr<Chunk> expected;
   if (local != nullptr && o.verify_every > 0) {
     expected = std::make_unique<Chunk>(chunk);

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstring>
 #include <stdexcept>
 #include <iostream>
 #include <memory>
@@ -38,7 +39,7 @@ struct ComputeOptions {
   int streams = 0;
   std::string rpc = "auto";
   std::string encoding = "raw";
-  std::string dtype = "float32";
+  std::string dtype;  // empty: float32, or what a .npy input holds
   std::size_t row_length = 0;
   bool local = false, verify = false, quiet = false;
   int threads = 2;
@@ -48,30 +49,39 @@ struct ComputeOptions {
 // Numbers given as arguments.
 class VectorReader : public ArrayReader {
  public:
-  explicit VectorReader(std::vector<float> values) : values_(std::move(values)) {}
-  std::size_t Read(float* out, std::size_t max) override {
+  explicit VectorReader(Elements values) : values_(std::move(values)) {}
+  DataType dtype() const override { return values_.dtype(); }
+  std::size_t Read(void* out, std::size_t max) override {
     const std::size_t n = std::min(max, values_.size() - pos_);
-    std::copy(values_.begin() + pos_, values_.begin() + pos_ + n, out);
+    const std::size_t size = values_.element_bytes();
+    std::memcpy(out, values_.bytes() + pos_ * size, n * size);
     pos_ += n;
     return n;
   }
   std::optional<std::uint64_t> count() const override { return values_.size(); }
 
  private:
-  std::vector<float> values_;
+  Elements values_;
   std::size_t pos_ = 0;
 };
 
-std::vector<float> ParseArguments(const std::vector<std::string>& numbers) {
-  std::vector<float> values;
+Elements ParseArguments(const std::vector<std::string>& numbers, DataType dtype) {
+  Elements values(dtype);
+  values.resize(numbers.size());
   for (std::size_t i = 0; i < numbers.size(); ++i) {
-    float v;
-    if (!ParseFloat(numbers[i], &v)) {
-      throw UsageError("argument " + std::to_string(i + 1) + ": '" + numbers[i] + "' is not a float32 number");
+    if (!ParseElement(numbers[i], dtype, values.bytes() + i * values.element_bytes())) {
+      throw UsageError("argument " + std::to_string(i + 1) + ": '" + numbers[i] + "' is not a " +
+                       std::string(DataTypeName(dtype)) + " number");
     }
-    values.push_back(v);
   }
   return values;
+}
+
+std::optional<DataType> ParseDtype(const std::string& name) {
+  for (DataType dtype : {DataType::kFloat32, DataType::kFloat16, DataType::kBFloat16, DataType::kFloat64}) {
+    if (name == DataTypeName(dtype)) return dtype;
+  }
+  return std::nullopt;  // not given (CLI11 admits no other value)
 }
 
 Format ChooseFormat(const std::string& flag, const std::string& path, Format for_stdio) {
@@ -89,7 +99,7 @@ Job MakeJob(const ComputeOptions& o) {
   job.mode = !o.gradient ? Mode::kForward : o.grad_output.empty() ? Mode::kDerivative : Mode::kVjp;
   job.include_output = o.include_output;
   job.raw_encoding = o.encoding == "raw";
-  job.dtype = o.dtype == "float16" ? DataType::kFloat16 : o.dtype == "bfloat16" ? DataType::kBFloat16 : DataType::kFloat32;
+  job.dtype = ParseDtype(o.dtype).value_or(DataType::kFloat32);  // a .npy input may say otherwise
   return job;
 }
 
@@ -107,47 +117,55 @@ std::unique_ptr<Transport> MakeTransport(const ComputeOptions& o, const Job& job
 }
 
 int Run(const ComputeOptions& o) {
-  const Job job = MakeJob(o);
+  Job job = MakeJob(o);
   if (!o.numbers.empty() && !o.input.empty()) throw UsageError("give numbers as arguments or --input, not both");
   if (o.numbers.empty() && o.input.empty()) throw UsageError("no input: give numbers as arguments or --input FILE|-");
   if (o.local && o.verify) throw UsageError("--local and --verify exclude each other");
-  if (job.dtype != DataType::kFloat32 && (o.local || o.verify)) {
-    throw UsageError("--dtype " + o.dtype + " is computed by the server only; drop --local and --verify");
-  }
 
-  // --local/--verify resolve names and parameters in the linked library.
-  std::unique_ptr<LocalEvaluator> local;
-  if (o.local || o.verify) {
+  // Names and parameters first: the linked library's word (--local,
+  // --verify), and the server's; whether chunks must hold whole rows too.
+  auto make_local = [](const Job& for_job) {
     try {
-      local = std::make_unique<LocalEvaluator>(job);
+      return std::make_unique<LocalEvaluator>(for_job);
     } catch (const std::invalid_argument& e) {
       throw UsageError(e.what());
     }
-  }
-  // Whether chunks must hold whole rows is the evaluator's word: the server's
-  // catalogue (asked once), or the library's for --local.
+  };
+  std::unique_ptr<LocalEvaluator> local;
+  if (o.local || o.verify) local = make_local(job);
   const ServerEntry server = o.local ? ServerEntry{} : AskServer(o.connection, job, o.timeout);
   const bool rowwise = o.local ? local->rowwise() : server.rowwise;
-  std::optional<VerifyPolicy> policy;
-  if (o.verify) policy = ChooseVerifyPolicy(server, LocalTarget(), LocalEntry(job), job);
 
+  // Then the input, which decides the dtype: --dtype, else what a .npy
+  // holds, else float32.
   const Format in_format = ChooseFormat(o.input_format, o.input, Format::kText);
   const Format out_format = ChooseFormat(o.output_format, o.output, Format::kText);
   std::unique_ptr<ByteSource> in_source;
   std::unique_ptr<ArrayReader> reader;
   auto csv_layout = in_format == Format::kCsv && out_format == Format::kCsv ? std::make_shared<CsvLayout>() : nullptr;
   if (!o.numbers.empty()) {
-    reader = std::make_unique<VectorReader>(ParseArguments(o.numbers));
+    reader = std::make_unique<VectorReader>(ParseArguments(o.numbers, job.dtype));
   } else {
     in_source = std::make_unique<FileSource>(o.input);
-    reader = OpenReader(in_format, *in_source, csv_layout);
+    reader = OpenReader(in_format, *in_source, csv_layout, ParseDtype(o.dtype));
+  }
+  if (reader->dtype() != job.dtype) {
+    job.dtype = reader->dtype();
+    if (local) local = make_local(job);  // e.g. float64 kernels the function may lack
+  }
+  if (job.dtype != DataType::kFloat32 && o.verify) {
+    throw UsageError("--verify compares float32 answers only; the input is " + std::string(DataTypeName(job.dtype)));
   }
   std::unique_ptr<ByteSource> grad_source;
   std::unique_ptr<ArrayReader> grad_reader;
   if (job.mode == Mode::kVjp) {
     grad_source = std::make_unique<FileSource>(o.grad_output);
-    grad_reader = OpenReader(ChooseFormat(o.grad_output_format, o.grad_output, Format::kText), *grad_source);
+    grad_reader = OpenReader(ChooseFormat(o.grad_output_format, o.grad_output, Format::kText), *grad_source,
+                             nullptr, job.dtype);
   }
+
+  std::optional<VerifyPolicy> policy;
+  if (o.verify) policy = ChooseVerifyPolicy(server, LocalTarget(), LocalEntry(job), job);
 
   std::unique_ptr<Transport> transport = MakeTransport(o, job);
 
@@ -156,6 +174,7 @@ int Run(const ComputeOptions& o) {
   layout.shape = reader->shape();
   layout.count = reader->count();
   layout.width = job.gradient() && job.include_output ? 2 : 1;
+  layout.dtype = job.dtype;
   const std::string field = layout.width == 2 ? "values" : job.gradient() ? "grad_input" : "output";
   std::unique_ptr<ArrayWriter> writer = OpenWriter(out_format, sink, layout, csv_layout, field);
 
@@ -211,9 +230,10 @@ Command AddComputeCommand(CLI::App& parent, bool gradient) {
       ->check(CLI::IsMember({"raw", "values"}))
       ->capture_default_str();
   app->add_option("--dtype", o->dtype,
-                  "Element type on the wire: inputs are rounded to it, answers come back in it")
-      ->check(CLI::IsMember({"float32", "float16", "bfloat16"}))
-      ->capture_default_str();
+                  "Element type of input, wire and output: numbers are read in it, answers come back and are "
+                  "written in it (default: float32, or the dtype of a .npy input; bfloat16 .npy arrays are "
+                  "uint16 views)")
+      ->check(CLI::IsMember({"float32", "float16", "bfloat16", "float64"}));
   app->add_option("--row-length", o->row_length, "Row length for row-wise functions on 1-D input");
   app->add_option("--timeout", o->timeout, "Seconds per unary call (0: none)");
   app->add_flag("--local", o->local, "Evaluate with the linked compute library, no server");

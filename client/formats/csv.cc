@@ -1,5 +1,6 @@
 #include "client/formats/csv.h"
 
+#include <cstring>
 #include <vector>
 
 #include "client/formats/number.h"
@@ -61,8 +62,8 @@ struct Cell {
 
 class CsvReader : public ArrayReader {
  public:
-  CsvReader(ByteSource& source, std::shared_ptr<CsvLayout> layout)
-      : scanner_(source), layout_(std::move(layout)) {
+  CsvReader(ByteSource& source, std::shared_ptr<CsvLayout> layout, DataType dtype)
+      : scanner_(source), layout_(std::move(layout)), dtype_(dtype), width_(ElementBytes(dtype)) {
     // Settle the header question and the row length before the first Read().
     if (NextRow()) {
       if (IsHeader()) {
@@ -77,11 +78,14 @@ class CsvReader : public ArrayReader {
     }
   }
 
-  std::size_t Read(float* out, std::size_t max) override {
-    while (pending_.size() - taken_ < max && NextRow()) Emit();
-    const std::size_t n = std::min(max, pending_.size() - taken_);
-    std::copy(pending_.begin() + taken_, pending_.begin() + taken_ + n, out);
-    taken_ += n;
+  DataType dtype() const override { return dtype_; }
+
+  // pending_ and taken_ count bytes of parsed elements.
+  std::size_t Read(void* out, std::size_t max) override {
+    while (pending_.size() - taken_ < max * width_ && NextRow()) Emit();
+    const std::size_t n = std::min(max, (pending_.size() - taken_) / width_);
+    std::memcpy(out, pending_.data() + taken_, n * width_);
+    taken_ += n * width_;
     if (taken_ == pending_.size()) {
       pending_.clear();
       taken_ = 0;
@@ -147,10 +151,10 @@ class CsvReader : public ArrayReader {
   }
 
   bool IsHeader() const {
-    float v;
+    char v[8];
     for (const Cell& cell : cells_) {
       const std::string_view t = Trimmed(cell.text);
-      if (!t.empty() && (cell.quoted || !ParseFloat(t, &v))) return true;
+      if (!t.empty() && (cell.quoted || !ParseElement(t, dtype_, v))) return true;
     }
     return false;
   }
@@ -180,17 +184,18 @@ class CsvReader : public ArrayReader {
       if (i) literal.push_back(',');
       const Cell& cell = cells_[i];
       const std::string_view t = Trimmed(cell.text);
-      float v;
       if (IsText(cell)) {
         literal += cell.text;
         continue;
       }
-      if (!ParseFloat(t, &v)) {
+      const std::size_t at = pending_.size();
+      pending_.resize(at + width_);
+      if (!ParseElement(t, dtype_, pending_.data() + at)) {
         const std::size_t lead = cell.text.find_first_not_of(" \t");
         throw scanner_.Error(cell.line, cell.column + lead,
-                             QuoteToken(std::string(t)) + " is not a float32 number (quote text cells)");
+                             QuoteToken(std::string(t)) + " is not a " + std::string(DataTypeName(dtype_)) +
+                                 " number (quote text cells)");
       }
-      pending_.push_back(v);
       ++numbers;
       if (layout_) {
         layout_->AppendLiteral(literal);
@@ -213,7 +218,9 @@ class CsvReader : public ArrayReader {
   std::shared_ptr<CsvLayout> layout_;
   std::vector<Cell> cells_;
   std::string line_end_;
-  std::vector<float> pending_;
+  DataType dtype_;
+  std::size_t width_;            // bytes per element
+  std::vector<char> pending_;    // parsed elements not yet read
   std::size_t taken_ = 0;
   std::size_t row_length_ = 0;
   bool seen_data_ = false;
@@ -223,12 +230,12 @@ class CsvReader : public ArrayReader {
 class CsvWriter : public ArrayWriter {
  public:
   CsvWriter(ByteSink& sink, const OutputLayout& layout, std::shared_ptr<CsvLayout> csv)
-      : sink_(sink), width_(layout.width), csv_(std::move(csv)) {
+      : sink_(sink), width_(layout.width), dtype_(layout.dtype), csv_(std::move(csv)) {
     per_line_ = layout.shape.size() >= 2 ? static_cast<std::size_t>(layout.shape.back()) : 1;
     if (per_line_ == 0) per_line_ = 1;
   }
 
-  void Write(const float* values, std::size_t n) override {
+  void Write(const void* values, std::size_t n) override {
     char buf[kMaxFloatChars];
     if (csv_ && !header_written_) WriteHeader();
     for (std::size_t i = 0; i < n; i += width_) {
@@ -239,7 +246,7 @@ class CsvWriter : public ArrayWriter {
       }
       for (std::size_t k = 0; k < width_; ++k) {
         if (k) out_.push_back(',');
-        out_.append(buf, FormatFloat(values[i + k], buf));
+        out_.append(buf, FormatElement(dtype_, values, i + k, buf));
       }
       ++element_;
       if (!csv_ && element_ % per_line_ == 0) out_.push_back('\n');
@@ -268,6 +275,7 @@ class CsvWriter : public ArrayWriter {
 
   ByteSink& sink_;
   std::size_t width_;
+  DataType dtype_;
   std::shared_ptr<CsvLayout> csv_;
   bool header_written_ = false;
   std::size_t per_line_ = 1;
@@ -277,8 +285,8 @@ class CsvWriter : public ArrayWriter {
 
 }  // namespace
 
-std::unique_ptr<ArrayReader> MakeCsvReader(ByteSource& source, std::shared_ptr<CsvLayout> layout) {
-  return std::make_unique<CsvReader>(source, std::move(layout));
+std::unique_ptr<ArrayReader> MakeCsvReader(ByteSource& source, std::shared_ptr<CsvLayout> layout, DataType dtype) {
+  return std::make_unique<CsvReader>(source, std::move(layout), dtype);
 }
 
 std::unique_ptr<ArrayWriter> MakeCsvWriter(ByteSink& sink, const OutputLayout& layout,

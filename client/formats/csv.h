@@ -44,7 +44,8 @@ class CsvLayout {
 };
 
 // `layout` may be null: then no layout is recorded (nothing would consume it).
-std::unique_ptr<ArrayReader> MakeCsvReader(ByteSource& source, std::shared_ptr<CsvLayout> layout);
+// Numbers are read as elements of `dtype`.
+std::unique_ptr<ArrayReader> MakeCsvReader(ByteSource& source, std::shared_ptr<CsvLayout> layout, DataType dtype);
 std::unique_ptr<ArrayWriter> MakeCsvWriter(ByteSink& sink, const OutputLayout& layout,
                                            std::shared_ptr<CsvLayout> csv_layout);
 

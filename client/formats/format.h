@@ -1,7 +1,9 @@
 // The array formats the client reads and writes, and the two narrow
-// interfaces every format implements: pull floats from an input, push floats
-// to an output. Readers and writers stream: memory stays bounded by the
-// chunk the caller asks for, whatever the file size.
+// interfaces every format implements: pull elements from an input, push
+// elements to an output. Elements are of one dtype per reader or writer, in
+// the layout of client/formats/elements.h. Readers and writers stream:
+// memory stays bounded by the chunk the caller asks for, whatever the file
+// size.
 #pragma once
 
 #include <cstddef>
@@ -11,6 +13,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "compute/dtype.h"
 
 namespace activation::client {
 
@@ -32,8 +36,11 @@ class FormatError : public std::runtime_error {
 class ArrayReader {
  public:
   virtual ~ArrayReader() = default;
-  // Fills up to `max` values; returns how many; 0 only at the end of input.
-  virtual std::size_t Read(float* out, std::size_t max) = 0;
+  // Fills up to `max` elements of dtype() at `out`; returns how many; 0 only
+  // at the end of input.
+  virtual std::size_t Read(void* out, std::size_t max) = 0;
+  // The element type: the one asked for, or the one a .npy file holds.
+  virtual DataType dtype() const = 0;
   // The shape the format carries (npy); empty when it has none (1-D).
   virtual std::vector<std::int64_t> shape() const { return {}; }
   // Element count when known before reading (npy; raw from a regular file).
@@ -49,8 +56,9 @@ class ArrayReader {
 class ArrayWriter {
  public:
   virtual ~ArrayWriter() = default;
-  // Values in order; `n` is a multiple of the writer's values per element.
-  virtual void Write(const float* values, std::size_t n) = 0;
+  // Values of the layout's dtype in order; `n` is a multiple of the
+  // writer's values per element.
+  virtual void Write(const void* values, std::size_t n) = 0;
   // Completes the output (closing brackets, a header that needs the count).
   virtual void Finish() = 0;
 };
@@ -62,6 +70,7 @@ struct OutputLayout {
   std::vector<std::int64_t> shape;           // empty: 1-D
   std::optional<std::uint64_t> count;        // element count when known up front
   std::size_t width = 1;
+  DataType dtype = DataType::kFloat32;       // of the values written
 };
 
 }  // namespace activation::client

@@ -15,7 +15,8 @@ namespace activation::client {
 std::unique_ptr<ArrayWriter> MakeJsonWriter(ByteSink& sink, const OutputLayout& layout,
                                             const std::string& field);
 
-// One float as a JSON value (see above).
-std::string JsonNumber(float v);
+// Element i of an array of `dtype` at `values` as a JSON value (see above),
+// with the dtype's round-trip digits.
+std::string JsonNumber(DataType dtype, const void* values, std::size_t i);
 
 }  // namespace activation::client

@@ -14,6 +14,38 @@ constexpr std::size_t kMagicSize = 6;
 // any shape of a few dimensions, patched in place.
 constexpr std::size_t kReservedHeader = 128;
 
+std::string_view Descr(DataType dtype) {
+  switch (dtype) {
+    case DataType::kFloat32: return "<f4";
+    case DataType::kFloat64: return "<f8";
+    case DataType::kFloat16: return "<f2";
+    case DataType::kBFloat16: return "<u2";  // NumPy has no bfloat16: its bits as uint16
+  }
+  return "<f4";
+}
+
+// "float16 ('<f2')", for messages.
+std::string Described(DataType dtype) {
+  return std::string(DataTypeName(dtype)) + " ('" + std::string(Descr(dtype)) + "')";
+}
+
+// The dtype of a file's elements: the one asked for, which must match the
+// file's descr, or the descr's own ('<u2' only when bfloat16 is asked for).
+DataType ResolveDtype(const std::string& descr, std::optional<DataType> asked, const std::string& name) {
+  for (DataType dtype : {DataType::kFloat32, DataType::kFloat64, DataType::kFloat16, DataType::kBFloat16}) {
+    if (descr != Descr(dtype)) continue;
+    if (asked && *asked != dtype) {
+      throw FormatError(name + ": the array is " + Described(dtype) + ", but --dtype is " + Described(*asked) +
+                        "; convert the array or pass --dtype " + std::string(DataTypeName(dtype)));
+    }
+    if (dtype == DataType::kBFloat16 && !asked) {
+      throw FormatError(name + ": a uint16 ('<u2') array is read only as bfloat16 bit patterns; pass --dtype bfloat16");
+    }
+    return dtype;
+  }
+  throw FormatError(name + ": bad .npy header: dtype '" + descr + "'");  // the parser accepts no other
+}
+
 class DictParser {
  public:
   DictParser(std::string_view text, const std::string& name) : s_(text), name_(name) {}
@@ -28,16 +60,17 @@ class DictParser {
       const std::string key = String();
       Expect(':');
       if (key == "descr") {
-        const std::string d = String();
-        if (d == "<f4" || d == "=f4") {
-          h.word_size = 4;
-        } else if (d == "<f8" || d == "=f8") {
-          h.word_size = 8;
-        } else if (d == ">f4" || d == ">f8") {
-          throw Error("big-endian data ('" + d + "') is not supported; use '<f4' or '<f8'");
-        } else {
-          throw Error("dtype '" + d + "' is not supported; use float32 ('<f4') or float64 ('<f8')");
+        std::string d = String();
+        if (d.size() == 3 && d[0] == '=') d[0] = '<';  // native order on a little-endian host
+        if (d.size() == 3 && d[0] == '>' && (d[1] == 'f' || d[1] == 'u')) {
+          throw Error("big-endian data ('" + d + "') is not supported; use '<f4', '<f8', '<f2' or '<u2'");
         }
+        if (d != "<f4" && d != "<f8" && d != "<f2" && d != "<u2") {
+          throw Error("dtype '" + d +
+                      "' is not supported; use float32 ('<f4'), float64 ('<f8'), float16 ('<f2') or bfloat16 "
+                      "bits ('<u2')");
+        }
+        h.descr = d;
         have_descr = true;
       } else if (key == "fortran_order") {
         if (Word() != "False") throw Error("Fortran-order arrays are not supported; save in C order");
@@ -129,7 +162,7 @@ class DictParser {
 
 class NpyReader : public ArrayReader {
  public:
-  explicit NpyReader(ByteSource& source) : source_(source) {
+  NpyReader(ByteSource& source, std::optional<DataType> dtype) : source_(source) {
     char pre[kMagicSize + 2];
     if (ReadFully(source, pre, sizeof pre) != sizeof pre || std::memcmp(pre, kMagic, kMagicSize) != 0) {
       throw FormatError(source.name() + ": not a .npy file (missing the \\x93NUMPY magic)");
@@ -152,9 +185,12 @@ class NpyReader : public ArrayReader {
     std::string dict(header_len, '\0');
     if (ReadFully(source, dict.data(), header_len) != header_len) throw Truncated("header");
     header_ = ParseNpyHeaderDict(dict, source.name());
+    dtype_ = ResolveDtype(header_.descr, dtype, source.name());
   }
 
-  std::size_t Read(float* out, std::size_t max) override {
+  DataType dtype() const override { return dtype_; }
+
+  std::size_t Read(void* out, std::size_t max) override {
     const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(max, header_.count - done_));
     if (want == 0) {
       char extra;
@@ -167,15 +203,8 @@ class NpyReader : public ArrayReader {
       }
       return 0;
     }
-    if (header_.word_size == 4) {
-      if (ReadFully(source_, reinterpret_cast<char*>(out), want * 4) != want * 4) throw Truncated("data");
-    } else {
-      wide_.resize(want);
-      if (ReadFully(source_, reinterpret_cast<char*>(wide_.data()), want * 8) != want * 8) {
-        throw Truncated("data");
-      }
-      for (std::size_t i = 0; i < want; ++i) out[i] = static_cast<float>(wide_[i]);
-    }
+    const std::size_t bytes = want * ElementBytes(dtype_);
+    if (ReadFully(source_, static_cast<char*>(out), bytes) != bytes) throw Truncated("data");
     done_ += want;
     return want;
   }
@@ -196,7 +225,7 @@ class NpyReader : public ArrayReader {
   NpyHeader header_;
   std::uint64_t done_ = 0;
   bool checked_end_ = false;
-  std::vector<double> wide_;
+  DataType dtype_ = DataType::kFloat32;
 };
 
 std::string ShapeText(const std::vector<std::int64_t>& shape) {
@@ -208,8 +237,9 @@ std::string ShapeText(const std::vector<std::int64_t>& shape) {
 
 // The full header (magic, version 1.0, length, dict padded with spaces to
 // `total` bytes ending in '\n').
-std::string Header(const std::vector<std::int64_t>& shape, std::size_t total) {
-  std::string dict = "{'descr': '<f4', 'fortran_order': False, 'shape': " + ShapeText(shape) + ", }";
+std::string Header(DataType dtype, const std::vector<std::int64_t>& shape, std::size_t total) {
+  std::string dict = "{'descr': '" + std::string(Descr(dtype)) + "', 'fortran_order': False, 'shape': " +
+                     ShapeText(shape) + ", }";
   const std::size_t fixed = kMagicSize + 2 + 2;
   if (total == 0) total = (fixed + dict.size() + 1 + 63) / 64 * 64;
   if (fixed + dict.size() + 1 > total) return {};
@@ -231,16 +261,16 @@ class NpyWriter : public ArrayWriter {
     if (shape.empty()) {
       // Count unknown: reserve room and patch at the end.
       if (!sink_.Patch(0, "")) throw CannotPatch();  // fail before writing anything
-      sink_.Write(Header({std::int64_t{1} << 50}, kReservedHeader));
+      sink_.Write(Header(layout_.dtype, {std::int64_t{1} << 50}, kReservedHeader));
       patch_ = true;
       return;
     }
     if (layout.width > 1) shape.push_back(static_cast<std::int64_t>(layout.width));
-    sink_.Write(Header(shape, 0));
+    sink_.Write(Header(layout_.dtype, shape, 0));
   }
 
-  void Write(const float* values, std::size_t n) override {
-    sink_.Write(reinterpret_cast<const char*>(values), n * 4);
+  void Write(const void* values, std::size_t n) override {
+    sink_.Write(static_cast<const char*>(values), n * ElementBytes(layout_.dtype));
     written_ += n;
   }
 
@@ -248,7 +278,7 @@ class NpyWriter : public ArrayWriter {
     if (!patch_) return;
     std::vector<std::int64_t> shape = {static_cast<std::int64_t>(written_ / layout_.width)};
     if (layout_.width > 1) shape.push_back(static_cast<std::int64_t>(layout_.width));
-    if (!sink_.Patch(0, Header(shape, kReservedHeader))) throw CannotPatch();
+    if (!sink_.Patch(0, Header(layout_.dtype, shape, kReservedHeader))) throw CannotPatch();
   }
 
   static FormatError CannotPatch() {
@@ -269,8 +299,8 @@ NpyHeader ParseNpyHeaderDict(std::string_view dict, const std::string& name) {
   return DictParser(dict, name).Parse();
 }
 
-std::unique_ptr<ArrayReader> MakeNpyReader(ByteSource& source) {
-  return std::make_unique<NpyReader>(source);
+std::unique_ptr<ArrayReader> MakeNpyReader(ByteSource& source, std::optional<DataType> dtype) {
+  return std::make_unique<NpyReader>(source, dtype);
 }
 
 std::unique_ptr<ArrayWriter> MakeNpyWriter(ByteSink& sink, const OutputLayout& layout) {

@@ -1,4 +1,5 @@
-// Raw little-endian float32, 4 bytes per element, no header (.f32, .bin).
+// Raw little-endian elements of a dtype, no header (.f32, .bin): float32 (4
+// bytes), float64 (8), float16 or bfloat16 bit patterns (2).
 #pragma once
 
 #include <memory>
@@ -8,8 +9,8 @@
 
 namespace activation::client {
 
-std::unique_ptr<ArrayReader> MakeRawReader(ByteSource& source);
-std::unique_ptr<ArrayWriter> MakeRawWriter(ByteSink& sink);
+std::unique_ptr<ArrayReader> MakeRawReader(ByteSource& source, DataType dtype);
+std::unique_ptr<ArrayWriter> MakeRawWriter(ByteSink& sink, DataType dtype);
 
 // Reads exactly n bytes unless the input ends first; returns the count read.
 std::size_t ReadFully(ByteSource& source, char* buf, std::size_t n);

@@ -22,9 +22,12 @@ bool IsSeparator(int c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'
 
 class TextReader : public ArrayReader {
  public:
-  explicit TextReader(ByteSource& source) : scanner_(source) {}
+  TextReader(ByteSource& source, DataType dtype) : scanner_(source), dtype_(dtype) {}
 
-  std::size_t Read(float* out, std::size_t max) override {
+  DataType dtype() const override { return dtype_; }
+
+  std::size_t Read(void* out, std::size_t max) override {
+    char* next = static_cast<char*>(out);
     std::size_t n = 0;
     while (n < max) {
       int c = scanner_.Peek();
@@ -40,9 +43,11 @@ class TextReader : public ArrayReader {
         token_.push_back(static_cast<char>(scanner_.Get()));
         c = scanner_.Peek();
       }
-      if (!ParseFloat(token_, &out[n])) {
-        throw scanner_.Error(line, column, QuoteToken(token_) + " is not a float32 number");
+      if (!ParseElement(token_, dtype_, next)) {
+        throw scanner_.Error(line, column,
+                             QuoteToken(token_) + " is not a " + std::string(DataTypeName(dtype_)) + " number");
       }
+      next += ElementBytes(dtype_);
       ++n;
     }
     return n;
@@ -50,17 +55,18 @@ class TextReader : public ArrayReader {
 
  private:
   Scanner scanner_;
+  DataType dtype_;
   std::string token_;
 };
 
 class TextWriter : public ArrayWriter {
  public:
-  TextWriter(ByteSink& sink, std::size_t width) : sink_(sink), width_(width) {}
+  TextWriter(ByteSink& sink, const OutputLayout& layout) : sink_(sink), width_(layout.width), dtype_(layout.dtype) {}
 
-  void Write(const float* values, std::size_t n) override {
+  void Write(const void* values, std::size_t n) override {
     char buf[kMaxFloatChars];
     for (std::size_t i = 0; i < n; ++i) {
-      line_.append(buf, FormatFloat(values[i], buf));
+      line_.append(buf, FormatElement(dtype_, values, i, buf));
       line_.push_back((i + 1) % width_ == 0 ? '\n' : ' ');
       if (line_.size() >= (1 << 16)) Flush();
     }
@@ -76,17 +82,18 @@ class TextWriter : public ArrayWriter {
 
   ByteSink& sink_;
   std::size_t width_;
+  DataType dtype_;
   std::string line_;
 };
 
 }  // namespace
 
-std::unique_ptr<ArrayReader> MakeTextReader(ByteSource& source) {
-  return std::make_unique<TextReader>(source);
+std::unique_ptr<ArrayReader> MakeTextReader(ByteSource& source, DataType dtype) {
+  return std::make_unique<TextReader>(source, dtype);
 }
 
 std::unique_ptr<ArrayWriter> MakeTextWriter(ByteSink& sink, const OutputLayout& layout) {
-  return std::make_unique<TextWriter>(sink, layout.width);
+  return std::make_unique<TextWriter>(sink, layout);
 }
 
 }  // namespace activation::client

@@ -1,6 +1,8 @@
 // Text: numbers separated by whitespace or commas (one per line is the usual
-// case). Output: one element per line, %.9g (the trailing axis of an output
-// with several values per element goes on one line, space separated).
+// case), read as elements of a dtype. Output: one element per line, with
+// the dtype's round-trip digits (client/formats/number.h; the trailing axis
+// of an output with several values per element goes on one line, space
+// separated).
 #pragma once
 
 #include <memory>
@@ -10,7 +12,7 @@
 
 namespace activation::client {
 
-std::unique_ptr<ArrayReader> MakeTextReader(ByteSource& source);
+std::unique_ptr<ArrayReader> MakeTextReader(ByteSource& source, DataType dtype);
 std::unique_ptr<ArrayWriter> MakeTextWriter(ByteSink& sink, const OutputLayout& layout);
 
 }  // namespace activation::client

@@ -1,7 +1,9 @@
 'use strict';
-// A small Node client for activation.v1.ActivationService. Float32Arrays travel
+// A small Node client for activation.v1.ActivationService. Typed arrays travel
 // as Tensor.raw: the request wraps the array's own memory (no copy, no JS
-// arrays), the response is viewed in place when aligned.
+// arrays), the response is viewed in place when aligned. Float32Array is
+// float32 and Float64Array float64; float16 and bfloat16, which JavaScript
+// lacks, travel as Uint16Arrays of their bit patterns with `dtype` saying which.
 
 const os = require('node:os');
 const path = require('node:path');
@@ -25,9 +27,30 @@ const definition = protoLoader.loadSync('activation/v1/activation.proto', {
 const { ActivationService } = grpc.loadPackageDefinition(definition).activation.v1;
 const HealthClient = grpc.makeGenericClientConstructor(health.service, 'Health');
 
-/** A Tensor carrying `array` (Float32Array) as raw bytes, sharing its memory. */
-function toTensor(array, shape = []) {
-  return { shape, raw: Buffer.from(array.buffer, array.byteOffset, array.byteLength) };
+// The typed array of each Tensor.dtype.
+const ARRAY_OF_DTYPE = {
+  DATA_TYPE_UNSPECIFIED: Float32Array,
+  DATA_TYPE_FLOAT32: Float32Array,
+  DATA_TYPE_FLOAT16: Uint16Array,
+  DATA_TYPE_BFLOAT16: Uint16Array,
+  DATA_TYPE_FLOAT64: Float64Array,
+};
+
+/** The Tensor.dtype of `array`: a Uint16Array needs dtype 'float16' or 'bfloat16'. */
+function tensorDtype(array, dtype) {
+  if (array instanceof Float64Array) return 'DATA_TYPE_FLOAT64';
+  if (!(array instanceof Uint16Array)) return 'DATA_TYPE_FLOAT32';
+  if (dtype === 'float16' || dtype === 'bfloat16') return `DATA_TYPE_${dtype.toUpperCase()}`;
+  throw new Error("a Uint16Array holds float16 or bfloat16 bits: pass dtype 'float16' or 'bfloat16'");
+}
+
+/** A Tensor carrying `array` as raw bytes in its dtype, sharing its memory. */
+function toTensor(array, shape = [], dtype = undefined) {
+  return {
+    shape,
+    dtype: tensorDtype(array, dtype),
+    raw: Buffer.from(array.buffer, array.byteOffset, array.byteLength),
+  };
 }
 
 /** The same Tensor through the packed `values` field (the slow path, for comparison). */
@@ -35,12 +58,17 @@ function toValuesTensor(array, shape = []) {
   return { shape, values: Array.from(array) };
 }
 
-/** The Tensor's data as a Float32Array (its `shape` is on the tensor). */
+/** The Tensor's data as a typed array of its dtype (its `shape` is on the tensor). */
 function fromTensor(tensor) {
   const raw = tensor.raw;
-  if (raw.length === 0) return Float32Array.from(tensor.values);
-  if (raw.byteOffset % 4 === 0) return new Float32Array(raw.buffer, raw.byteOffset, raw.length / 4);
-  return new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.length));
+  const Type = ARRAY_OF_DTYPE[tensor.dtype] || Float32Array;
+  if (raw.length === 0) {
+    if (Type === Uint16Array) throw new Error('float16/bfloat16 answers are read from raw only here');
+    return Type.from(Type === Float64Array ? tensor.doubleValues : tensor.values);
+  }
+  const size = Type.BYTES_PER_ELEMENT;
+  if (raw.byteOffset % size === 0) return new Type(raw.buffer, raw.byteOffset, raw.length / size);
+  return new Type(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.length));
 }
 
 class ActivationClient {
@@ -69,9 +97,9 @@ class ActivationClient {
     });
   }
 
-  /** f(x) as a Float32Array. */
-  async evaluate(activation, x, { params = {}, shape = [], encode = toTensor } = {}) {
-    const response = await this.call(this.stub, 'Evaluate', { activation, params, input: encode(x, shape) });
+  /** f(x) as a typed array of x's dtype (`dtype`: 'float16' or 'bfloat16' for a Uint16Array). */
+  async evaluate(activation, x, { params = {}, shape = [], dtype, encode = toTensor } = {}) {
+    const response = await this.call(this.stub, 'Evaluate', { activation, params, input: encode(x, shape, dtype) });
     return fromTensor(response.output);
   }
 

@@ -52,6 +52,12 @@ async function main() {
     console.log('leaky_relu(x; negative_slope=0.1) =',
       show(await client.evaluate('leaky_relu', x, { params: { negative_slope: 0.1 } })));
 
+    // float64 travels as a Float64Array; bfloat16 and float16 as Uint16Arrays of bit patterns.
+    console.log('sigmoid(x) in float64 =', (await client.evaluate('sigmoid', Float64Array.from(x))).join(' '));
+    const bf16 = Uint16Array.from(new Uint32Array(x.buffer), (b) => b >>> 16); // x's values are exact in bfloat16
+    const yBits = await client.evaluate('sigmoid', bf16, { dtype: 'bfloat16' });
+    console.log('sigmoid(x) in bfloat16 =', show(new Float32Array(Uint32Array.from(yBits, (b) => b << 16).buffer)));
+
     const gradOutput = new Float32Array(x.length).fill(0.5); // the upstream gradient of a backward pass
     const { gradInput, output } = await client.gradient('tanh', x, { gradOutput, includeOutput: true });
     console.log('tanh(x) =', show(output));

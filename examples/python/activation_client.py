@@ -1,8 +1,10 @@
 """A small Python client for activation.v1.ActivationService.
 
-NumPy arrays travel as Tensor.raw (little-endian float32 bytes): one tobytes()
-on the way out and a zero-copy np.frombuffer on the way back, never a Python
-list. The stubs come from generate_stubs.sh (into ./gen, or $ACTIVATION_STUBS).
+NumPy arrays travel as Tensor.raw (little-endian bytes of their dtype): one
+tobytes() on the way out and a zero-copy np.frombuffer on the way back, never a
+Python list. float16 and float64 arrays travel as themselves; bfloat16, which
+NumPy lacks, as uint16 arrays of its bit patterns (x.view(np.uint32) >> 16 of a
+float32 array whose values bfloat16 holds); anything else as float32. The stubs come from generate_stubs.sh (into ./gen, or $ACTIVATION_STUBS).
 """
 import os
 import sys
@@ -19,12 +21,21 @@ from health.v1 import health_pb2, health_pb2_grpc  # noqa: E402
 SERVICE_NAME = "activation.v1.ActivationService"
 FLOAT32_LE = np.dtype("<f4")  # the wire format of Tensor.raw, whatever the host's byte order
 MAX_MESSAGE_BYTES = 64 * 1024 * 1024  # the server's default limit
+# A NumPy dtype's Tensor.dtype and little-endian wire form (uint16: bfloat16 bits).
+WIRE_DTYPES = {
+    np.dtype(np.float32): (pb.DATA_TYPE_FLOAT32, FLOAT32_LE),
+    np.dtype(np.float16): (pb.DATA_TYPE_FLOAT16, np.dtype("<f2")),
+    np.dtype(np.uint16): (pb.DATA_TYPE_BFLOAT16, np.dtype("<u2")),
+    np.dtype(np.float64): (pb.DATA_TYPE_FLOAT64, np.dtype("<f8")),
+}
+WIRE_BY_TENSOR_DTYPE = dict(WIRE_DTYPES.values())
 
 
 def to_tensor(array):
-    """A Tensor carrying `array` as raw float32 bytes, with its shape."""
-    a = np.ascontiguousarray(array, dtype=FLOAT32_LE)
-    return pb.Tensor(shape=a.shape, raw=a.tobytes())
+    """A Tensor carrying `array` as raw bytes in its dtype (see above), with its shape."""
+    dtype, wire = WIRE_DTYPES.get(getattr(array, "dtype", None), WIRE_DTYPES[np.dtype(np.float32)])
+    a = np.ascontiguousarray(array, dtype=wire)
+    return pb.Tensor(shape=a.shape, raw=a.tobytes(), dtype=dtype)
 
 
 def to_values_tensor(array):
@@ -34,11 +45,17 @@ def to_values_tensor(array):
 
 
 def from_tensor(tensor):
-    """The Tensor's data as a float32 array: a read-only view over `raw`, or a copy of `values`."""
+    """The Tensor's data in its dtype (bfloat16 as uint16 bits): a read-only view
+    over `raw`, or a copy of `values` / `double_values`."""
+    wire = WIRE_BY_TENSOR_DTYPE.get(tensor.dtype, FLOAT32_LE)  # UNSPECIFIED is float32
     if tensor.raw:
-        a = np.frombuffer(tensor.raw, dtype=FLOAT32_LE)
+        a = np.frombuffer(tensor.raw, dtype=wire)
+    elif tensor.double_values:
+        a = np.array(tensor.double_values, dtype=np.float64)
+    elif tensor.dtype == pb.DATA_TYPE_BFLOAT16:
+        a = (np.array(tensor.values, dtype=np.float32).view(np.uint32) >> 16).astype(np.uint16)
     else:
-        a = np.array(tensor.values, dtype=np.float32)
+        a = np.array(tensor.values, dtype=np.float32).astype(wire)
     return a.reshape(tuple(tensor.shape)) if tensor.shape else a
 
 
@@ -64,7 +81,7 @@ class ActivationClient:
         self._channel.close()
 
     def evaluate(self, activation, x, params=None, encode=to_tensor):
-        """f(x) as a float32 array of x's shape. Raises grpc.RpcError on a rejected call."""
+        """f(x) as an array of x's shape and dtype. Raises grpc.RpcError on a rejected call."""
         request = pb.EvaluateRequest(activation=activation, params=params or {}, input=encode(x))
         return from_tensor(self._stub.Evaluate(request, timeout=self._timeout).output)
 

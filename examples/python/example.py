@@ -53,6 +53,13 @@ def main():
         print("leaky_relu(x; negative_slope=0.1) =\n",
               client.evaluate("leaky_relu", x, params={"negative_slope": 0.1}))
 
+        # float16 and float64 arrays travel in their dtype, bfloat16 as uint16 bit patterns.
+        print("sigmoid(x) in float16 =\n", client.evaluate("sigmoid", x.astype(np.float16)))
+        print("sigmoid(x) in float64 =\n", client.evaluate("sigmoid", x.astype(np.float64)))
+        bf16 = (x.view(np.uint32) >> 16).astype(np.uint16)  # x's values are exact in bfloat16
+        y_bits = client.evaluate("sigmoid", bf16)
+        print("sigmoid(x) in bfloat16 =\n", (y_bits.astype(np.uint32) << 16).view(np.float32))
+
         grad_y = np.full_like(x, 0.5)  # the upstream gradient of a backward pass
         grad_x, y = client.gradient("tanh", x, grad_output=grad_y, include_output=True)
         print("tanh(x) =\n", y)

@@ -12,6 +12,7 @@ import tempfile
 import unittest
 
 import grpc
+import mpmath
 import numpy as np
 
 from activation_client import ActivationClient, sample_params, to_values_tensor
@@ -28,6 +29,13 @@ def ulp_distance(a, b):
         bits = np.asarray(v, dtype=np.float32).view(np.uint32).astype(np.int64)
         return np.where(bits & 0x80000000, -(bits & 0x7FFFFFFF), bits)
     return np.abs(ordered(a) - ordered(b))
+
+
+def bfloat16_bits(values):
+    """float64 values rounded to bfloat16 (to nearest, ties to even; normal range), as uint16 bits."""
+    m, e = np.frexp(np.asarray(values, dtype=np.float64))
+    rounded = np.ldexp(np.round(np.ldexp(m, 8)), e - 8)  # 8 significant bits; np.round ties to even
+    return (rounded.astype(np.float32).view(np.uint32) >> 16).astype(np.uint16)
 
 
 def stable_sigmoid(x):
@@ -94,6 +102,31 @@ class PythonClientTest(unittest.TestCase):
         # The tails where textbook formulas lose every digit: sigmoid(-20), tanh'(9).
         self.assert_close(y[1, 0], 2.0611536181902033e-09, "sigmoid(-20)")
         self.assert_close(self.client.gradient("tanh", x)[1, 1], 6.09199171232323e-08, "tanh'(9)")
+
+    def test_float16_bfloat16_and_float64_travel_in_their_dtype(self):
+        x = np.linspace(-8, 8, 257)  # multiples of 1/16: exact in every dtype
+        # float16 and bfloat16 answers are correctly rounded: the double reference rounded once.
+        want = stable_sigmoid(x)
+        y16 = self.client.evaluate("sigmoid", x.astype(np.float16))
+        self.assertEqual(y16.dtype, np.float16)
+        np.testing.assert_array_equal(y16, want.astype(np.float16))
+        ybf = self.client.evaluate("sigmoid", bfloat16_bits(x))
+        self.assertEqual(ybf.dtype, np.uint16)
+        np.testing.assert_array_equal(ybf, bfloat16_bits(want))
+        # float64: within 4 ULP of the exact value (mpmath, 200 bits).
+        y64 = self.client.evaluate("sigmoid", x)
+        self.assertEqual(y64.dtype, np.float64)
+        mpmath.mp.prec = 200
+        for xi, yi in zip(x, y64):
+            exact = 1 / (1 + mpmath.exp(-mpmath.mpf(float(xi))))
+            ulps = abs(mpmath.mpf(float(yi)) - exact) / np.spacing(float(exact))
+            self.assertLessEqual(ulps, MAX_ULP, f"sigmoid({xi}) in float64")
+        # grad_output must have the input's dtype: the error names both.
+        with self.assertRaises(grpc.RpcError) as caught:
+            self.client.gradient("sigmoid", x.astype(np.float16), grad_output=x.astype(np.float32))
+        self.assertEqual(caught.exception.code(), grpc.StatusCode.INVALID_ARGUMENT)
+        self.assertIn("float16", caught.exception.details())
+        self.assertIn("float32", caught.exception.details())
 
     def test_raw_and_values_agree_bit_for_bit_on_every_activation(self):
         x = np.linspace(-6, 6, 97, dtype=np.float32)

@@ -59,7 +59,7 @@ class ScramblingTransport : public Transport {
           return;
         }
         c->result.resize(c->input.size());
-        for (std::size_t i = 0; i < c->input.size(); ++i) c->result[i] = 2 * c->input[i];
+        for (std::size_t i = 0; i < c->input.size(); ++i) c->result.as<float>()[i] = 2 * c->input.as<float>()[i];
         done_(std::move(c));
       });
     }

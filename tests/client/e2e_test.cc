@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "client/formats/open.h"
+#include "tests/client/dtype_reference.h"
 
 namespace {
 
@@ -140,17 +141,91 @@ TEST_F(ClientE2E, EvalPrintsNineSignificantDigits) {
 }
 
 // 0.1 becomes the float16 0.0999755859375 on the way; the answer comes back
-// in float16 and prints as the float32 it widens to.
+// in float16 and prints with the fewest digits that read back to it.
 TEST_F(ClientE2E, EvalInFloat16AndBFloat16) {
-  Result r = Client("eval" + Target() + "--activation relu --dtype float16 -- 0.1 -1 70000");
+  Result r = Client("eval" + Target() + "--activation relu --dtype float16 -- 0.1 -1 65504");
   ASSERT_EQ(r.code, 0) << r.err;
-  EXPECT_EQ(r.out, "0.0999755859\n0\ninf\n");
+  EXPECT_EQ(r.out, "0.1\n0\n6.55e+04\n");
   r = Client("grad" + Target() + "--activation sigmoid --dtype bfloat16 --encoding values 0");
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(r.out, "0.25\n");
-  r = Client("eval" + Target() + "--activation relu --dtype float16 --local 1");
+  r = Client("eval" + Target() + "--activation relu --dtype float16 --local 0.1");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "0.1\n");
+  r = Client("eval" + Target() + "--activation relu --dtype float16 -- 70000");  // beyond float16's 65504
   EXPECT_EQ(r.code, 2);
-  EXPECT_THAT(r.err, HasSubstr("--dtype float16 is computed by the server only"));
+  EXPECT_THAT(r.err, HasSubstr("argument 1: '70000' is not a float16 number"));
+  r = Client("eval" + Target() + "--activation relu --dtype float16 --verify 1");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("--verify compares float32 answers only; the input is float16"));
+}
+
+// Every dtype through every input and output format, served and --local:
+// sigmoid's float16 and bfloat16 answers equal the exact value rounded once
+// (MPFR), float64 ones are within 4 ULP of it.
+TEST_F(ClientE2E, EveryDtypeThroughEveryFormatServedAndLocal) {
+  namespace client = activation::client;
+  namespace reference = activation::client::reference;
+  using activation::DataType;
+  const client::Format formats[] = {client::Format::kNpy, client::Format::kText, client::Format::kRaw,
+                                    client::Format::kCsv};
+  const char* extension[] = {".npy", ".txt", ".f32", ".csv"};
+  for (DataType dtype : {DataType::kFloat16, DataType::kBFloat16, DataType::kFloat64}) {
+    const std::string name(activation::DataTypeName(dtype));
+    // Inputs: -20 to 20 in uneven steps, rounded to the dtype.
+    client::Elements xs(dtype);
+    xs.resize(401);
+    for (int i = 0; i <= 400; ++i) {
+      mpfr_t x;
+      mpfr_init2(x, 64);
+      mpfr_set_d(x, (i - 200) * 0.1 + 0.0137, MPFR_RNDN);
+      const double v = reference::Round(dtype, x);
+      mpfr_clear(x);
+      if (dtype == DataType::kFloat64) xs.as<double>()[i] = v;
+      else xs.as<std::uint16_t>()[i] = reference::Bits(dtype, v);
+    }
+    for (std::size_t f = 0; f < 4; ++f) {
+      const std::size_t g = (f + 1) % 4;  // each format in once and out once
+      const std::string in = *dir_ + "/x_" + name + extension[f];
+      {
+        client::StringSink sink;
+        client::OutputLayout layout;
+        layout.dtype = dtype;
+        layout.count = xs.size();
+        auto writer = client::OpenWriter(formats[f], sink, layout);
+        writer->Write(xs.data(), xs.size());
+        writer->Finish();
+        std::ofstream(in, std::ios::binary) << sink.bytes;
+      }
+      for (const std::string mode : {"", " --local"}) {
+        const std::string out = *dir_ + "/y_" + name + extension[g];
+        const Result r = Client("eval" + Target() + "-a sigmoid -q --dtype " + name + mode + " -i " + in + " -o " + out);
+        ASSERT_EQ(r.code, 0) << r.err;
+        const client::ParsedArray y = client::ParseArray(formats[g], Slurp(out), out, dtype);
+        ASSERT_EQ(y.elements.size(), xs.size()) << out << mode;
+        for (std::size_t i = 0; i < xs.size(); ++i) {
+          mpfr_t e;
+          mpfr_init2(e, 200);
+          mpfr_set_d(e, -xs.value(i), MPFR_RNDN);
+          mpfr_exp(e, e, MPFR_RNDN);
+          mpfr_add_ui(e, e, 1, MPFR_RNDN);
+          mpfr_ui_div(e, 1, e, MPFR_RNDN);
+          const double expected = reference::Round(dtype, e);
+          const double got = y.elements.value(i);
+          mpfr_sub_d(e, e, got, MPFR_RNDN);  // the error, in 200 bits
+          const double error = std::fabs(mpfr_get_d(e, MPFR_RNDN));
+          mpfr_clear(e);
+          if (dtype == DataType::kFloat64) {
+            const double ulp = std::nextafter(expected, 2.0) - expected;
+            ASSERT_LE(error, 4 * ulp) << name << mode << " x=" << xs.value(i);
+          } else {
+            ASSERT_EQ(got, expected) << name << mode << " " << extension[f] << " -> " << extension[g]
+                                     << " x=" << xs.value(i);
+          }
+        }
+      }
+    }
+  }
 }
 
 TEST_F(ClientE2E, GradOfTanhInTheTail) {

@@ -15,6 +15,7 @@
 #include "client/formats/csv.h"
 #include "client/formats/number.h"
 #include "client/formats/open.h"
+#include "tests/client/elements_util.h"
 
 namespace activation::client {
 namespace {
@@ -255,11 +256,12 @@ TEST(Npy, UnknownCountOnAPipeFailsBeforeWritingAnything) {
   EXPECT_NO_THROW(OpenWriter(Format::kNpy, pipe, known));
 }
 
-TEST(Npy, ReadsFloat64AndVersion2) {
+TEST(Npy, ReadsFloat64AsFloat64AndVersion2) {
   const std::vector<double> wide = {0.1, -2.5, 1e300};
   const ParsedArray a = ParseArray(
       Format::kNpy, NpyBytes("{'descr': '<f8', 'fortran_order': False, 'shape': (3,), }", Bytes(wide), 2));
-  EXPECT_EQ(a.values, (std::vector<float>{0.1f, -2.5f, std::numeric_limits<float>::infinity()}));
+  EXPECT_EQ(a.elements.dtype(), DataType::kFloat64);
+  EXPECT_EQ(ValuesOf<double>(a.elements), wide);
 }
 
 TEST(Npy, RejectsWhatItCannotRead) {

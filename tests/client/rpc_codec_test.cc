@@ -6,6 +6,7 @@
 
 #include "client/batch/rpc_codec.h"
 #include "client/channel.h"
+#include "tests/client/elements_util.h"
 
 namespace activation::client {
 namespace {
@@ -17,7 +18,7 @@ TEST(RpcCodec, RawCarriesLittleEndianBytesAndRowsBecomeAShape) {
   job.activation = "softmax";
   job.params = {{"dim", 1}};
   Chunk chunk;
-  chunk.input = {1.5f, -2.f, 3.f, 4.f};
+  chunk.input = MakeElements(std::vector<float>{1.5f, -2.f, 3.f, 4.f});
   chunk.row_length = 2;
   activation::v1::EvaluateRequest request;
   BuildRequest(job, chunk, &request);
@@ -35,8 +36,8 @@ TEST(RpcCodec, ValuesEncodingAndVjpFields) {
   job.include_output = true;
   job.raw_encoding = false;
   Chunk chunk;
-  chunk.input = {1, 2};
-  chunk.grad_output = {3, 4};
+  chunk.input = MakeElements(std::vector<float>{1, 2});
+  chunk.grad_output = MakeElements(std::vector<float>{3, 4});
   activation::v1::GradientRequest request;
   BuildRequest(job, chunk, &request);
   EXPECT_THAT(request.input().values(), ::testing::ElementsAre(1, 2));
@@ -50,27 +51,27 @@ TEST(RpcCodec, ResponsesDecodeFromEitherEncoding) {
   job.mode = Mode::kDerivative;
   job.include_output = true;
   Chunk chunk;
-  chunk.input = {0, 0};
+  chunk.input = MakeElements(std::vector<float>{0, 0});
   activation::v1::GradientResponse response;
   response.mutable_grad_input()->add_values(0.25f);
   response.mutable_grad_input()->add_values(0.5f);
   const float out[2] = {0.5f, 0.75f};
   response.mutable_output()->set_raw(std::string(reinterpret_cast<const char*>(out), 8));
   TakeResponse(job, response, &chunk);
-  EXPECT_EQ(chunk.result, (std::vector<float>{0.25f, 0.5f}));
-  EXPECT_EQ(chunk.output, (std::vector<float>{0.5f, 0.75f}));
+  EXPECT_EQ(ValuesOf<float>(chunk.result), (std::vector<float>{0.25f, 0.5f}));
+  EXPECT_EQ(ValuesOf<float>(chunk.output), (std::vector<float>{0.5f, 0.75f}));
 }
 
 TEST(RpcCodec, AResponseOfTheWrongSizeIsAnError) {
   Chunk chunk;
-  chunk.input = {1, 2, 3};
+  chunk.input = MakeElements(std::vector<float>{1, 2, 3});
   activation::v1::EvaluateResponse response;
   response.mutable_output()->add_values(1);
   try {
     TakeResponse(Job{}, response, &chunk);
     FAIL() << "accepted";
   } catch (const std::runtime_error& e) {
-    EXPECT_THAT(e.what(), HasSubstr("server sent output: 1 elements for 3 inputs"));
+    EXPECT_THAT(e.what(), HasSubstr("server sent output: 1 float32 elements for 3 float32 inputs"));
   }
 }
 

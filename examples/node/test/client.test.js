@@ -46,6 +46,38 @@ function assertClose(got, want, what) {
   assert.ok(worst <= MAX_ULP, `${what}: ${worst} ulp from the double reference`);
 }
 
+/** The exponent e of 2^e <= |x| < 2^(e+1) (Math.log2 alone may be off by one near powers of two). */
+function exponentOf(x) {
+  let e = Math.floor(Math.log2(Math.abs(x)));
+  if (2 ** e > Math.abs(x)) e -= 1;
+  if (2 ** (e + 1) <= Math.abs(x)) e += 1;
+  return e;
+}
+
+/** x rounded to `bits` significant bits, to nearest, ties to even (normal range): float16 11, bfloat16 8. */
+function roundToBits(x, bits) {
+  if (x === 0 || !Number.isFinite(x)) return x;
+  const scale = 2 ** (exponentOf(x) - bits + 1);
+  const q = Math.abs(x) / scale; // exact: a power-of-two scaling
+  const floor = Math.floor(q);
+  const d = q - floor;
+  const rounded = d > 0.5 || (d === 0.5 && floor % 2 === 1) ? floor + 1 : floor;
+  return Math.sign(x) * rounded * scale;
+}
+
+// float16 and bfloat16 bit patterns of values they hold exactly (normal or zero), and back.
+const float16Bits = (v) =>
+  v === 0 ? 0 : (v < 0 ? 0x8000 : 0) | ((exponentOf(v) + 15) << 10) | ((Math.abs(v) / 2 ** exponentOf(v) - 1) * 1024);
+function float16Value(bits) {
+  const sign = bits & 0x8000 ? -1 : 1;
+  const exponent = (bits >> 10) & 0x1f;
+  const fraction = bits & 0x3ff;
+  if (exponent === 0x1f) return fraction ? NaN : sign * Infinity;
+  return sign * (exponent ? 1 + fraction / 1024 : fraction / 1024) * 2 ** (exponent ? exponent - 15 : -14);
+}
+const bfloat16Bits = (v) => new Uint32Array(Float32Array.of(v).buffer)[0] >>> 16;
+const bfloat16Value = (bits) => new Float32Array(Uint32Array.of(bits << 16).buffer)[0];
+
 const client = new ActivationClient(TARGET);
 test.after(() => client.close());
 
@@ -82,6 +114,21 @@ test('tails keep their digits', async () => {
   assertClose(await client.evaluate('sigmoid', Float32Array.of(-20)), [2.0611536181902033e-9], 'sigmoid(-20)');
   const { gradInput } = await client.gradient('tanh', Float32Array.of(9));
   assertClose(gradInput, [6.09199171232323e-8], "tanh'(9)");
+});
+
+test('float16, bfloat16 and float64 travel in their dtype', async () => {
+  const xs = Array.from({ length: 257 }, (_, i) => -8 + i / 16); // multiples of 1/16: exact in every dtype
+  // float16 and bfloat16 answers are correctly rounded: the double reference rounded once.
+  const want = xs.map(sigmoid);
+  const y16 = await client.evaluate('sigmoid', Uint16Array.from(xs, float16Bits), { dtype: 'float16' });
+  assert.ok(y16 instanceof Uint16Array);
+  assert.deepEqual(Array.from(y16, float16Value), want.map((w) => roundToBits(w, 11)));
+  const ybf = await client.evaluate('sigmoid', Uint16Array.from(xs, bfloat16Bits), { dtype: 'bfloat16' });
+  assert.deepEqual(Array.from(ybf, bfloat16Value), want.map((w) => roundToBits(w, 8)));
+  // float64: functions whose exact value one double operation gives (0.1 * x rounds once).
+  const y64 = await client.evaluate('leaky_relu', Float64Array.from(xs), { params: { negative_slope: 0.1 } });
+  assert.ok(y64 instanceof Float64Array);
+  assert.deepEqual(Array.from(y64), xs.map((x) => (x > 0 ? x : 0.1 * x)));
 });
 
 test('raw and values agree bit for bit on every activation', async () => {
