@@ -9,8 +9,8 @@ between them:
     (generated: do not edit)
     <!-- end render -->
 
-KIND is one of the renderers below (kernels, pool, targets, serving, replicas,
-text);
+KIND is one of the renderers below (kernels, pool, targets, dtypes, serving,
+replicas, text);
 RAW_FILE paths are relative to the repository root.
 
     bench/render_docs.py                 # rewrite every block in README.md and docs/*.md
@@ -138,6 +138,62 @@ def render_targets(paths):
     return lines + ["", f"G elements/s at {size} elements, single thread. " + machine_line(context)]
 
 
+# --- bench/kernels/dtypes.py: rounds of kernels_bench and PyTorch in turn ----
+
+NARROW_GOAL, TORCH_GOAL = 0.8, 2.0
+
+
+def render_dtypes(paths):
+    """Each dtype's rate at 1M elements against float32's, and float64's against PyTorch's."""
+    with open(paths[0]) as f:
+        run = json.load(f)
+    context, rounds = run["context"], run["rounds"]
+    median = lambda name: statistics.median(r[name] for r in rounds) if name in rounds[0] else None
+
+    def same_round(a, b):  # median over the rounds of a / b measured in the same round
+        if a not in rounds[0] or b not in rounds[0]:
+            return None
+        return statistics.median(r[a] / r[b] for r in rounds if r[b])
+
+    below = {"narrow": [0, 0], "torch": [0, 0]}  # [below the goal, compared]
+
+    def goal(value, kind, target):
+        if value is None:
+            return DASH
+        below[kind][1] += 1
+        if value < target:
+            below[kind][0] += 1
+            return f"**{fmt(value)}** ✗"
+        return fmt(value)
+
+    lines = ["| function | pass | float32 G/s | float16 G/s | ÷ float32 | bfloat16 G/s | ÷ float32 | float64 G/s"
+             " | PyTorch float64 G/s | float64 ÷ PyTorch |", "|---|---|" + "---:|" * 8]
+    size = next(name.split("/")[-1] for name in rounds[0] if name.startswith("fast/"))
+    labels = list(dict.fromkeys(name.split("/")[1] for name in rounds[0] if name.startswith("fast/")))
+    for label in labels:
+        for p in ("forward", "derivative", "vjp"):
+            key = lambda prefix: f"{prefix}/{label}/{p}/{size}"
+            row = f"| {label} | {p} | {fmt(giga(median(key('fast'))))} |"
+            for narrow in ("float16", "bfloat16"):
+                row += (f" {fmt(giga(median(key(narrow))))} |"
+                        f" {goal(same_round(key(narrow), key('fast')), 'narrow', NARROW_GOAL)} |")
+            row += (f" {fmt(giga(median(key('float64'))))} | {fmt(giga(median(key('torch_float64'))))} |"
+                    f" {goal(same_round(key('float64'), key('torch_float64')), 'torch', TORCH_GOAL)} |")
+            lines.append(row)
+    machine = dict(context, conditions=None)
+    return lines + [
+        "",
+        f"G elements/s at {int(size) >> 20}M elements, one thread: medians of {len(rounds)} rounds, each running"
+        f" kernels_bench (its rows interleaved at random) and then PyTorch {context.get('torch_version', '?')};"
+        f" a ratio is the median of the rounds' own ratios. Goals: float16 and bfloat16 ≥ {NARROW_GOAL}× float32,"
+        f" float64 ≥ {TORCH_GOAL}× PyTorch; below its goal (✗): {below['narrow'][0]} of {below['narrow'][1]}"
+        f" narrow ratios, {below['torch'][0]} of {below['torch'][1]} float64 ratios. A dash: no float64 kernels"
+        f" yet, or no such PyTorch function or pass."
+        + (f" Conditions: {context['conditions']}." if context.get("conditions") else ""),
+        "",
+        machine_line(machine)]
+
+
 # --- activation-client bench --json, as collected by bench/serving/serve.sh ---
 
 def render_serving(paths):
@@ -209,7 +265,7 @@ def render_text(paths):
     return lines + ["```"]
 
 
-RENDERERS = {"kernels": render_kernels, "pool": render_pool, "targets": render_targets,
+RENDERERS = {"kernels": render_kernels, "pool": render_pool, "targets": render_targets, "dtypes": render_dtypes,
              "serving": render_serving, "replicas": render_replicas, "text": render_text}
 
 

@@ -51,18 +51,32 @@ absl::Status FindModel(std::string_view name, std::string_view version, const Ac
 
 std::string_view OutputName(Output output) { return output == Output::kY ? kOutputY : kOutputGradInput; }
 
-absl::Status CheckDatatype(std::string_view field, std::string_view datatype) {
-  if (datatype == kFp32) return absl::OkStatus();
-  return Invalid(std::string(field) + ".datatype: '" + ClientText(datatype) + "' is not supported; send FP32");
-}
-
-absl::Status CheckRawDatatype(std::string_view field, std::string_view datatype, DataType* dtype) {
+absl::Status ReadDatatype(std::string_view field, std::string_view datatype, DataType* dtype) {
   if (datatype == kFp32) *dtype = DataType::kFloat32;
   else if (datatype == kFp16) *dtype = DataType::kFloat16;
   else if (datatype == kBf16) *dtype = DataType::kBFloat16;
   else if (datatype == kFp64) *dtype = DataType::kFloat64;
   else return Invalid(std::string(field) + ".datatype: '" + ClientText(datatype) + "' is not supported; send FP32, FP16, BF16 or FP64");
   return absl::OkStatus();
+}
+
+absl::Status DecodeBytes(std::string_view bytes, const std::string& field, std::string_view datatype,
+                         InputBytes* storage, wire::TensorRef* tensor) {
+  Status decoded;
+  if (tensor->dtype == DataType::kFloat32) {
+    decoded = storage->floats.View(bytes, field);
+    tensor->data = storage->floats.data();
+    tensor->size = storage->floats.size();
+  } else if (tensor->dtype == DataType::kFloat64) {
+    decoded = wire::CopyElements(bytes, field, datatype, &storage->wide);
+    tensor->wide = storage->wide.data();
+    tensor->size = storage->wide.size();
+  } else {
+    decoded = wire::CopyElements(bytes, field, datatype, &storage->narrow);
+    tensor->narrow = storage->narrow.data();
+    tensor->size = storage->narrow.size();
+  }
+  return decoded.ok() ? absl::OkStatus() : Invalid(decoded.message());
 }
 
 std::string_view DatatypeName(DataType dtype) {

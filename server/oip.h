@@ -19,6 +19,7 @@
 
 #include "compute/activation.h"
 #include "wire/evaluation.h"
+#include "wire/float_bytes.h"
 
 namespace activation::server::oip {
 
@@ -65,11 +66,21 @@ struct InferRequest {
   std::vector<std::string_view> outputs;  // names asked for; empty: y
 };
 
-// Front ends check each input's datatype before decoding its data.
-absl::Status CheckDatatype(std::string_view field, std::string_view datatype);
-// The gRPC front end also takes FP16 and BF16 (in raw_input_contents) and
-// FP64 (raw or fp64_contents): fills `dtype`.
-absl::Status CheckRawDatatype(std::string_view field, std::string_view datatype, DataType* dtype);
+// An input's datatype (FP32, FP16, BF16 or FP64), read before its data:
+// fills `dtype`, or names the field and the datatypes served.
+absl::Status ReadDatatype(std::string_view field, std::string_view datatype, DataType* dtype);
+
+// An input's little-endian bytes (raw_input_contents, the binary data
+// extension) as elements of tensor->dtype: FP32 read in place when aligned,
+// the others copied into `storage` (wire/float_bytes.h). An error names
+// `field` when the length is not a whole number of elements.
+struct InputBytes {
+  wire::FloatBytes floats;
+  std::vector<std::uint16_t> narrow;
+  std::vector<double> wide;
+};
+absl::Status DecodeBytes(std::string_view bytes, const std::string& field, std::string_view datatype,
+                         InputBytes* storage, wire::TensorRef* tensor);
 // The protocol's name of a dtype ("FP32", "FP16", "BF16", "FP64").
 std::string_view DatatypeName(DataType dtype);
 

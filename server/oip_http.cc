@@ -40,7 +40,7 @@ void Send(HttpAnswer answer, httplib::Response& res) {
   res.status = answer.status;
   if (!answer.header_length.empty()) res.set_header(kInferenceHeaderLength, answer.header_length);
   res.set_content(std::move(answer.body), answer.content_type);
-  if (answer.status == 200) t_call->Served(answer.elements, res.body.size());
+  if (answer.status == 200) t_call->Served(answer.elements, res.body.size(), answer.dtype);
 }
 
 std::string_view Match(const httplib::Request& req, std::size_t i) {

@@ -8,9 +8,9 @@
 #include <simdjson.h>
 
 #include "compute/client_text.h"
+#include "compute/dtype.h"
 #include "server/oip.h"
 #include "server/version.h"
-#include "wire/float_bytes.h"
 
 namespace activation::server {
 namespace {
@@ -39,9 +39,13 @@ struct BadRequest {
 struct JsonInput {
   std::string_view name, datatype;
   std::vector<std::int64_t> shape;
-  std::vector<float> data;
+  std::vector<double> numbers;               // data, as read
   std::optional<std::uint64_t> binary_size;  // parameters.binary_data_size
   absl::Status data_error;                   // reported after the datatype
+  // data in the input's datatype: FP32 and FP16/BF16 rounded once from the
+  // number read; FP64 is `numbers` itself.
+  std::vector<float> floats;
+  std::vector<std::uint16_t> narrow;
 };
 
 struct JsonRequest {
@@ -53,7 +57,7 @@ struct JsonRequest {
 };
 
 // Flattens `value` (a number, or arrays nested up to the rank limit) into `out`.
-void Flatten(od::value value, const std::string& field, std::size_t depth, std::vector<float>* out,
+void Flatten(od::value value, const std::string& field, std::size_t depth, std::vector<double>* out,
              absl::Status* error) {
   if (!error->ok()) return;
   if (value.type() == od::json_type::array) {
@@ -68,7 +72,7 @@ void Flatten(od::value value, const std::string& field, std::size_t depth, std::
     *error = Invalid(field + ": element " + std::to_string(out->size()) + " is not a number");
     return;
   }
-  out->push_back(static_cast<float>(value.get_double()));
+  out->push_back(value.get_double());
 }
 
 // A value of the wrong type names the field; broken JSON is reported as such.
@@ -134,7 +138,7 @@ JsonInput ParseInput(od::value value, const std::string& field) {
         }
       }
     } else if (key == "data") {
-      Flatten(v, field + ".data", 0, &input.data, &input.data_error);
+      Flatten(v, field + ".data", 0, &input.numbers, &input.data_error);
     }
   }
   return input;
@@ -221,6 +225,71 @@ absl::Status ParseJson(std::string_view text, od::parser& parser, simdjson::padd
 
 // ---- inference ----
 
+// JSON data in the input's datatype: one rounding from the number read
+// (FP32, FP16, BF16), or the number itself (FP64).
+void FromNumbers(JsonInput* input, wire::TensorRef* tensor) {
+  const std::vector<double>& numbers = input->numbers;
+  tensor->size = numbers.size();
+  if (tensor->dtype == DataType::kFloat64) {
+    tensor->wide = numbers.data();
+    return;
+  }
+  if (tensor->dtype == DataType::kFloat32) {
+    input->floats.assign(numbers.begin(), numbers.end());
+    tensor->data = input->floats.data();
+  } else {
+    input->narrow.resize(numbers.size());
+    for (std::size_t i = 0; i < numbers.size(); ++i) input->narrow[i] = DoubleToNarrow(tensor->dtype, numbers[i]);
+    tensor->narrow = input->narrow.data();
+  }
+  std::vector<double>().swap(input->numbers);  // no longer needed: free it before computing
+}
+
+// Characters a JSON number takes at most, with its comma: nlohmann-json
+// writes the shortest text that reads back as the same double.
+std::size_t JsonBytesPerElement(DataType dtype) { return dtype == DataType::kFloat64 ? 25 : 16; }
+
+// The kernels for the storage type of each dtype.
+void RunPlan(const oip::Plan& plan, float* y, float* grad_input) { oip::Run(plan, y, grad_input); }
+void RunPlan(const oip::Plan& plan, std::uint16_t* y, std::uint16_t* grad_input) {
+  oip::RunNarrow(plan, y, grad_input);
+}
+void RunPlan(const oip::Plan& plan, double* y, double* grad_input) { oip::RunFloat64(plan, y, grad_input); }
+
+// An element as a JSON number: exact, since a double holds every value of
+// every dtype (16-bit patterns widened first).
+double JsonNumber(float value, DataType) { return value; }
+double JsonNumber(double value, DataType) { return value; }
+double JsonNumber(std::uint16_t bits, DataType dtype) { return NarrowToFloat(dtype, bits); }
+
+// Computes the plan's outputs in their storage type T and describes them in
+// the request's datatype: as JSON data, or appended to `binary_body`.
+template <typename T>
+json Outputs(const oip::Plan& plan, const std::vector<bool>& binary_outputs, std::string* binary_body) {
+  const std::size_t n = plan.evaluation.elements();
+  const DataType dtype = plan.evaluation.dtype();
+  std::vector<T> y, grad_input;
+  for (oip::Output output : plan.outputs) (output == oip::Output::kY ? y : grad_input).resize(n);
+  RunPlan(plan, y.empty() ? nullptr : y.data(), grad_input.empty() ? nullptr : grad_input.data());
+  json outputs = json::array();
+  for (std::size_t i = 0; i < plan.outputs.size(); ++i) {
+    const std::vector<T>& data = plan.outputs[i] == oip::Output::kY ? y : grad_input;
+    json output = {{"name", std::string(oip::OutputName(plan.outputs[i]))},
+                   {"datatype", std::string(oip::DatatypeName(dtype))},
+                   {"shape", plan.shape}};
+    if (binary_outputs[i]) {
+      output["parameters"] = {{"binary_data_size", n * sizeof(T)}};
+      binary_body->append(reinterpret_cast<const char*>(data.data()), n * sizeof(T));
+    } else {
+      json& values = output["data"] = json::array();
+      values.get_ref<json::array_t&>().reserve(n);
+      for (const T& value : data) values.push_back(JsonNumber(value, dtype));
+    }
+    outputs.push_back(std::move(output));
+  }
+  return outputs;
+}
+
 // Serves one inference into `answer` (OK), or returns why not.
 absl::Status Infer(std::string_view body, const std::string* header_length, std::string_view model,
                    std::string_view version, std::size_t max_response_bytes, HttpAnswer* answer) {
@@ -251,31 +320,29 @@ absl::Status Infer(std::string_view body, const std::string* header_length, std:
   request.model_version = version;
   request.parameters = parsed.parameters;
   for (const auto& [name, binary_output] : parsed.outputs) request.outputs.push_back(name);
-  std::vector<wire::FloatBytes> views(parsed.inputs.size());
+  std::vector<oip::InputBytes> bytes(parsed.inputs.size());
   std::size_t offset = 0;
   for (std::size_t i = 0; i < parsed.inputs.size(); ++i) {
     JsonInput& input = parsed.inputs[i];
     const std::string field = "inputs[" + std::to_string(i) + "]";
-    status = oip::CheckDatatype(field, input.datatype);
-    if (!status.ok()) return status;
     oip::Input decoded;
+    status = oip::ReadDatatype(field, input.datatype, &decoded.tensor.dtype);
+    if (!status.ok()) return status;
     decoded.name = input.name;
     decoded.tensor.shape = input.shape;
     if (input.binary_size) {
+      const std::string size_field = field + ".parameters.binary_data_size";
       if (*input.binary_size > binary.size() - offset) {
-        return Invalid(field + ".parameters.binary_data_size: " + std::to_string(*input.binary_size) +
-                       " bytes, but only " + std::to_string(binary.size() - offset) +
-                       " binary bytes are left after the JSON header");
+        return Invalid(size_field + ": " + std::to_string(*input.binary_size) + " bytes, but only " +
+                       std::to_string(binary.size() - offset) + " binary bytes are left after the JSON header");
       }
-      const Status viewed = views[i].View(binary.substr(offset, *input.binary_size), field + " binary data");
-      if (!viewed.ok()) return Invalid(viewed.message());
+      status = oip::DecodeBytes(binary.substr(offset, *input.binary_size), size_field, input.datatype, &bytes[i],
+                                &decoded.tensor);
+      if (!status.ok()) return status;
       offset += *input.binary_size;
-      decoded.tensor.data = views[i].data();
-      decoded.tensor.size = views[i].size();
     } else {
       if (!input.data_error.ok()) return input.data_error;
-      decoded.tensor.data = input.data.data();
-      decoded.tensor.size = input.data.size();
+      FromNumbers(&input, &decoded.tensor);
     }
     request.inputs.push_back(std::move(decoded));
   }
@@ -288,14 +355,13 @@ absl::Status Infer(std::string_view body, const std::string* header_length, std:
   status = oip::Prepare(request, &plan);
   if (!status.ok()) return status;
   const std::size_t n = plan.evaluation.elements();
-  // JSON spends up to ~16 characters on a float.
-  constexpr std::size_t kJsonBytesPerFloat = 16;
+  const DataType dtype = plan.evaluation.dtype();
   std::size_t response_bytes = 0;
   std::vector<bool> binary_outputs;
   for (std::size_t i = 0; i < plan.outputs.size(); ++i) {
     const bool as_binary = parsed.binary_output || (i < parsed.outputs.size() && parsed.outputs[i].second);
     binary_outputs.push_back(as_binary);
-    response_bytes += n * (as_binary ? sizeof(float) : kJsonBytesPerFloat);
+    response_bytes += n * (as_binary ? ElementBytes(dtype) : JsonBytesPerElement(dtype));
   }
   if (response_bytes > max_response_bytes) {
     return absl::ResourceExhaustedError("response: about " + std::to_string(response_bytes) +
@@ -303,31 +369,19 @@ absl::Status Infer(std::string_view body, const std::string* header_length, std:
                                         " bytes; send fewer elements per call, ask for binary_data outputs, or "
                                         "raise the server's --max-message-bytes");
   }
-  std::vector<float> y, grad_input;
-  for (oip::Output output : plan.outputs) (output == oip::Output::kY ? y : grad_input).resize(n);
-  oip::Run(plan, y.empty() ? nullptr : y.data(), grad_input.empty() ? nullptr : grad_input.data());
 
   json header = {{"model_name", std::string(model)}, {"model_version", std::string(oip::kModelVersion)}};
   if (parsed.id) header["id"] = std::string(*parsed.id);
-  json outputs = json::array();
   std::string binary_body;
-  for (std::size_t i = 0; i < plan.outputs.size(); ++i) {
-    const std::vector<float>& data = plan.outputs[i] == oip::Output::kY ? y : grad_input;
-    json output = {{"name", std::string(oip::OutputName(plan.outputs[i]))},
-                   {"datatype", std::string(oip::kFp32)},
-                   {"shape", plan.shape}};
-    if (binary_outputs[i]) {
-      output["parameters"] = {{"binary_data_size", n * sizeof(float)}};
-      binary_body.append(reinterpret_cast<const char*>(data.data()), n * sizeof(float));
-    } else {
-      output["data"] = data;
-    }
-    outputs.push_back(std::move(output));
+  switch (dtype) {
+    case DataType::kFloat32: header["outputs"] = Outputs<float>(plan, binary_outputs, &binary_body); break;
+    case DataType::kFloat64: header["outputs"] = Outputs<double>(plan, binary_outputs, &binary_body); break;
+    default: header["outputs"] = Outputs<std::uint16_t>(plan, binary_outputs, &binary_body); break;
   }
-  header["outputs"] = std::move(outputs);
   answer->status = 200;
   answer->body = Dump(header);
   answer->elements = n;
+  answer->dtype = dtype;
   if (!binary_body.empty()) {
     answer->header_length = std::to_string(answer->body.size());
     answer->body += binary_body;

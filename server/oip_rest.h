@@ -11,6 +11,8 @@
 
 #include <absl/status/status.h>
 
+#include "compute/dtype.h"
+
 namespace activation::server {
 
 inline constexpr const char* kInferenceHeaderLength = "Inference-Header-Content-Length";
@@ -22,6 +24,7 @@ struct HttpAnswer {
   std::string content_type = "application/json";
   std::string header_length;  // the answer's Inference-Header-Content-Length; empty: none
   std::size_t elements = 0;   // of each output (inference)
+  DataType dtype = DataType::kFloat32;  // of the inference's tensors
 };
 
 // The HTTP status that stands for `code` (404, 400, 429, 503, ...) and back.

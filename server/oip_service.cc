@@ -10,7 +10,6 @@
 #include "server/oip.h"
 #include "server/unary_reactor.h"
 #include "server/version.h"
-#include "wire/float_bytes.h"
 
 namespace activation::server {
 namespace {
@@ -62,15 +61,10 @@ bool HasIntegerOrBytes(const inference::InferTensorContents& c) {
   return c.bool_contents_size() > 0 || c.int_contents_size() > 0 || c.int64_contents_size() > 0 ||
          c.uint_contents_size() > 0 || c.uint64_contents_size() > 0 || c.bytes_contents_size() > 0;
 }
-// True when typed contents other than fp32_contents carry data.
-bool HasOtherContents(const inference::InferTensorContents& c) {
-  return HasIntegerOrBytes(c) || c.fp64_contents_size() > 0;
-}
 
-// The request's tensors as float spans (raw bytes read in place when aligned).
-absl::Status Decode(const ModelInferRequest& request, std::vector<wire::FloatBytes>* raw,
-                    std::vector<std::vector<std::uint16_t>>* narrow, std::vector<std::vector<double>>* wide,
-                    oip::InferRequest* out) {
+// The request's tensors as spans of their dtype (raw bytes read in place when
+// aligned FP32, copied otherwise).
+absl::Status Decode(const ModelInferRequest& request, std::vector<oip::InputBytes>* raw, oip::InferRequest* out) {
   out->model_name = request.model_name();
   out->model_version = request.model_version();
   for (const auto& [name, value] : request.parameters()) out->parameters.push_back(ToParameter(name, value));
@@ -82,67 +76,40 @@ absl::Status Decode(const ModelInferRequest& request, std::vector<wire::FloatByt
                    std::to_string(request.inputs_size()) + " inputs; send one per input, in the same order");
   }
   raw->resize(use_raw ? request.inputs_size() : 0);
-  narrow->resize(static_cast<std::size_t>(request.inputs_size()));
-  wide->resize(static_cast<std::size_t>(request.inputs_size()));
   for (int i = 0; i < request.inputs_size(); ++i) {
     const ModelInferRequest::InferInputTensor& tensor = request.inputs(i);
     const std::string field = "inputs[" + std::to_string(i) + "]";
-    DataType dtype = DataType::kFloat32;
-    absl::Status status = oip::CheckRawDatatype(field, tensor.datatype(), &dtype);
-    if (!status.ok()) return status;
     oip::Input input;
+    absl::Status status = oip::ReadDatatype(field, tensor.datatype(), &input.tensor.dtype);
+    if (!status.ok()) return status;
+    const DataType dtype = input.tensor.dtype;
     input.name = tensor.name();
     input.tensor.shape.assign(tensor.shape().begin(), tensor.shape().end());
-    input.tensor.dtype = dtype;
     const inference::InferTensorContents& contents = tensor.contents();
-    if (IsNarrow(dtype)) {
-      // The protocol has no typed contents for 16-bit floats: raw only.
-      if (!use_raw) {
-        return Invalid(field + ": " + tensor.datatype() + " data goes in raw_input_contents");
-      }
-      std::vector<std::uint16_t>& bits = (*narrow)[i];
-      const Status copied = wire::CopyElements(request.raw_input_contents(i), RawField(i), tensor.datatype(), &bits);
-      if (!copied.ok()) return Invalid(copied.message());
-      input.tensor.narrow = bits.data();
-      input.tensor.size = bits.size();
-      out->inputs.push_back(std::move(input));
-      continue;
+    const bool wide = dtype == DataType::kFloat64;
+    const int typed = wide ? contents.fp64_contents_size() : contents.fp32_contents_size();
+    // The protocol has no typed contents for 16-bit floats: raw only.
+    if (IsNarrow(dtype) && (!use_raw || HasIntegerOrBytes(contents) || contents.fp32_contents_size() > 0 ||
+                            contents.fp64_contents_size() > 0)) {
+      return Invalid(field + ": " + tensor.datatype() + " data goes in raw_input_contents");
     }
-    if (dtype == DataType::kFloat64) {
-      if (HasIntegerOrBytes(contents) || contents.fp32_contents_size() > 0) {
-        return Invalid(field + ".contents: FP64 data goes in fp64_contents (or in raw_input_contents)");
-      }
-      if (use_raw) {
-        if (contents.fp64_contents_size() > 0) {
-          return Invalid(field + ".contents: set together with raw_input_contents; send the data in one form");
-        }
-        std::vector<double>& doubles = (*wide)[i];
-        const Status copied = wire::CopyElements(request.raw_input_contents(i), RawField(i), "FP64", &doubles);
-        if (!copied.ok()) return Invalid(copied.message());
-        input.tensor.wide = doubles.data();
-        input.tensor.size = doubles.size();
-      } else {
-        input.tensor.wide = contents.fp64_contents().data();
-        input.tensor.size = static_cast<std::size_t>(contents.fp64_contents_size());
-      }
-      out->inputs.push_back(std::move(input));
-      continue;
-    }
-    if (HasOtherContents(contents)) {
-      return Invalid(field + ".contents: FP32 data goes in fp32_contents (or in raw_input_contents)");
+    if (HasIntegerOrBytes(contents) || (wide ? contents.fp32_contents_size() : contents.fp64_contents_size()) > 0) {
+      return Invalid(field + ".contents: " + tensor.datatype() + " data goes in " +
+                     (wide ? "fp64_contents" : "fp32_contents") + " (or in raw_input_contents)");
     }
     if (use_raw) {
-      if (contents.fp32_contents_size() > 0) {
+      if (typed > 0) {
         return Invalid(field + ".contents: set together with raw_input_contents; send the data in one form");
       }
-      const std::string& bytes = request.raw_input_contents(i);
-      const Status viewed = (*raw)[i].View(bytes, RawField(i));
-      if (!viewed.ok()) return Invalid(viewed.message());
-      input.tensor.data = (*raw)[i].data();
-      input.tensor.size = (*raw)[i].size();
+      status = oip::DecodeBytes(request.raw_input_contents(i), RawField(i), tensor.datatype(), &(*raw)[i],
+                                &input.tensor);
+      if (!status.ok()) return status;
+    } else if (wide) {
+      input.tensor.wide = contents.fp64_contents().data();
+      input.tensor.size = static_cast<std::size_t>(typed);
     } else {
       input.tensor.data = contents.fp32_contents().data();
-      input.tensor.size = static_cast<std::size_t>(contents.fp32_contents_size());
+      input.tensor.size = static_cast<std::size_t>(typed);
     }
     out->inputs.push_back(std::move(input));
   }
@@ -176,11 +143,9 @@ grpc::ServerUnaryReactor* Answer(CallTracker& calls, const MethodName& method, g
 
 grpc::Status ServeModelInfer(ModelInferRequest* request, ModelInferResponse* response, std::size_t max_response_bytes,
                              std::size_t* elements, DataType* served_dtype) {
-  std::vector<wire::FloatBytes> raw;
-  std::vector<std::vector<std::uint16_t>> narrow;
-  std::vector<std::vector<double>> wide;
+  std::vector<oip::InputBytes> raw;
   oip::InferRequest decoded;
-  absl::Status status = Decode(*request, &raw, &narrow, &wide, &decoded);
+  absl::Status status = Decode(*request, &raw, &decoded);
   if (!status.ok()) return ToGrpc(status);
   oip::Plan plan;
   status = oip::Prepare(decoded, &plan);
@@ -241,7 +206,7 @@ grpc::Status ServeModelInfer(ModelInferRequest* request, ModelInferResponse* res
   bool wants_y = false;
   for (oip::Output output : plan.outputs) wants_y |= output == oip::Output::kY;
   const oip::Output last = wants_y ? oip::Output::kY : oip::Output::kGradInput;
-  const bool in_place = plan.evaluation.may_overwrite_input() && !(use_raw && raw[x].is_copy());
+  const bool in_place = plan.evaluation.may_overwrite_input() && !(use_raw && raw[x].floats.is_copy());
   float* y = nullptr;
   float* grad_input = nullptr;
   for (oip::Output output : plan.outputs) {

@@ -4,8 +4,12 @@
 //   reference/<label>/<mode>/<n>  the scalar reference kernels
 //   onednn/<label>/<mode>/<n>     oneDNN's eltwise primitive, where it has the
 //                                 function (backward = its VJP), if built with it
-//   float16/<label>/<mode>/<n>    ComputeNarrow() in float16 and bfloat16 (one
-//   bfloat16/<label>/<mode>/<n>   thread), the service's path for those dtypes
+//   float16/<label>/<mode>/<n>    ComputeNarrow() in float16 and bfloat16, and
+//   bfloat16/<label>/<mode>/<n>   ComputeFloat64() (for the functions whose
+//   float64/<label>/<mode>/<n>    catalogue entry has float64 kernels): the
+//                                 service's paths for those dtypes (one thread
+//                                 with ACTIVATION_COMPUTE_THREADS=1, as
+//                                 bench/kernels/dtypes.py runs them)
 //   memcpy/<n>                    a plain copy: the bandwidth limit
 //   pool/<label>/forward/<n>      Compute(), which splits large arrays over the
 //   serial/<label>/forward/<n>    worker pool, and the kernel on one thread, both
@@ -66,6 +70,16 @@ struct NarrowBuffers {
 NarrowBuffers& NarrowData(DataType dtype) {
   static NarrowBuffers half(DataType::kFloat16), bfloat(DataType::kBFloat16);
   return dtype == DataType::kFloat16 ? half : bfloat;
+}
+
+// The same inputs as doubles.
+struct WideBuffers {
+  std::vector<double> x, g, out;
+  WideBuffers() : x(Data().x.begin(), Data().x.end()), g(Data().g.begin(), Data().g.end()), out(kMaxSize, 0.0) {}
+};
+WideBuffers& WideData() {
+  static WideBuffers buffers;
+  return buffers;
 }
 
 enum class Pass { kForward, kDerivative, kVjp };
@@ -162,12 +176,24 @@ void RegisterAll() {
         benchmark::RegisterBenchmark(("reference/" + suffix).c_str(), [c, pass, n](benchmark::State& state) {
           RunKernels(state, c.activation->reference, c.args, pass, n);
         });
+        const Mode mode = pass == Pass::kForward ? Mode::kForward : pass == Pass::kDerivative ? Mode::kDerivative
+                                                                                               : Mode::kVjp;
+        // Functions without float64 kernels yet are skipped; they appear once their entry has them.
+        if (c.activation->float64.forward != nullptr) {
+          benchmark::RegisterBenchmark(("float64/" + suffix).c_str(), [c, pass, mode, n](benchmark::State& state) {
+            WideBuffers& b = WideData();
+            for (auto _ : state) {
+              ComputeFloat64(*c.activation, mode, c.args, b.x.data(), b.g.data(), b.out.data(), n);
+              benchmark::ClobberMemory();
+            }
+            state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * n));
+            state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * n * (pass == Pass::kVjp ? 24 : 16)));
+          });
+        }
         for (DataType dtype : {DataType::kFloat16, DataType::kBFloat16}) {
           const std::string name = std::string(DataTypeName(dtype)) + "/" + suffix;
-          benchmark::RegisterBenchmark(name.c_str(), [c, pass, n, dtype](benchmark::State& state) {
+          benchmark::RegisterBenchmark(name.c_str(), [c, pass, mode, n, dtype](benchmark::State& state) {
             NarrowBuffers& b = NarrowData(dtype);
-            const Mode mode = pass == Pass::kForward ? Mode::kForward : pass == Pass::kDerivative ? Mode::kDerivative
-                                                                                                   : Mode::kVjp;
             for (auto _ : state) {
               ComputeNarrow(*c.activation, mode, c.args, dtype, b.x.data(), b.g.data(), b.out.data(), n);
               benchmark::ClobberMemory();

@@ -1,6 +1,9 @@
 // The Open Inference Protocol's HTTP/REST API (--http-listen) of an
 // in-process server: every endpoint, JSON and binary tensor data, and
-// answers equal to the same server's activation.v1 answers bit for bit.
+// answers equal to the same server's activation.v1 answers bit for bit;
+// FP16, BF16 and FP64 answers against the independent long double reference
+// (tests/compute/reference.cc).
+#include <cfloat>
 #include <cmath>
 #include <cstring>
 #include <string>
@@ -10,7 +13,9 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include "compute/dtype.h"
 #include "compute/registry.h"
+#include "tests/compute/reference.h"
 #include "tests/server/oip_common.h"
 #include "tests/server/tensors.h"
 #include "tests/server/test_server.h"
@@ -89,9 +94,64 @@ class OipHttpTest : public ::testing::Test {
     *vjp = ReadTensor(response.grad_input(), request.input());
   }
 
+  // POST with the binary data extension: `header`, then `binary`; the
+  // answer's JSON and its binary part.
+  std::pair<json, std::string> PostBinary(const std::string& path, const json& header, const std::string& binary,
+                                          int status) {
+    std::string body = header.dump();
+    const httplib::Headers headers = {{"Inference-Header-Content-Length", std::to_string(body.size())}};
+    body += binary;
+    auto result = http_.Post(path, headers, body, "application/octet-stream");
+    EXPECT_TRUE(result) << path;
+    if (!result) return {};
+    EXPECT_EQ(result->status, status) << path << ": " << result->body;
+    const std::string length = result->get_header_value("Inference-Header-Content-Length");
+    const std::size_t json_length = length.empty() ? result->body.size() : std::stoul(length);
+    return {json::parse(result->body.substr(0, json_length)), result->body.substr(json_length)};
+  }
+
   TestServer server_{WithHttp()};
   httplib::Client http_;
 };
+
+template <typename T>
+std::string Bytes(const std::vector<T>& values) {
+  return std::string(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(T));
+}
+
+template <typename T>
+std::vector<T> FromBytes(const std::string& bytes, std::size_t offset, std::size_t n) {
+  std::vector<T> values(n);
+  if (offset + n * sizeof(T) <= bytes.size()) std::memcpy(values.data(), bytes.data() + offset, n * sizeof(T));
+  return values;
+}
+
+// The default parameters of a reference function, as request parameters.
+json ReferenceParams(const accuracy::ReferenceFunction& ref) {
+  json parameters = json::object();
+  const std::vector<double>& values = ref.param_sets.front();
+  for (std::size_t i = 0; i < values.size(); ++i) parameters[std::string(ref.param_names[i])] = values[i];
+  return parameters;
+}
+
+// Within 4 ULP of binary64 where the exact value rounds to a normal double;
+// closer than DBL_MIN to it elsewhere.
+::testing::AssertionResult WithinFourUlp(double got, long double exact) {
+  const double rounded = static_cast<double>(exact);
+  if (std::fabs(rounded) < DBL_MIN) {
+    if (std::fabs(static_cast<long double>(got) - exact) < DBL_MIN) return ::testing::AssertionSuccess();
+    return ::testing::AssertionFailure() << got << " is not within DBL_MIN of " << static_cast<double>(exact);
+  }
+  const auto key = [](double d) {
+    std::int64_t bits;
+    std::memcpy(&bits, &d, sizeof bits);
+    return bits >= 0 ? bits : -(bits & INT64_MAX);
+  };
+  const std::int64_t ulp = std::llabs(key(got) - key(rounded));
+  if (ulp <= 4) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << ::testing::PrintToString(got) << " is " << ulp << " ULP from "
+                                       << ::testing::PrintToString(rounded);
+}
 
 TEST_F(OipHttpTest, HealthAndServerMetadata) {
   EXPECT_EQ(Get("/v2/health/live", 200)["live"], true);
@@ -290,6 +350,220 @@ TEST_F(OipHttpTest, BadRequests) {
   }
   // The server keeps serving.
   Post("/v2/models/softplus/infer", {{"inputs", {x}}}, 200);
+}
+
+// FP64 as JSON numbers and as binary data, for every function served in
+// float64 that has a reference: f, f' and the VJP within 4 ULP of the exact
+// values (the VJP the product of grad_output and f', rounded once), the JSON
+// numbers equal to the binary answers bit for bit (written to round-trip),
+// every output labelled FP64.
+TEST_F(OipHttpTest, Float64JsonAndBinaryWithinFourUlp) {
+  // Not floats: the answers need all of a double's digits.
+  const std::vector<double> xs = {0.1, -0.1, 1.0 / 3, -2.0 / 3, 2.5 + 1e-12, -7.25, 0.0, -0.0,
+                                  12.345678901234567, -19.999999999999, 3.0, 0.7071067811865476};
+  std::vector<double> gs;
+  for (std::size_t i = 0; i < xs.size(); ++i) gs.push_back(0.3 * (static_cast<double>(i % 5) - 2));
+  const std::size_t n = xs.size();
+  const std::vector<std::int64_t> shape = {3, static_cast<std::int64_t>(n / 3)};
+  std::size_t served = 0;
+  for (const Activation& a : Catalogue()) {
+    const accuracy::ReferenceFunction* ref = accuracy::FindReference(a.name);
+    if (a.float64.forward == nullptr || a.rowwise || ref == nullptr) continue;
+    ++served;
+    const std::string name(a.name);
+    const std::vector<double>& p = ref->param_sets.front();
+    const json x_json = {{"name", "x"}, {"shape", shape}, {"datatype", "FP64"}, {"data", xs}};
+    const json g_json = {{"name", "grad_output"}, {"shape", shape}, {"datatype", "FP64"}, {"data", gs}};
+    const json both = {{{"name", "y"}}, {{"name", "grad_input"}}};
+    const json answer = Post("/v2/models/" + name + "/infer",
+                             {{"parameters", ReferenceParams(*ref)}, {"inputs", {x_json}}, {"outputs", both}}, 200);
+    const json vjp_answer = Post(
+        "/v2/models/" + name + "/infer",
+        {{"parameters", ReferenceParams(*ref)}, {"inputs", {x_json, g_json}}, {"outputs", {{{"name", "grad_input"}}}}},
+        200);
+    ASSERT_EQ(answer["outputs"].size(), 2u) << name;
+    for (const json& output : answer["outputs"]) {
+      EXPECT_EQ(output["datatype"], "FP64") << name;
+      EXPECT_EQ(output["shape"], json(shape)) << name;
+    }
+    EXPECT_EQ(vjp_answer["outputs"][0]["datatype"], "FP64") << name;
+    const std::vector<double> y = answer["outputs"][0]["data"].get<std::vector<double>>();
+    const std::vector<double> d = answer["outputs"][1]["data"].get<std::vector<double>>();
+    const std::vector<double> vjp = vjp_answer["outputs"][0]["data"].get<std::vector<double>>();
+    ASSERT_EQ(y.size(), n) << name;
+    ASSERT_EQ(d.size(), n) << name;
+    ASSERT_EQ(vjp.size(), n) << name;
+    for (std::size_t i = 0; i < n; ++i) {
+      const long double x = xs[i];
+      EXPECT_TRUE(WithinFourUlp(y[i], ref->forward(x, p.data()))) << name << " f(" << xs[i] << ")";
+      EXPECT_TRUE(WithinFourUlp(d[i], ref->derivative(x, p.data()))) << name << " f'(" << xs[i] << ")";
+      EXPECT_EQ(vjp[i], gs[i] * d[i]) << name << " VJP at " << xs[i];
+    }
+
+    // The same in binary: the same doubles, bit for bit.
+    json header = {{"parameters", ReferenceParams(*ref)},
+                   {"inputs",
+                    {{{"name", "x"}, {"shape", shape}, {"datatype", "FP64"}, {"parameters", {{"binary_data_size", n * 8}}}}}},
+                   {"outputs", both}};
+    header["parameters"]["binary_data_output"] = true;
+    const auto [binary_header, binary] = PostBinary("/v2/models/" + name + "/infer", header, Bytes(xs), 200);
+    ASSERT_EQ(binary.size(), 2 * n * 8) << name;
+    EXPECT_EQ(binary_header["outputs"][0]["datatype"], "FP64");
+    EXPECT_EQ(binary_header["outputs"][0]["parameters"]["binary_data_size"], n * 8);
+    EXPECT_EQ(Bytes(FromBytes<double>(binary, 0, n)), Bytes(y)) << name << " y: JSON and binary differ";
+    EXPECT_EQ(Bytes(FromBytes<double>(binary, n * 8, n)), Bytes(d)) << name << " f': JSON and binary differ";
+  }
+  EXPECT_GE(served, 10u);
+}
+
+// A double is written with the digits it needs to read back unchanged.
+TEST_F(OipHttpTest, Float64JsonKeepsEveryDigit) {
+  const json request = {
+      {"inputs", {{{"name", "x"}, {"shape", {2}}, {"datatype", "FP64"}, {"data", {0.30000000000000004, 1e-300}}}}}};
+  auto result = http_.Post("/v2/models/relu/infer", request.dump(), "application/json");
+  ASSERT_TRUE(result);
+  ASSERT_EQ(result->status, 200) << result->body;
+  EXPECT_NE(result->body.find("[0.30000000000000004,1e-300]"), std::string::npos) << result->body;
+}
+
+// FP16 and BF16 as JSON numbers and as binary data: f, f' and the VJP of
+// every elementwise function at its default parameters equal the exact
+// values rounded once, in the request's datatype.
+TEST_F(OipHttpTest, Float16AndBFloat16JsonAndBinaryCorrectlyRounded) {
+  // Exact in both types (at most 4 significant bits), so nothing is rounded on the way in.
+  std::vector<float> xs = {0.0f, -0.0f, 1.0f, -1.0f, 0.5f, -0.5f, 3.0f, -3.0f, 6.0f, 20.0f, -20.0f, 2.5f};
+  for (int i = 0; i < 24; ++i) xs.push_back(std::ldexp(static_cast<float>((i * 37) % 23) - 11.0f, (i % 9) - 4));
+  std::vector<float> gs;
+  for (std::size_t i = 0; i < xs.size(); ++i) gs.push_back(0.25f * static_cast<float>(static_cast<int>(i % 7) - 3));
+  const std::size_t n = xs.size();
+  const std::vector<std::int64_t> shape = {2, static_cast<std::int64_t>(n / 2)};
+  const auto same = [](DataType dtype, std::uint16_t got, long double exact) {
+    return NarrowToFloat(dtype, got) == NarrowToFloat(dtype, LongDoubleToNarrow(dtype, exact));
+  };
+  std::size_t checked = 0;
+  for (DataType dtype : {DataType::kFloat16, DataType::kBFloat16}) {
+    const std::string datatype = dtype == DataType::kFloat16 ? "FP16" : "BF16";
+    std::vector<std::uint16_t> x_bits, g_bits;
+    for (std::size_t i = 0; i < n; ++i) {
+      x_bits.push_back(FloatToNarrow(dtype, xs[i]));
+      g_bits.push_back(FloatToNarrow(dtype, gs[i]));
+      ASSERT_EQ(NarrowToFloat(dtype, x_bits[i]), xs[i]);
+      ASSERT_EQ(NarrowToFloat(dtype, g_bits[i]), gs[i]);
+    }
+    for (const Activation& a : Catalogue()) {
+      const accuracy::ReferenceFunction* ref = accuracy::FindReference(a.name);
+      if (a.rowwise || ref == nullptr) continue;
+      ++checked;
+      const std::string path = "/v2/models/" + std::string(a.name) + "/infer";
+      const std::vector<double>& p = ref->param_sets.front();
+      const json outputs = {{{"name", "y"}}, {{"name", "grad_input"}}};
+      for (bool binary : {false, true}) {
+        const std::string what = std::string(a.name) + " " + datatype + (binary ? " binary" : " JSON");
+        std::vector<std::uint16_t> y, vjp;
+        if (binary) {
+          json input = {{"shape", shape}, {"datatype", datatype}, {"parameters", {{"binary_data_size", n * 2}}}};
+          json header = {{"parameters", ReferenceParams(*ref)}, {"inputs", {input, input}}, {"outputs", outputs}};
+          header["inputs"][0]["name"] = "x";
+          header["inputs"][1]["name"] = "grad_output";
+          header["parameters"]["binary_data_output"] = true;
+          const auto [answer, data] = PostBinary(path, header, Bytes(x_bits) + Bytes(g_bits), 200);
+          ASSERT_EQ(data.size(), 2 * n * 2) << what;
+          EXPECT_EQ(answer["outputs"][1]["parameters"]["binary_data_size"], n * 2) << what;
+          EXPECT_EQ(answer["outputs"][1]["datatype"], datatype) << what;
+          y = FromBytes<std::uint16_t>(data, 0, n);
+          vjp = FromBytes<std::uint16_t>(data, n * 2, n);
+        } else {
+          const json request = {
+              {"parameters", ReferenceParams(*ref)},
+              {"inputs",
+               {{{"name", "x"}, {"shape", shape}, {"datatype", datatype}, {"data", Data(xs)}},
+                {{"name", "grad_output"}, {"shape", shape}, {"datatype", datatype}, {"data", Data(gs)}}}},
+              {"outputs", outputs}};
+          const json answer = Post(path, request, 200);
+          ASSERT_EQ(answer["outputs"].size(), 2u) << what;
+          for (const json& output : answer["outputs"]) {
+            EXPECT_EQ(output["datatype"], datatype) << what;
+            EXPECT_EQ(output["shape"], json(shape)) << what;
+            ASSERT_EQ(output["data"].size(), n) << what;
+          }
+          // Every answer is a value of the type, written exactly.
+          for (const json& value : answer["outputs"][0]["data"]) y.push_back(FloatToNarrow(dtype, value.get<float>()));
+          for (const json& value : answer["outputs"][1]["data"]) vjp.push_back(FloatToNarrow(dtype, value.get<float>()));
+          for (std::size_t i = 0; i < n; ++i) {
+            EXPECT_EQ(NarrowToFloat(dtype, y[i]), answer["outputs"][0]["data"][i].get<double>()) << what;
+          }
+        }
+        // The derivative alone, in the same form as the VJP's.
+        for (std::size_t i = 0; i < n; ++i) {
+          const long double x = xs[i];
+          EXPECT_TRUE(same(dtype, y[i], ref->forward(x, p.data()))) << what << " f(" << xs[i] << ")";
+          EXPECT_TRUE(same(dtype, vjp[i], gs[i] * ref->derivative(x, p.data()))) << what << " VJP at " << xs[i];
+        }
+      }
+    }
+  }
+  EXPECT_GE(checked, 40u);
+
+  // A JSON number is rounded once to the nearest value of the type.
+  for (const auto& [datatype, rounded] : {std::pair{"FP16", 0.0999755859375}, std::pair{"BF16", 0.10009765625}}) {
+    const json answer = Post("/v2/models/relu/infer",
+                             {{"inputs", {{{"name", "x"}, {"shape", {1}}, {"datatype", datatype}, {"data", {0.1}}}}}},
+                             200);
+    EXPECT_EQ(answer["outputs"][0]["data"], json({rounded})) << datatype;
+  }
+}
+
+TEST_F(OipHttpTest, DatatypeErrors) {
+  const auto x = [](const char* datatype, json data) {
+    return json{{"name", "x"}, {"shape", {2}}, {"datatype", datatype}, {"data", data}};
+  };
+  const auto g = [](const char* datatype) {
+    return json{{"name", "grad_output"}, {"shape", {2}}, {"datatype", datatype}, {"data", {1, 2}}};
+  };
+  const json gradient = {{{"name", "grad_input"}}};
+  struct Case {
+    json body;
+    std::string message;
+  };
+  std::vector<Case> cases = {
+      {{{"inputs", {x("FP64", {1, 2}), g("FP32")}}, {"outputs", gradient}},
+       "grad_output.dtype float32 differs from x.dtype float64; they must be equal"},
+      {{{"inputs", {x("FP16", {1, 2}), g("BF16")}}, {"outputs", gradient}},
+       "grad_output.dtype bfloat16 differs from x.dtype float16; they must be equal"},
+      {{{"inputs", {x("INT8", {1, 2})}}}, "inputs[0].datatype: 'INT8' is not supported; send FP32, FP16, BF16 or FP64"},
+      {{{"inputs", {x("FP64", {1, "2"})}}}, "inputs[0].data: element 1 is not a number"},
+  };
+  for (const Activation& a : Catalogue()) {
+    if (a.float64.forward != nullptr) continue;
+    cases.push_back({{{"inputs", {x("FP64", {1, 2})}}},
+                     "x.dtype: float64 is not served for " + std::string(a.name) + " yet"});
+    break;
+  }
+  for (const Case& c : cases) {
+    const std::string model = c.message.find("not served for ") == std::string::npos
+                                  ? "tanh"
+                                  : c.message.substr(c.message.find("for ") + 4, c.message.find(" yet") -
+                                                                                     c.message.find("for ") - 4);
+    const json body = Post("/v2/models/" + model + "/infer", c.body, 400);
+    EXPECT_NE(body["error"].get<std::string>().find(c.message), std::string::npos) << body.dump();
+  }
+
+  // Binary data that is not a whole number of elements of the datatype.
+  for (const auto& [datatype, size] : {std::pair{"FP16", 3}, std::pair{"BF16", 5}, std::pair{"FP64", 12},
+                                       std::pair{"FP32", 6}}) {
+    const json header = {{"inputs",
+                          {{{"name", "x"}, {"shape", {1}}, {"datatype", datatype},
+                            {"parameters", {{"binary_data_size", size}}}}}}};
+    const json body = PostBinary("/v2/models/tanh/infer", header, std::string(size, '\0'), 400).first;
+    const std::string message = body["error"].get<std::string>();
+    EXPECT_EQ(message.rfind("inputs[0].parameters.binary_data_size: " + std::to_string(size) + " bytes is not a multiple of ", 0), 0u)
+        << message;
+  }
+  // Whole elements, but not the shape's number.
+  const json header = {{"inputs",
+                        {{{"name", "x"}, {"shape", {3}}, {"datatype", "FP64"}, {"parameters", {{"binary_data_size", 16}}}}}}};
+  const json body = PostBinary("/v2/models/tanh/infer", header, std::string(16, '\0'), 400).first;
+  EXPECT_NE(body["error"].get<std::string>().find("x.shape"), std::string::npos) << body.dump();
 }
 
 }  // namespace

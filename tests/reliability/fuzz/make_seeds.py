@@ -165,6 +165,11 @@ def oip_http_seeds():
     x = b'{"name": "x", "shape": [2, 2], "datatype": "FP32", "data": [[-1, 0], [2, 3]]}'
     header = b'{"inputs": [{"name": "x", "shape": [3], "datatype": "FP32", "parameters": {"binary_data_size": 12}}],' \
              b' "outputs": [{"name": "y", "parameters": {"binary_data": true}}]}'
+    typed = b'{"name": "%s", "shape": [3], "datatype": "%s", "parameters": {"binary_data_size": %d}}'
+    fp16_header = b'{"parameters": {"binary_data_output": true}, "inputs": [' + typed % (b"x", b"FP16", 6) + b", " + \
+        typed % (b"grad_output", b"FP16", 6) + b'], "outputs": [{"name": "grad_input"}, {"name": "y"}]}'
+    fp64_header = b'{"inputs": [' + typed % (b"x", b"FP64", 24) + b'], "outputs": [{"name": "y", "parameters":' \
+        b' {"binary_data": true}}]}'
     return {
         "json": body(1, b'{"id": "a", "inputs": [' + x + b'], "outputs": [{"name": "y"}, {"name": "grad_input"}]}'),
         "params": body(4, b'{"parameters": {"negative_slope": "0.2"}, "inputs": [' + x + b']}'),
@@ -175,6 +180,13 @@ def oip_http_seeds():
         "junk-model": body(63, b'{"inputs": []}'),
         "deep": body(1, b'{"inputs": [{"name": "x", "shape": [1], "datatype": "FP32", "data": ' + b"[" * 40 + b"1" +
                      b"]" * 40 + b"}]}"),
+        "fp64-json": body(1, b'{"inputs": [{"name": "x", "shape": [2], "datatype": "FP64", "data": [0.1, -1e-300]},'
+                             b' {"name": "grad_output", "shape": [2], "datatype": "FP64", "data": [1, 0.5]}],'
+                             b' "outputs": [{"name": "y"}, {"name": "grad_input"}]}'),
+        "bf16-json": body(1, b'{"inputs": [{"name": "x", "shape": [3], "datatype": "BF16", "data": [0.1, -3, 70000]}]}'),
+        "fp16-binary": body(1, fp16_header + struct.pack("<3e", 0.5, -2.0, 65504.0) + struct.pack("<3e", 1, 1, 1),
+                            len(fp16_header)),
+        "fp64-binary": body(1, fp64_header + struct.pack("<3d", 0.1, -20.0, 1e308), len(fp64_header)),
     }
 
 
