@@ -186,9 +186,40 @@ struct Logsigmoid64 {
 };
 using Softplus64 = SoftplusInDouble;
 
+// silu in double lanes, for binary64 results: x / (1 + e) above 0 and
+// x e / (1 + e) below (e = e^-|x|); its slope (p + x e) / p^2 above 0 and
+// e g / p^2 below, p = 1 + e, g = 1 + x + e^x. g has a root r (silu' = 0);
+// with t = x - r and 1 + r + e^r = 0 it is t + e^r expm1(t), two terms of
+// t's sign: no cancellation anywhere below 0. x e^x and e^x g go through
+// ExpTimes, so they stay exact where e^x alone is subnormal.
+constexpr double kSiluSlopeRootHi = -1.2784645427610737, kSiluSlopeRootLo = -1.0946994183093437e-16;  // fit/float64.py
+constexpr double kSiluSlopeRootExp = 0.2784645427610738;
+struct Silu64 {
+  explicit Silu64(const KernelArgs&) {}
+  template <class D, class V>
+  V Forward(D d, V x) const {
+    const V p = hn::Add(hn::Set(d, 1.0), ExpMinusAbs(d, x));
+    const V below = ExpTimes(d, x, hn::Zero(d), x);
+    const V body = hn::Div(hn::IfThenElse(hn::Lt(x, hn::Zero(d)), below, x), p);
+    return hn::IfThenZeroElse(hn::Eq(x, hn::Set(d, -HUGE_VAL)), body);
+  }
+  template <class D, class V>
+  V Derivative(D d, V x) const {
+    const V e = ExpMinusAbs(d, x);
+    const V above = hn::MulAdd(hn::Min(x, hn::Set(d, 800.0)), e, hn::Add(hn::Set(d, 1.0), e));  // +inf: e = 0
+    const V t = hn::Sub(hn::Sub(x, hn::Set(d, kSiluSlopeRootHi)), hn::Set(d, kSiluSlopeRootLo));
+    const V g = hn::MulAdd(hn::Set(d, kSiluSlopeRootExp), hn::Expm1(d, t), t);
+    const auto negative = hn::Lt(x, hn::Zero(d));
+    const V numerator = hn::IfThenElse(negative, ExpTimes(d, x, hn::Zero(d), g), above);
+    const V body = hn::Div(numerator, OnePlusSquared(d, e));
+    return hn::IfThenZeroElse(hn::Eq(x, hn::Set(d, -HUGE_VAL)), body);
+  }
+};
+
 ACTIVATION_SIMD_TARGET_KERNELS64(Sigmoid64)
 ACTIVATION_SIMD_TARGET_KERNELS64(Logsigmoid64)
 ACTIVATION_SIMD_TARGET_KERNELS64(Softplus64)
+ACTIVATION_SIMD_TARGET_KERNELS64(Silu64)
 
 ACTIVATION_SIMD_TARGET_KERNELS(Sigmoid)
 ACTIVATION_SIMD_TARGET_KERNELS(Silu)
@@ -210,5 +241,6 @@ ACTIVATION_SIMD_EXPORT_KERNELS(Softplus)
 ACTIVATION_SIMD_EXPORT_KERNELS64(Sigmoid64)
 ACTIVATION_SIMD_EXPORT_KERNELS64(Logsigmoid64)
 ACTIVATION_SIMD_EXPORT_KERNELS64(Softplus64)
+ACTIVATION_SIMD_EXPORT_KERNELS64(Silu64)
 }  // namespace activation::simd
 #endif  // HWY_ONCE
