@@ -184,7 +184,45 @@ struct Logsigmoid64 {
   template <class D, class V>
   V Derivative(D d, V x) const { return Logistic(d, hn::Neg(x)); }
 };
-using Softplus64 = SoftplusInDouble;
+// softplus for binary64: beta x carried as hi + lo (TwoProduct) where it
+// reaches e^(beta x) below 0, since a rounded beta x would cost |beta x| / 2
+// ULP there; the threshold compares the exact product.
+struct Softplus64 {
+  double beta, threshold;
+  explicit Softplus64(const KernelArgs& a) : beta(a.param[0]), threshold(a.param[1]) {}
+  template <class D, class V>
+  static V ScaledArgument(D d, V x, double beta, V& lo) {
+    const V hi = TwoProduct(d, x, hn::Set(d, beta), lo);
+    lo = hn::IfThenZeroElse(hn::IsInf(hi), lo);
+    return hi;
+  }
+  template <class D, class V>
+  auto Linear(D d, V hi, V lo) const {
+    const V t = hn::Set(d, threshold);
+    return hn::Or(hn::Gt(hi, t), hn::And(hn::Eq(hi, t), hn::Gt(lo, hn::Zero(d))));
+  }
+  template <class D, class V>
+  V Forward(D d, V x) const {
+    V lo;
+    const V hi = ScaledArgument(d, x, beta, lo);
+    const V b = hn::Set(d, beta);
+    const V e = ExpTimes(d, hn::Neg(hn::Abs(hi)), hn::IfThenElse(hn::Lt(hi, hn::Zero(d)), lo, hn::Neg(lo)), hn::Set(d, 1.0));
+    const V curved = hn::Div(hn::Add(hn::IfThenElseZero(hn::Gt(hi, hn::Zero(d)), hi), hn::Log1p(d, e)), b);
+    // Far below, log1p(e) = e: e / beta from ExpTimes, exact where e alone is subnormal.
+    const V far = ExpTimes(d, hi, lo, hn::Set(d, 1.0 / beta));
+    const V body = hn::IfThenElse(hn::Lt(hi, hn::Set(d, -600.0)), far, curved);
+    return hn::IfThenElse(Linear(d, hi, lo), x, body);
+  }
+  template <class D, class V>
+  V Derivative(D d, V x) const {
+    V lo;
+    const V hi = ScaledArgument(d, x, beta, lo);
+    const V e = ExpTimes(d, hn::Neg(hn::Abs(hi)), hn::IfThenElse(hn::Lt(hi, hn::Zero(d)), lo, hn::Neg(lo)), hn::Set(d, 1.0));
+    const V one = hn::Set(d, 1.0);
+    const V logistic = hn::Div(hn::IfThenElse(hn::Ge(hi, hn::Zero(d)), one, e), hn::Add(one, e));
+    return hn::IfThenElse(Linear(d, hi, lo), one, logistic);
+  }
+};
 
 // silu in double lanes, for binary64 results: x / (1 + e) above 0 and
 // x e / (1 + e) below (e = e^-|x|); its slope (p + x e) / p^2 above 0 and

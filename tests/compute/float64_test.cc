@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <algorithm>
 #include <random>
 #include <string>
 #include <string_view>
@@ -382,6 +383,157 @@ INSTANTIATE_TEST_SUITE_P(Catalogue, Float64Kernels, ::testing::ValuesIn(Cases())
                          [](const ::testing::TestParamInfo<Case>& info) {
                            return info.param.name + (info.param.defaults ? "" : "_nondefault");
                          });
+
+// --- softmax and log_softmax, per row ---------------------------------------
+
+// The exact s_i, log s_i, s_i (1 - s_i), 1 - s_i and the VJPs of a row
+// without specials (every x finite or -inf, at least one finite).
+struct ExactRow {
+  std::vector<Big> s, log_s, one_minus_s, softmax_vjp, log_softmax_vjp;
+  std::vector<double> vjp_scale;  // s_i (|g_i| + sum_j |g_j| s_j): what the VJP's subtraction can cancel
+};
+ExactRow ExactRowOf(const std::vector<double>& x, const std::vector<double>& g) {
+  // Sums of positive terms only: 1 + a tiny rest would not fit in 256 bits,
+  // so S - e_i and log S are formed from the other terms and log1p.
+  const std::size_t argmax = std::max_element(x.begin(), x.end()) - x.begin();
+  const double m = x[argmax];
+  std::vector<Big> e;
+  for (double v : x) e.push_back(std::isinf(v) ? Big(0) : Exp(Big(v) - Big(m)));
+  const auto sum_but = [&](std::size_t skip) {
+    Big others(0);
+    for (std::size_t j = 0; j < e.size(); ++j) {
+      if (j != skip) others = others + e[j];
+    }
+    return others;
+  };
+  const Big rest = sum_but(argmax);
+  const Big sum = Big(1) + rest;
+  ExactRow r;
+  Big dot(0), total(0), abs_dot(0);
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    r.s.push_back(e[i] / sum);
+    r.one_minus_s.push_back(sum_but(i) / sum);
+    r.log_s.push_back(std::isinf(x[i]) ? Big(-INFINITY) : (Big(x[i]) - Big(m)) - Log1p(rest));
+    dot = dot + Big(g[i]) * r.s[i];
+    abs_dot = abs_dot + Abs(Big(g[i])) * r.s[i];
+    total = total + Big(g[i]);
+  }
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    r.softmax_vjp.push_back(r.s[i] * (Big(g[i]) - dot));
+    r.log_softmax_vjp.push_back(Big(g[i]) - r.s[i] * total);
+    r.vjp_scale.push_back((r.s[i] * (Abs(Big(g[i])) + abs_dot)).Round());
+  }
+  return r;
+}
+
+std::vector<std::vector<double>> Rows() {
+  std::mt19937_64 rng(64);
+  std::vector<std::vector<double>> rows;
+  for (std::size_t length : {1, 2, 3, 5, 8, 17, 64, 1000}) {
+    for (double spread : {1e-12, 1.0, 30.0, 700.0, 1e5}) {
+      std::uniform_real_distribution<double> value(-spread, spread);
+      std::vector<double> row(length);
+      for (double& v : row) v = value(rng) + 3.0;
+      rows.push_back(row);
+      if (length > 2) {
+        row[1] = row[0];  // a tie
+        row[2] = -INFINITY;
+        rows.push_back(row);
+      }
+    }
+  }
+  return rows;
+}
+
+void CompareRowwise(const double* got, const std::vector<Big>& exact, const std::vector<double>& x,
+                    Worst* worst) {
+  for (std::size_t i = 0; i < exact.size(); ++i) Compare(x[i], got[i], exact[i], worst);
+}
+
+TEST(Float64Softmax, RowsWithinFourUlpOfMpfrOnEveryTarget) {
+  const Activation* softmax = FindActivation("softmax");
+  const Activation* log_softmax = FindActivation("log_softmax");
+  ASSERT_NE(softmax, nullptr);
+  ASSERT_NE(log_softmax, nullptr);
+  std::mt19937_64 rng(7);
+  std::uniform_real_distribution<double> gradient(-2.0, 2.0);
+  for (const std::vector<double>& x : Rows()) {
+    std::vector<double> g(x.size());
+    for (double& v : g) v = gradient(rng);
+    const ExactRow exact = ExactRowOf(x, g);
+    std::vector<Big> diagonal;
+    for (std::size_t i = 0; i < x.size(); ++i) diagonal.push_back(exact.s[i] * exact.one_minus_s[i]);
+    KernelArgs args;
+    args.row_length = x.size();
+    for (std::int64_t target : simd::AvailableTargets()) {
+      simd::TargetScope scope(target);
+      const std::string what = simd::TargetName(target) + " row of " + std::to_string(x.size()) +
+                               " from " + std::to_string(x[0]);
+      std::vector<double> out(x.size());
+      const struct {
+        const char* name;
+        UnaryKernel64 kernel;
+        const std::vector<Big>* exact;
+      } unary[] = {{"softmax", softmax->float64.forward, &exact.s},
+                   {"softmax diagonal", softmax->float64.derivative, &diagonal},
+                   {"log_softmax", log_softmax->float64.forward, &exact.log_s},
+                   {"log_softmax diagonal", log_softmax->float64.derivative, &exact.one_minus_s}};
+      for (const auto& u : unary) {
+        u.kernel(x.data(), out.data(), x.size(), args);
+        Worst worst;
+        CompareRowwise(out.data(), *u.exact, x, &worst);
+        EXPECT_EQ(worst.failures, 0u) << u.name << " " << what << " " << worst.first_failure;
+        EXPECT_LE(worst.ulp, kMaxUlp) << u.name << " " << what << " at x=" << worst.x;
+      }
+      // The VJPs subtract: within 4 ULP of the exact value plus 4 ULP of what
+      // the subtraction can cancel (s_i (|g_i| + sum |g_j| s_j)).
+      const struct {
+        const char* name;
+        VjpKernel64 kernel;
+        const std::vector<Big>* exact;
+      } vjps[] = {{"softmax vjp", softmax->float64.vjp, &exact.softmax_vjp},
+                  {"log_softmax vjp", log_softmax->float64.vjp, &exact.log_softmax_vjp}};
+      for (const auto& v : vjps) {
+        v.kernel(x.data(), g.data(), out.data(), x.size(), args);
+        for (std::size_t i = 0; i < x.size(); ++i) {
+          const double rounded = (*v.exact)[i].Round();
+          const double scale = std::string(v.name) == "softmax vjp" ? exact.vjp_scale[i] : std::fabs(g[i]);
+          const double bound = 4 * DBL_EPSILON * (std::fabs(rounded) + scale) + 4 * DBL_TRUE_MIN;
+          EXPECT_LE(std::fabs(out[i] - rounded), bound) << v.name << " " << what << " i=" << i;
+        }
+      }
+    }
+  }
+}
+
+// Rows without a finite limit, as the float kernels and the reference give them.
+TEST(Float64Softmax, SpecialRowsOnEveryTarget) {
+  const Activation* softmax = FindActivation("softmax");
+  const Activation* log_softmax = FindActivation("log_softmax");
+  const double inf = INFINITY;
+  const std::vector<double> one_inf = {1.0, inf, -inf, 2.0};
+  for (std::int64_t target : simd::AvailableTargets()) {
+    simd::TargetScope scope(target);
+    SCOPED_TRACE(simd::TargetName(target));
+    KernelArgs args;
+    args.row_length = 4;
+    std::vector<double> out(4);
+    softmax->float64.forward(one_inf.data(), out.data(), 4, args);
+    EXPECT_EQ(out, (std::vector<double>{0, 1, 0, 0}));
+    log_softmax->float64.forward(one_inf.data(), out.data(), 4, args);
+    EXPECT_EQ(out, (std::vector<double>{-inf, 0, -inf, -inf}));
+    log_softmax->float64.derivative(one_inf.data(), out.data(), 4, args);
+    EXPECT_EQ(out, (std::vector<double>{1, 0, 1, 1}));
+    for (const std::vector<double>& row : {std::vector<double>{1.0, NAN, 2.0, 3.0},
+                                           std::vector<double>{inf, 1.0, inf, 0.0},
+                                           std::vector<double>{-inf, -inf, -inf, -inf}}) {
+      for (const Activation* a : {softmax, log_softmax}) {
+        a->float64.forward(row.data(), out.data(), 4, args);
+        for (double v : out) EXPECT_TRUE(std::isnan(v)) << a->name;
+      }
+    }
+  }
+}
 
 }  // namespace
 }  // namespace activation
