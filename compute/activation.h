@@ -104,7 +104,7 @@ struct Activation {
   std::string (*check_params)(const KernelArgs& args) = nullptr;
   Kernels reference;  // scalar, written for clarity and accuracy
   Kernels fast;       // vectorized (compute/simd/kernels.h); required
-  Kernels64 float64;  // vectorized in double lanes; null where float64 is not served yet
+  Kernels64 float64;  // vectorized in double lanes; required
   Cost cost = Cost::kHeavy;  // of `fast`; set with it
   Accuracy accuracy;
 };

@@ -57,11 +57,14 @@ std::vector<Activation> BuildCatalogue() {
   if (!problem.empty()) std::fprintf(stderr, "%s\n", problem.c_str());
   for (Activation& a : all) {
     // A programming error, caught by every test: no entry runs without its
-    // own vector kernels, and none falls back to its reference unnoticed.
+    // own vector kernels (float and double lanes), and none falls back to its reference unnoticed.
     const bool vector_kernels = a.fast.forward != nullptr && a.fast.derivative != nullptr && a.fast.vjp != nullptr;
-    if (!vector_kernels) {
-      std::fprintf(stderr, "activation catalogue: %.*s has no vector kernels (set Activation::fast)\n",
-                   static_cast<int>(a.name.size()), a.name.data());
+    const bool float64_kernels =
+        a.float64.forward != nullptr && a.float64.derivative != nullptr && a.float64.vjp != nullptr;
+    if (!vector_kernels || !float64_kernels) {
+      std::fprintf(stderr, "activation catalogue: %.*s has no %s kernels (set Activation::%s)\n",
+                   static_cast<int>(a.name.size()), a.name.data(), vector_kernels ? "float64" : "vector",
+                   vector_kernels ? "float64" : "fast");
       std::abort();
     }
     for (const MeasuredAccuracy& m : kMeasured) {

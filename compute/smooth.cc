@@ -154,6 +154,7 @@ Activation Gelu() {
   a.reference = ElementwiseKernels<GeluForward, GeluDerivative>();
   a.fast = simd::Gelu();
   a.cost = Cost::kHeavy;
+  a.float64 = simd::Gelu64();
   return a;
 }
 
@@ -167,6 +168,7 @@ Activation Silu() {
   a.reference = ElementwiseKernels<SiluForward, SiluDerivative>();
   a.fast = simd::Silu();
   a.cost = Cost::kTranscendental;
+  a.float64 = simd::Silu64();
   return a;
 }
 
@@ -179,6 +181,7 @@ Activation Mish() {
   a.reference = ElementwiseKernels<MishForward, MishDerivative>();
   a.fast = simd::Mish();
   a.cost = Cost::kTranscendental;
+  a.float64 = simd::Mish64();
   return a;
 }
 
@@ -219,6 +222,7 @@ Activation Tanhshrink() {
   a.reference = ElementwiseKernels<TanhshrinkForward, TanhshrinkDerivative>();
   a.fast = simd::Tanhshrink();
   a.cost = Cost::kHeavy;
+  a.float64 = simd::Tanhshrink64();
   return a;
 }
 

@@ -24,13 +24,14 @@ struct Row {
   double rest = 0;
 };
 
-Row Analyze(const float* x, std::size_t n) {
+template <class T>
+Row Analyze(const T* x, std::size_t n) {
   Row r;
   r.max = -std::numeric_limits<double>::infinity();
   std::size_t infinities = 0;
   for (std::size_t i = 0; i < n; ++i) {
     if (std::isnan(x[i])) r.kind = Row::Kind::kUndefined;
-    if (x[i] == std::numeric_limits<float>::infinity()) ++infinities;
+    if (x[i] == std::numeric_limits<T>::infinity()) ++infinities;
     if (x[i] > r.max) r.max = x[i], r.argmax = i;
   }
   if (r.kind == Row::Kind::kUndefined || infinities > 1 || r.max == -std::numeric_limits<double>::infinity()) {
@@ -51,7 +52,8 @@ Row Analyze(const float* x, std::size_t n) {
 struct Element {
   double s, one_minus_s, log_s;
 };
-Element At(const Row& r, const float* x, std::size_t i) {
+template <class T>
+Element At(const Row& r, const T* x, std::size_t i) {
   switch (r.kind) {
     case Row::Kind::kUndefined: return {kNaN, kNaN, kNaN};
     case Row::Kind::kOneInfinity:
@@ -75,43 +77,46 @@ void ForEachRow(std::size_t n, const KernelArgs& args, Body body) {
 
 // out_i = one quantity of each element: s_i (softmax), log s_i (log_softmax),
 // 1 - s_i (log_softmax's Jacobian diagonal).
-template <double Element::*kQuantity>
-void MapRows(const float* x, float* out, std::size_t n, const KernelArgs& args) {
+template <double Element::*kQuantity, class T>
+void MapRows(const T* x, T* out, std::size_t n, const KernelArgs& args) {
   ForEachRow(n, args, [&](std::size_t start, std::size_t length) {
     const Row r = Analyze(x + start, length);
-    for (std::size_t i = 0; i < length; ++i) out[start + i] = static_cast<float>(At(r, x + start, i).*kQuantity);
+    for (std::size_t i = 0; i < length; ++i) out[start + i] = static_cast<T>(At(r, x + start, i).*kQuantity);
   });
 }
 
-void SoftmaxDiagonal(const float* x, float* out, std::size_t n, const KernelArgs& args) {
+template <class T>
+void SoftmaxDiagonal(const T* x, T* out, std::size_t n, const KernelArgs& args) {
   ForEachRow(n, args, [&](std::size_t start, std::size_t length) {
     const Row r = Analyze(x + start, length);
     for (std::size_t i = 0; i < length; ++i) {
       const Element el = At(r, x + start, i);
-      out[start + i] = static_cast<float>(el.s * el.one_minus_s);
+      out[start + i] = static_cast<T>(el.s * el.one_minus_s);
     }
   });
 }
 // dx_i = s_i (g_i - sum_j g_j s_j)
-void SoftmaxVjp(const float* x, const float* g, float* out, std::size_t n, const KernelArgs& args) {
+template <class T>
+void SoftmaxVjp(const T* x, const T* g, T* out, std::size_t n, const KernelArgs& args) {
   ForEachRow(n, args, [&](std::size_t start, std::size_t length) {
     const Row r = Analyze(x + start, length);
     double dot = 0;
     for (std::size_t j = 0; j < length; ++j) dot += static_cast<double>(g[start + j]) * At(r, x + start, j).s;
     for (std::size_t i = 0; i < length; ++i) {
-      out[start + i] = static_cast<float>(At(r, x + start, i).s * (static_cast<double>(g[start + i]) - dot));
+      out[start + i] = static_cast<T>(At(r, x + start, i).s * (static_cast<double>(g[start + i]) - dot));
     }
   });
 }
 
 // dx_i = g_i - s_i sum_j g_j
-void LogSoftmaxVjp(const float* x, const float* g, float* out, std::size_t n, const KernelArgs& args) {
+template <class T>
+void LogSoftmaxVjp(const T* x, const T* g, T* out, std::size_t n, const KernelArgs& args) {
   ForEachRow(n, args, [&](std::size_t start, std::size_t length) {
     const Row r = Analyze(x + start, length);
     double sum = 0;
     for (std::size_t j = 0; j < length; ++j) sum += g[start + j];
     for (std::size_t i = 0; i < length; ++i) {
-      out[start + i] = static_cast<float>(static_cast<double>(g[start + i]) - At(r, x + start, i).s * sum);
+      out[start + i] = static_cast<T>(static_cast<double>(g[start + i]) - At(r, x + start, i).s * sum);
     }
   });
 }
@@ -123,9 +128,18 @@ constexpr std::string_view kRowNote =
 
 }  // namespace
 
-Kernels SoftmaxReference() { return Kernels{&MapRows<&Element::s>, &SoftmaxDiagonal, &SoftmaxVjp}; }
+Kernels SoftmaxReference() {
+  return Kernels{&MapRows<&Element::s, float>, &SoftmaxDiagonal<float>, &SoftmaxVjp<float>};
+}
 Kernels LogSoftmaxReference() {
-  return Kernels{&MapRows<&Element::log_s>, &MapRows<&Element::one_minus_s>, &LogSoftmaxVjp};
+  return Kernels{&MapRows<&Element::log_s, float>, &MapRows<&Element::one_minus_s, float>, &LogSoftmaxVjp<float>};
+}
+Kernels64 SoftmaxLimits64() {
+  return Kernels64{&MapRows<&Element::s, double>, &SoftmaxDiagonal<double>, &SoftmaxVjp<double>};
+}
+Kernels64 LogSoftmaxLimits64() {
+  return Kernels64{&MapRows<&Element::log_s, double>, &MapRows<&Element::one_minus_s, double>,
+                   &LogSoftmaxVjp<double>};
 }
 
 Activation Softmax() {
@@ -139,6 +153,7 @@ Activation Softmax() {
   a.reference = SoftmaxReference();
   a.fast = simd::Softmax();
   a.cost = Cost::kHeavy;
+  a.float64 = simd::Softmax64();
   return a;
 }
 
@@ -153,6 +168,7 @@ Activation LogSoftmax() {
   a.reference = LogSoftmaxReference();
   a.fast = simd::LogSoftmax();
   a.cost = Cost::kHeavy;
+  a.float64 = simd::LogSoftmax64();
   return a;
 }
 

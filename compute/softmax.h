@@ -15,5 +15,9 @@ Activation LogSoftmax();
 // hand them the rows whose limits they define (NaN, +inf, all -inf).
 Kernels SoftmaxReference();
 Kernels LogSoftmaxReference();
+// The same over binary64 arrays, for the rows the float64 kernels hand over
+// (NaN, +inf, all -inf) and only those: their finite rows round x_i - max.
+Kernels64 SoftmaxLimits64();
+Kernels64 LogSoftmaxLimits64();
 
 }  // namespace activation::softmax

@@ -33,11 +33,6 @@ Status Evaluation::Prepare(const EvaluationRequest& request, Evaluation* evaluat
   if (!status.ok()) return status;
 
   evaluation->dtype_ = request.input.dtype;
-  if (request.input.dtype == DataType::kFloat64 && evaluation->activation_->float64.forward == nullptr) {
-    return Status::InvalidArgument(std::string(request.input_field) + ".dtype: float64 is not served for " +
-                                   std::string(evaluation->activation_->name) +
-                                   " yet; send float32, float16 or bfloat16");
-  }
   evaluation->x_ = request.input.data;
   evaluation->x_narrow_ = request.input.narrow;
   evaluation->x_wide_ = request.input.wide;

@@ -121,7 +121,23 @@ struct Celu : ExponentialLinearInFloat<CeluInDouble> {
 // float64: the double Ops above.
 using Elu64 = EluInDouble;
 using Selu64 = SeluInDouble;
-using Celu64 = CeluInDouble;
+// celu's slope e^(x / alpha) for binary64: a rounded x / alpha would cost
+// |x / alpha| / 2 ULP, so the quotient is carried as hi + lo (its remainder
+// x - hi alpha is exact) into ExpTimes.
+struct Celu64 : CeluInDouble {
+  using CeluInDouble::CeluInDouble;
+  template <class D, class V>
+  V Derivative(D d, V x) const {
+    const V a = hn::Set(d, alpha);
+    const V hi = hn::Div(x, a);
+    V product_error;
+    const V product = TwoProduct(d, hi, a, product_error);
+    const V lo = hn::Div(hn::Sub(hn::Sub(x, product), product_error), a);
+    const V curved = hn::IfThenElse(hn::Gt(hi, hn::Set(d, 709.0)), hn::Set(d, HUGE_VAL),
+                                    ExpTimes(d, hi, hn::IfThenZeroElse(hn::IsInf(hi), lo), hn::Set(d, 1.0)));
+    return hn::IfThenElse(hn::Gt(x, hn::Zero(d)), hn::Set(d, 1.0), curved);
+  }
+};
 ACTIVATION_SIMD_TARGET_KERNELS64(Elu64)
 ACTIVATION_SIMD_TARGET_KERNELS64(Selu64)
 ACTIVATION_SIMD_TARGET_KERNELS64(Celu64)

@@ -12,6 +12,7 @@
 
 #include <cstddef>
 
+#include "compute/simd/math-inl.h"  // TwoSum
 #include "hwy/contrib/math/math-inl.h"
 #include "hwy/highway.h"
 
@@ -100,15 +101,6 @@ template <class D, class V, std::size_t N>
 HWY_INLINE V AroundRoot(D d, V x, float root_hi, float root_lo, const float (&c)[N]) {
   const V u = hn::Sub(hn::Sub(x, hn::Set(d, root_hi)), hn::Set(d, root_lo));
   return hn::Mul(u, Polynomial(d, u, c));
-}
-
-// a + b rounded, and its rounding error exactly in `error` (Knuth's TwoSum).
-template <class V>
-HWY_INLINE V TwoSum(V a, V b, V& error) {
-  const V sum = hn::Add(a, b);
-  const V b_part = hn::Sub(sum, a);
-  error = hn::Add(hn::Sub(a, hn::Sub(sum, b_part)), hn::Sub(b, b_part));
-  return sum;
 }
 
 // a = 2u = C1 x + C3 x^3 (the tanh form's argument, u = sqrt(2/pi) (x +

@@ -371,6 +371,172 @@ struct Softsign64 : Softsign {
 };
 ACTIVATION_SIMD_TARGET_KERNELS64(Softsign64)
 
+// --- double lanes: gelu's float64 kernels, both forms -----------------------
+// fit/float64.py output:
+constexpr double kGeluTanhC1Hi = 1.5957691216057308, kGeluTanhC1Lo = -9.96930880911092e-17;
+constexpr double kGeluTanhC3Hi = 0.07135481627260025, kGeluTanhC3Lo = -6.175149918155315e-19;
+constexpr double kSqrtHalfHi = 0.7071067811865476, kSqrtHalfLo = -4.833646656726457e-17;
+constexpr double kInvSqrtPi = 0.5641895835477563;
+constexpr double kGeluTanhSlopeRootHi = -0.7524614220710163, kGeluTanhSlopeRootLo = 3.635560509207687e-17;
+constexpr double kGeluTanhSlopeRootExp = 0.29195521191476714;  // e^a(r)
+constexpr double kErfSlopeRootHi = -0.7517915246935645, kErfSlopeRootLo = 1.4956759177009883e-17;
+// kErfSlopeWindow64: degree 24 on [-0.998208, 0.501792], relative error 6.33e-17 (double coefficients)
+constexpr double kErfSlopeWindow64[25] = {
+    0.4314939923140469,     0.388284982990552,      -0.018199676398665713,  -0.11400823329721323,
+    -0.014771522148551462,  0.01942167983752112,    0.004539228386840361,   -0.00223953804632767,
+    -0.0007448269349891968, 0.0001863393837492399,  8.616002727461983e-05,  -1.1211019347802415e-05,
+    -7.748478369609286e-06, 4.1554134878839597e-07, 5.528535834429874e-07,  4.1180655875521976e-08,
+    5.7554766127385655e-08, -9.064120532186744e-09, -1.8456341817720246e-07, -1.7398040844336484e-07,
+    5.6224774776592274e-08, 2.2231241325355508e-07, 1.8056120346456964e-07, 6.752398480692116e-08,
+    1.0114298999357972e-08};
+
+// hi + lo = c x for c = c_hi + c_lo, with |lo| <~ ulp(hi).
+template <class D, class V>
+HWY_INLINE V TimesSplit(D d, V x, double c_hi, double c_lo, V& lo) {
+  V error;
+  const V hi = TwoProduct(d, x, hn::Set(d, c_hi), error);
+  lo = hn::MulAdd(x, hn::Set(d, c_lo), error);
+  return hi;
+}
+
+// approximate = 0 with t = |x| >= 30: Phi(-t) = phi(t) S(1/t^2) / t, the
+// asymptotic series S(v) = sum (-1)^k (2k - 1)!! v^k, its terms below 1e-17
+// of the sum from v^9 on for t >= 30.
+template <class D, class V>
+HWY_INLINE V MillsSeries(D d, V v) {
+  constexpr double kTerms[] = {1.0, -1.0, 3.0, -15.0, 105.0, -945.0, 10395.0, -135135.0, 2027025.0, -34459425.0};
+  V s = hn::Set(d, kTerms[9]);
+  for (int k = 8; k >= 0; --k) s = hn::MulAdd(s, v, hn::Set(d, kTerms[k]));
+  return s;
+}
+
+// Both forms in double lanes for binary64 results; the exp arguments (-x^2/2,
+// a = 2u) are carried as double pairs and taken by ExpTimes, since a rounded
+// argument near -700 would cost hundreds of ULP.
+//  erf form: x Phi(x), Phi(x) = erfc(z) / 2, z = -x / sqrt 2 = z_hi + z_lo:
+//    erfc(z_hi) (SLEEF's Erfc above) - z_lo 2/sqrt(pi) e^(-z^2); below x = -30,
+//    -phi(x) S(1/x^2) (MillsSeries). Slope Phi(x) + x phi(x), below -30
+//    x phi(x) (1 - S / x^2), and on [-1.75, -0.25] around its root t P(t)
+//    (t = x - r, P from fit/float64.py), where the two terms cancel.
+//  tanh form: x sigmoid(a), a = C1 x + C3 x^3 (x clamped to +-25, beyond
+//    which the result is x or 0 in double): x / (1 + e^-a) above 0,
+//    x e^a / (1 + e^a) below. Slope (p + x a' e) / p^2 above 0 (e = e^-a,
+//    p = 1 + e) and e g / p^2 below (e = e^a), g = 1 + e + x a', whose root
+//    r is handled as silu's: g = e^a(r) expm1(a(x) - a(r)) + t (C1 + 3 C3 q),
+//    a(x) - a(r) = t (C1 + C3 q), q = x^2 + x r + r^2: terms of t's sign.
+struct Gelu64 {
+  bool tanh_form;
+  explicit Gelu64(const KernelArgs& a) : tanh_form(a.param[0] != 0) {}
+
+  template <class D, class V>
+  V Forward(D d, V x) const {
+    return AtInfinity(d, x, tanh_form ? TanhForward(d, x) : ErfForward(d, x), x);
+  }
+  template <class D, class V>
+  V Derivative(D d, V x) const {
+    return AtInfinity(d, x, tanh_form ? TanhDerivative(d, x) : ErfDerivative(d, x), hn::Set(d, 1.0));
+  }
+
+ private:
+  // factor e^(-x^2/2), the square split exactly.
+  template <class D, class V>
+  static V TimesMinusHalfSquare(D d, V x, V factor) {
+    V square_lo;
+    const V square = TwoProduct(d, x, x, square_lo);
+    const V minus_half = hn::Set(d, -0.5);
+    return ExpTimes(d, hn::Mul(square, minus_half), hn::Mul(square_lo, minus_half), factor);
+  }
+  // Phi(x) for x >= -30 and e = e^(-x^2/2).
+  template <class D, class V>
+  static V Cdf(D d, V x, V e) {
+    V z_lo;
+    const V z = TimesSplit(d, hn::Neg(x), kSqrtHalfHi, kSqrtHalfLo, z_lo);
+    const V correction = hn::Mul(hn::Mul(e, hn::Set(d, kInvSqrtPi)), z_lo);  // z_lo e^(-z^2) / sqrt(pi)
+    return hn::Sub(hn::Mul(hn::Set(d, 0.5), Erfc(d, z)), correction);
+  }
+  // x clamped to +-40: beyond, Phi(x) is 1 or gelu underflows to 0 in double.
+  template <class D, class V>
+  static V ErfClamped(D d, V x) {
+    return hn::Min(hn::Max(x, hn::Set(d, -40.0)), hn::Set(d, 40.0));
+  }
+  template <class D, class V>
+  static V ErfForward(D d, V x_in) {
+    const V x = ErfClamped(d, x_in);
+    const auto far = hn::Lt(x, hn::Set(d, -30.0));
+    const V v = hn::Div(hn::Set(d, 1.0), hn::Mul(x, x));
+    const V factor = hn::IfThenElse(far, hn::Mul(hn::Set(d, -kInvSqrt2Pi), MillsSeries(d, v)), hn::Set(d, 1.0));
+    const V e = TimesMinusHalfSquare(d, x, factor);
+    return hn::IfThenElse(hn::Gt(x_in, x), x_in, hn::IfThenElse(far, e, hn::Mul(x, Cdf(d, x, e))));
+  }
+  template <class D, class V>
+  static V ErfDerivative(D d, V x_in) {
+    const V x = ErfClamped(d, x_in);
+    const auto far = hn::Lt(x, hn::Set(d, -30.0));
+    const V v = hn::Div(hn::Set(d, 1.0), hn::Mul(x, x));
+    const V far_factor = hn::Mul(hn::Mul(x, hn::Set(d, kInvSqrt2Pi)),
+                                 hn::NegMulAdd(v, MillsSeries(d, v), hn::Set(d, 1.0)));
+    const V e = TimesMinusHalfSquare(d, x, hn::IfThenElse(far, far_factor, hn::Set(d, 1.0)));
+    const V general = hn::MulAdd(hn::Mul(x, hn::Set(d, kInvSqrt2Pi)), e, Cdf(d, x, e));
+    const V t = hn::Sub(hn::Sub(x, hn::Set(d, kErfSlopeRootHi)), hn::Set(d, kErfSlopeRootLo));
+    V p = hn::Set(d, kErfSlopeWindow64[24]);
+    for (int k = 23; k >= 0; --k) p = hn::MulAdd(p, t, hn::Set(d, kErfSlopeWindow64[k]));
+    const auto window = hn::And(hn::Ge(x, hn::Set(d, -1.75)), hn::Le(x, hn::Set(d, -0.25)));
+    return hn::IfThenElse(far, e, hn::IfThenElse(window, hn::Mul(t, p), general));  // Phi(40) = 1
+  }
+
+  // a = C1 x + C3 x^3 = hi + lo for |x| <= 25.
+  template <class D, class V>
+  static V TanhArgument(D d, V x, V& lo) {
+    V square_lo, cube_lo, p_lo, q_lo, sum_lo;
+    const V square = TwoProduct(d, x, x, square_lo);
+    const V cube = TwoProduct(d, x, square, cube_lo);
+    cube_lo = hn::MulAdd(x, square_lo, cube_lo);
+    const V p = TimesSplit(d, x, kGeluTanhC1Hi, kGeluTanhC1Lo, p_lo);
+    const V q = TimesSplit(d, cube, kGeluTanhC3Hi, kGeluTanhC3Lo, q_lo);
+    q_lo = hn::MulAdd(cube_lo, hn::Set(d, kGeluTanhC3Hi), q_lo);
+    const V hi = TwoSum(p, q, sum_lo);
+    lo = hn::Add(sum_lo, hn::Add(p_lo, q_lo));
+    return hi;
+  }
+  template <class D, class V>
+  static V Clamped(D d, V x) {
+    return hn::Min(hn::Max(x, hn::Set(d, -25.0)), hn::Set(d, 25.0));
+  }
+  template <class D, class V>
+  static V TanhForward(D d, V x) {
+    const V xc = Clamped(d, x);
+    V lo;
+    const V hi = TanhArgument(d, xc, lo);
+    const auto negative = hn::Lt(xc, hn::Zero(d));
+    const V minus_abs_lo = hn::IfThenElse(negative, lo, hn::Neg(lo));
+    const V p = hn::Add(hn::Set(d, 1.0), ExpTimes(d, hn::Neg(hn::Abs(hi)), minus_abs_lo, hn::Set(d, 1.0)));
+    const V numerator = hn::IfThenElse(negative, ExpTimes(d, hi, lo, xc), xc);
+    return hn::IfThenElse(hn::Gt(x, hn::Set(d, 25.0)), x, hn::Div(numerator, p));
+  }
+  template <class D, class V>
+  static V TanhDerivative(D d, V x) {
+    const V one = hn::Set(d, 1.0);
+    const V c1 = hn::Set(d, kGeluTanhC1Hi), c3 = hn::Set(d, kGeluTanhC3Hi);
+    const V xc = Clamped(d, x);
+    V lo;
+    const V hi = TanhArgument(d, xc, lo);
+    const auto negative = hn::Lt(xc, hn::Zero(d));
+    const V e = ExpTimes(d, hn::Neg(hn::Abs(hi)), hn::IfThenElse(negative, lo, hn::Neg(lo)), one);
+    const V x2 = hn::Mul(xc, xc);
+    const V x_slope = hn::Mul(xc, hn::MulAdd(hn::Mul(hn::Set(d, 3.0), c3), x2, c1));  // x a'
+    const V above = hn::MulAdd(x_slope, e, hn::Add(one, e));
+    const V r = hn::Set(d, kGeluTanhSlopeRootHi);
+    const V t = hn::Sub(hn::Sub(xc, r), hn::Set(d, kGeluTanhSlopeRootLo));
+    const V q = hn::MulAdd(r, hn::Add(xc, r), x2);
+    const V a_step = hn::Mul(t, hn::MulAdd(c3, q, c1));
+    const V g = hn::MulAdd(hn::Set(d, kGeluTanhSlopeRootExp), hn::Expm1(d, a_step),
+                           hn::Mul(t, hn::MulAdd(hn::Mul(hn::Set(d, 3.0), c3), q, c1)));
+    const V numerator = hn::IfThenElse(negative, ExpTimes(d, hi, lo, g), above);
+    return hn::Div(numerator, OnePlusSquared(d, e));
+  }
+};
+ACTIVATION_SIMD_TARGET_KERNELS64(Gelu64)
+
 }  // namespace activation::simd::HWY_NAMESPACE
 HWY_AFTER_NAMESPACE();
 
@@ -382,5 +548,6 @@ namespace activation::simd {
 ACTIVATION_SIMD_EXPORT_KERNELS(Gelu)
 ACTIVATION_SIMD_EXPORT_KERNELS(Softsign)
 ACTIVATION_SIMD_EXPORT_KERNELS64(Softsign64)
+ACTIVATION_SIMD_EXPORT_KERNELS64(Gelu64)
 }  // namespace activation::simd
 #endif  // HWY_ONCE

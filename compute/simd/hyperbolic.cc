@@ -242,6 +242,108 @@ struct Mish {
 using Tanh64 = TanhInDouble;  // float64: Highway's Tanh and TanhSlope
 ACTIVATION_SIMD_TARGET_KERNELS64(Tanh64)
 
+// --- double lanes: the float64 kernels of tanhshrink and mish ---------------
+// tanhshrink as the float kernel: odd; (|x| - 1) + 2e / (1 + e), e = e^-2|x|,
+// for |x| >= 1, x u P(u) below (u = x^2, P from fit/float64.py). Its slope
+// tanh^2 x: 1 - 4e / (1 + e)^2 for |x| >= 1; below, tanh x = x - x u P(u)
+// (subtracting at most a quarter of x), squared.
+// fit/float64.py output:
+// kTanhshrinkSmall64: degree 17 on [0.0, 1.0], relative error 5.55e-17 (double coefficients)
+constexpr double kTanhshrinkSmall64[18] = {
+    0.3333333333333333,     -0.1333333333333296,     0.05396825396803035,    -0.021869488529824153,
+    0.008863235427177948,   -0.003592126972590038,   0.0014558268674325448,  -0.0005899895608232135,
+    0.00023898907400740215, -9.652809785209583e-05,  3.846787680769343e-05,  -1.4628850553601364e-05,
+    4.890047426870016e-06,  -1.1837707667930889e-06, 7.319291995520252e-08,  8.317007027912795e-08,
+    -3.461725572127402e-08, 4.8200239817503225e-09};
+
+template <class D, class V>
+HWY_INLINE V TanhshrinkSmall64(D d, V x) {
+  const V u = hn::Mul(x, x);
+  V p = hn::Set(d, kTanhshrinkSmall64[17]);
+  for (int k = 16; k >= 0; --k) p = hn::MulAdd(p, u, hn::Set(d, kTanhshrinkSmall64[k]));
+  return hn::Mul(hn::Mul(x, u), p);
+}
+
+struct Tanhshrink64 {
+  explicit Tanhshrink64(const KernelArgs&) {}
+  template <class D, class V>
+  V Forward(D d, V x) const {
+    const V one = hn::Set(d, 1.0);
+    const V e = hn::Exp(d, hn::Mul(hn::Set(d, -2.0), hn::Abs(x)));
+    const V large = hn::Add(hn::Sub(hn::Abs(x), one), hn::Div(hn::Add(e, e), hn::Add(one, e)));
+    return hn::IfThenElse(hn::Lt(hn::Abs(x), one), TanhshrinkSmall64(d, x), hn::CopySignToAbs(large, x));
+  }
+  template <class D, class V>
+  V Derivative(D d, V x) const {
+    const V one = hn::Set(d, 1.0);
+    const V tanh_small = hn::Sub(x, TanhshrinkSmall64(d, x));
+    return hn::IfThenElse(hn::Lt(hn::Abs(x), one), hn::Mul(tanh_small, tanh_small), hn::Sub(one, TanhSlope(d, x)));
+  }
+};
+
+// mish as the float kernel's forms in double lanes, with e = e^x (x clamped
+// to 40; above, mish = x and mish' = 1 in double) and D = e^2 + 2e + 2:
+// x - x (2 / D) for x >= 0, x e - x e (e (e + 1) / D) below. mish' = e g / D^2,
+// g = e^3 + 4e^2 + (6 + 4x) e + 4 + 4x. g has a root r; with t = x - r,
+// m = expm1(t) and g(r) = 0 it is
+//   e^3r ((1 + m)^3 - 1) + 4 e^2r ((1 + m)^2 - 1) + (6 + 4r) e^r m + 4t (e + 1),
+// every term of t's sign (6 + 4r > 0): no cancellation for any x. x e and
+// e g go through ExpTimes, exact where e alone would be subnormal.
+constexpr double kMishSlopeRootHi = -1.1924312145154952, kMishSlopeRootLo = -4.8484829848031044e-17;  // fit/float64.py
+constexpr double kMishSlopeCubic = 0.027951242009170138, kMishSlopeSquare = 0.3684065968836178,
+                 kMishSlopeLinear = 0.3733670191691929;
+struct Mish64 {
+  explicit Mish64(const KernelArgs&) {}
+  static constexpr double kLinear = 40.0;
+  template <class D, class V>
+  V Forward(D d, V x) const {
+    const V two = hn::Set(d, 2.0);
+    const V xc = hn::Min(x, hn::Set(d, kLinear));
+    const V e = hn::Exp(d, xc);
+    const V denominator = hn::MulAdd(e, hn::Add(e, two), two);
+    const auto positive = hn::Ge(x, hn::Zero(d));
+    const V a = hn::IfThenElse(positive, xc, ExpTimes(d, xc, hn::Zero(d), xc));
+    const V b = hn::IfThenElse(positive, two, hn::MulAdd(e, e, e));
+    const V body = hn::NegMulAdd(a, hn::Div(b, denominator), a);
+    const V linear = hn::IfThenElse(hn::Gt(x, hn::Set(d, kLinear)), x, body);
+    return hn::IfThenZeroElse(hn::Eq(x, hn::Set(d, -HUGE_VAL)), linear);
+  }
+  template <class D, class V>
+  V Derivative(D d, V x) const {
+    const V one = hn::Set(d, 1.0), four = hn::Set(d, 4.0), eight = hn::Set(d, 8.0);
+    const V xc = hn::Min(hn::Max(x, hn::Set(d, -800.0)), hn::Set(d, kLinear));  // mish'(-800) = 0 in double
+    const V e = hn::Exp(d, xc);
+    const V t = hn::Sub(hn::Sub(xc, hn::Set(d, kMishSlopeRootHi)), hn::Set(d, kMishSlopeRootLo));
+    const V m = hn::Expm1(d, t);
+    const V m2 = hn::Mul(m, hn::Add(m, hn::Set(d, 2.0)));               // e^2t - 1
+    const V m3 = hn::Mul(m, hn::MulAdd(hn::Add(m, hn::Set(d, 3.0)), m, hn::Set(d, 3.0)));  // e^3t - 1
+    V near_root = hn::Mul(hn::Mul(four, t), hn::Add(e, one));
+    near_root = hn::MulAdd(hn::Set(d, kMishSlopeLinear), m, near_root);
+    near_root = hn::MulAdd(hn::Set(d, kMishSlopeSquare), m2, near_root);
+    near_root = hn::MulAdd(hn::Set(d, kMishSlopeCubic), m3, near_root);
+    // Away from the root g's own form rounds less: ((e + 4) e + 6 + 4x) e + 4 (1 + x).
+    const V h = hn::MulAdd(hn::Add(e, four), e, hn::MulAdd(xc, four, hn::Set(d, 6.0)));
+    const V general = hn::MulAdd(h, e, hn::MulAdd(xc, four, four));
+    const auto window = hn::And(hn::Gt(xc, hn::Set(d, -1.5)), hn::Lt(xc, hn::Set(d, -1.0)));
+    const V g = hn::IfThenElse(window, near_root, general);
+    // D^2 = (((e + 4) e + 8) e + 8) e + 4
+    V squared = hn::MulAdd(hn::Add(e, four), e, eight);
+    squared = hn::MulAdd(hn::MulAdd(squared, e, eight), e, four);
+    const V below = hn::Div(ExpTimes(d, xc, hn::Zero(d), g), squared);
+    // From 0 up, 1 + N / D^2 with N = e g - D^2 = ((4x - 2) e + 4x - 4) e - 4:
+    // N / D^2 is at most 0.4 in magnitude, where e g / D^2 would carry the
+    // rounding of the large e^3 terms into a result near 1.
+    const V four_x = hn::Mul(four, xc);
+    const V n = hn::MulSub(hn::MulAdd(hn::Sub(four_x, hn::Set(d, 2.0)), e, hn::Sub(four_x, four)), e, four);
+    const V above = hn::Add(one, hn::Div(n, squared));
+    const V body = hn::IfThenElse(hn::Lt(x, hn::Zero(d)), below, above);
+    const V linear = hn::IfThenElse(hn::Gt(x, hn::Set(d, kLinear)), one, body);
+    return hn::IfThenZeroElse(hn::Eq(x, hn::Set(d, -HUGE_VAL)), linear);
+  }
+};
+ACTIVATION_SIMD_TARGET_KERNELS64(Tanhshrink64)
+ACTIVATION_SIMD_TARGET_KERNELS64(Mish64)
+
 ACTIVATION_SIMD_TARGET_KERNELS(Tanh)
 ACTIVATION_SIMD_TARGET_KERNELS(Tanhshrink)
 ACTIVATION_SIMD_TARGET_KERNELS(Mish)
@@ -258,5 +360,7 @@ ACTIVATION_SIMD_EXPORT_KERNELS(Tanh)
 ACTIVATION_SIMD_EXPORT_KERNELS(Tanhshrink)
 ACTIVATION_SIMD_EXPORT_KERNELS(Mish)
 ACTIVATION_SIMD_EXPORT_KERNELS64(Tanh64)
+ACTIVATION_SIMD_EXPORT_KERNELS64(Tanhshrink64)
+ACTIVATION_SIMD_EXPORT_KERNELS64(Mish64)
 }  // namespace activation::simd
 #endif  // HWY_ONCE

@@ -58,10 +58,16 @@ Kernels64 Threshold64();
 Kernels64 Sigmoid64();
 Kernels64 Logsigmoid64();
 Kernels64 Softplus64();
+Kernels64 Silu64();
 Kernels64 Tanh64();
+Kernels64 Tanhshrink64();
+Kernels64 Mish64();
 Kernels64 Elu64();
 Kernels64 Selu64();
 Kernels64 Celu64();
 Kernels64 Softsign64();
+Kernels64 Gelu64();
+Kernels64 Softmax64();
+Kernels64 LogSoftmax64();
 
 }  // namespace activation::simd

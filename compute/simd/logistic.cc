@@ -184,11 +184,80 @@ struct Logsigmoid64 {
   template <class D, class V>
   V Derivative(D d, V x) const { return Logistic(d, hn::Neg(x)); }
 };
-using Softplus64 = SoftplusInDouble;
+// softplus for binary64: beta x carried as hi + lo (TwoProduct) where it
+// reaches e^(beta x) below 0, since a rounded beta x would cost |beta x| / 2
+// ULP there; the threshold compares the exact product.
+struct Softplus64 {
+  double beta, threshold;
+  explicit Softplus64(const KernelArgs& a) : beta(a.param[0]), threshold(a.param[1]) {}
+  template <class D, class V>
+  static V ScaledArgument(D d, V x, double beta, V& lo) {
+    const V hi = TwoProduct(d, x, hn::Set(d, beta), lo);
+    lo = hn::IfThenZeroElse(hn::IsInf(hi), lo);
+    return hi;
+  }
+  template <class D, class V>
+  auto Linear(D d, V hi, V lo) const {
+    const V t = hn::Set(d, threshold);
+    return hn::Or(hn::Gt(hi, t), hn::And(hn::Eq(hi, t), hn::Gt(lo, hn::Zero(d))));
+  }
+  template <class D, class V>
+  V Forward(D d, V x) const {
+    V lo;
+    const V hi = ScaledArgument(d, x, beta, lo);
+    const V b = hn::Set(d, beta);
+    const V e = ExpTimes(d, hn::Neg(hn::Abs(hi)), hn::IfThenElse(hn::Lt(hi, hn::Zero(d)), lo, hn::Neg(lo)), hn::Set(d, 1.0));
+    const V curved = hn::Div(hn::Add(hn::IfThenElseZero(hn::Gt(hi, hn::Zero(d)), hi), hn::Log1p(d, e)), b);
+    // Far below, log1p(e) = e: e / beta from ExpTimes, exact where e alone is subnormal.
+    const V far = ExpTimes(d, hi, lo, hn::Set(d, 1.0 / beta));
+    const V body = hn::IfThenElse(hn::Lt(hi, hn::Set(d, -600.0)), far, curved);
+    return hn::IfThenElse(Linear(d, hi, lo), x, body);
+  }
+  template <class D, class V>
+  V Derivative(D d, V x) const {
+    V lo;
+    const V hi = ScaledArgument(d, x, beta, lo);
+    const V e = ExpTimes(d, hn::Neg(hn::Abs(hi)), hn::IfThenElse(hn::Lt(hi, hn::Zero(d)), lo, hn::Neg(lo)), hn::Set(d, 1.0));
+    const V one = hn::Set(d, 1.0);
+    const V logistic = hn::Div(hn::IfThenElse(hn::Ge(hi, hn::Zero(d)), one, e), hn::Add(one, e));
+    return hn::IfThenElse(Linear(d, hi, lo), one, logistic);
+  }
+};
+
+// silu in double lanes, for binary64 results: x / (1 + e) above 0 and
+// x e / (1 + e) below (e = e^-|x|); its slope (p + x e) / p^2 above 0 and
+// e g / p^2 below, p = 1 + e, g = 1 + x + e^x. g has a root r (silu' = 0);
+// with t = x - r and 1 + r + e^r = 0 it is t + e^r expm1(t), two terms of
+// t's sign: no cancellation anywhere below 0. x e^x and e^x g go through
+// ExpTimes, so they stay exact where e^x alone is subnormal.
+constexpr double kSiluSlopeRootHi = -1.2784645427610737, kSiluSlopeRootLo = -1.0946994183093437e-16;  // fit/float64.py
+constexpr double kSiluSlopeRootExp = 0.2784645427610738;
+struct Silu64 {
+  explicit Silu64(const KernelArgs&) {}
+  template <class D, class V>
+  V Forward(D d, V x) const {
+    const V p = hn::Add(hn::Set(d, 1.0), ExpMinusAbs(d, x));
+    const V below = ExpTimes(d, x, hn::Zero(d), x);
+    const V body = hn::Div(hn::IfThenElse(hn::Lt(x, hn::Zero(d)), below, x), p);
+    return hn::IfThenZeroElse(hn::Eq(x, hn::Set(d, -HUGE_VAL)), body);
+  }
+  template <class D, class V>
+  V Derivative(D d, V x) const {
+    const V e = ExpMinusAbs(d, x);
+    const V above = hn::MulAdd(hn::Min(x, hn::Set(d, 800.0)), e, hn::Add(hn::Set(d, 1.0), e));  // +inf: e = 0
+    const V t = hn::Sub(hn::Sub(x, hn::Set(d, kSiluSlopeRootHi)), hn::Set(d, kSiluSlopeRootLo));
+    const V g = hn::MulAdd(hn::Set(d, kSiluSlopeRootExp), hn::Expm1(d, t), t);
+    const auto negative = hn::Lt(x, hn::Zero(d));
+    const V numerator = hn::IfThenElse(negative, ExpTimes(d, x, hn::Zero(d), g), above);
+    const V body = hn::Div(numerator, OnePlusSquared(d, e));
+    return hn::IfThenZeroElse(hn::Eq(x, hn::Set(d, -HUGE_VAL)), body);
+  }
+};
 
 ACTIVATION_SIMD_TARGET_KERNELS64(Sigmoid64)
 ACTIVATION_SIMD_TARGET_KERNELS64(Logsigmoid64)
 ACTIVATION_SIMD_TARGET_KERNELS64(Softplus64)
+ACTIVATION_SIMD_TARGET_KERNELS64(Silu64)
 
 ACTIVATION_SIMD_TARGET_KERNELS(Sigmoid)
 ACTIVATION_SIMD_TARGET_KERNELS(Silu)
@@ -210,5 +279,6 @@ ACTIVATION_SIMD_EXPORT_KERNELS(Softplus)
 ACTIVATION_SIMD_EXPORT_KERNELS64(Sigmoid64)
 ACTIVATION_SIMD_EXPORT_KERNELS64(Logsigmoid64)
 ACTIVATION_SIMD_EXPORT_KERNELS64(Softplus64)
+ACTIVATION_SIMD_EXPORT_KERNELS64(Silu64)
 }  // namespace activation::simd
 #endif  // HWY_ONCE

@@ -6,7 +6,12 @@
 //   ExpAll, Expm1All: Highway's Exp/Expm1 (1 and 4 ULP in double, valid to
 //   +706) extended to any argument: +inf beyond 709;
 //   MulByConstant: v times a double constant, rounded about once.
-// All but ExpAll/Expm1All also serve float vectors.
+//   TwoSum: a + b = sum + error exactly.
+// All but ExpAll/Expm1All also serve float vectors. For the float64 kernels
+// (double lanes only):
+//   TwoProduct: a b = product + error exactly, with or without a hardware fma;
+//   ExpTimes: factor e^(hi + lo) for a tiny lo, keeping full precision where
+//   e^hi alone would be subnormal but the product is not.
 // Per-target include: see map-inl.h for the toggle pattern.
 #if defined(ACTIVATION_COMPUTE_SIMD_MATH_INL_H_) == defined(HWY_TARGET_TOGGLE)
 #ifdef ACTIVATION_COMPUTE_SIMD_MATH_INL_H_
@@ -81,6 +86,56 @@ template <class D, class V>
 HWY_INLINE V MulByConstant(D d, V v, const SplitConstant& c) {
   const V lo = hn::Mul(hn::IfThenZeroElse(hn::IsInf(v), v), hn::Set(d, c.lo));
   return hn::Mul(hn::MulAdd(v, hn::Set(d, c.hi), lo), hn::Set(d, c.scale));
+}
+
+// a + b rounded, and its rounding error exactly in `error` (Knuth's TwoSum).
+template <class V>
+HWY_INLINE V TwoSum(V a, V b, V& error) {
+  const V sum = hn::Add(a, b);
+  const V b_part = hn::Sub(sum, a);
+  error = hn::Add(hn::Sub(a, hn::Sub(sum, b_part)), hn::Sub(b, b_part));
+  return sum;
+}
+
+// a b rounded, and its rounding error exactly in `error` (no overflow or
+// underflow assumed): one fma where the target fuses it, else Dekker's
+// product on halves split by Veltkamp (2^27 + 1).
+template <class D, class V>
+HWY_INLINE V TwoProduct(D d, V a, V b, V& error) {
+  const V p = hn::Mul(a, b);
+#if HWY_NATIVE_FMA
+  (void)d;
+  error = hn::MulSub(a, b, p);
+#else
+  const V splitter = hn::Set(d, 134217729.0);
+  const auto halves = [&](V v, V& high, V& low) {
+    const V scaled = hn::Mul(v, splitter);
+    high = hn::Sub(scaled, hn::Sub(scaled, v));
+    low = hn::Sub(v, high);
+  };
+  V a_hi, a_lo, b_hi, b_lo;
+  halves(a, a_hi, a_lo);
+  halves(b, b_hi, b_lo);
+  error = hn::Sub(hn::Mul(a_hi, b_hi), p);
+  error = hn::Add(error, hn::Mul(a_hi, b_lo));
+  error = hn::Add(error, hn::Mul(a_lo, b_hi));
+  error = hn::Add(error, hn::Mul(a_lo, b_lo));
+#endif
+  return p;
+}
+
+// factor e^(hi + lo) = factor e^hi (1 + lo) for |lo| <= ulp(hi), double lanes.
+// Below hi = -600 the exp takes hi + 64 (exact: 64 is a multiple of ulp(hi)
+// and the sum is smaller) and the product is scaled back by e^-64 last, so a
+// result above DBL_MIN keeps its precision where e^hi would be subnormal.
+// hi = -inf gives 0 (for a finite factor).
+constexpr double kExpMinus64 = 1.603810890548638e-28;  // fit/float64.py
+template <class D, class V>
+HWY_INLINE V ExpTimes(D d, V hi, V lo, V factor) {
+  const auto tiny = hn::Lt(hi, hn::Set(d, -600.0));
+  const V e = hn::Exp(d, hn::Add(hi, hn::IfThenElseZero(tiny, hn::Set(d, 64.0))));
+  const V body = hn::Mul(hn::MulAdd(e, hn::IfThenZeroElse(hn::Eq(e, hn::Zero(d)), lo), e), factor);
+  return hn::IfThenElse(tiny, hn::Mul(body, hn::Set(d, kExpMinus64)), body);
 }
 
 }  // namespace activation::simd::HWY_NAMESPACE

@@ -26,6 +26,7 @@
 #include <limits>
 
 #include "compute/simd/map-inl.h"
+#include "compute/simd/math-inl.h"
 #include "compute/softmax.h"
 #include "hwy/contrib/math/math-inl.h"
 #include "hwy/highway.h"
@@ -278,19 +279,200 @@ void Rows(const float* x, const float* g, float* out, std::size_t n, const Kerne
 
 }  // namespace softmax_rows
 
-// <Name>Forward, <Name>Derivative, <Name>Vjp for HWY_EXPORT.
-#define ACTIVATION_SOFTMAX_TARGET_KERNELS(Name, kKind)                                              \
-  void Name##Forward(const float* x, float* out, std::size_t n, const KernelArgs& args) {           \
-    softmax_rows::Rows<kKind, Pass::kForward>(x, nullptr, out, n, args);                             \
-  }                                                                                                  \
-  void Name##Derivative(const float* x, float* out, std::size_t n, const KernelArgs& args) {        \
-    softmax_rows::Rows<kKind, Pass::kDerivative>(x, nullptr, out, n, args);                          \
-  }                                                                                                  \
-  void Name##Vjp(const float* x, const float* g, float* out, std::size_t n, const KernelArgs& args) { \
-    softmax_rows::Rows<kKind, Pass::kVjp>(x, g, out, n, args);                                       \
+// --- double lanes: the float64 kernels --------------------------------------
+// Per row, as above: m and the rows without a finite limit (to
+// softmax::SoftmaxLimits64); e_i = e^(hi + lo) (ExpTimes) with hi + lo =
+// x_i - m exactly (TwoSum); rest = S - 1 and the VJP's weighted sum added with
+// TwoSum per lane (compensated), so a long row's sum is not off by its
+// length in ULP; then each output from e_i and S, rounded a few times
+// (ties and the arg max as above: 1 - s_i = rest / S there).
+namespace softmax_rows64 {
+
+using softmax_rows::Kind;
+using softmax_rows::Weight;
+using D = hn::ScalableTag<double>;
+using V = hn::Vec<D>;
+
+// Up to Lanes(d) doubles from p; lanes past `count` hold `pad`.
+HWY_INLINE V LoadPadded(D d, const double* p, std::size_t count, double pad) {
+  if (count == hn::Lanes(d)) return hn::LoadU(d, p);
+  alignas(HWY_MAX_BYTES) double buffer[HWY_MAX_BYTES / sizeof(double)];
+  std::fill(buffer, buffer + hn::Lanes(d), pad);
+  std::copy(p, p + count, buffer);
+  return hn::Load(d, buffer);
+}
+HWY_INLINE void StorePartial(D d, V v, double* p, std::size_t count) {
+  if (count == hn::Lanes(d)) return hn::StoreU(v, d, p);
+  alignas(HWY_MAX_BYTES) double buffer[HWY_MAX_BYTES / sizeof(double)];
+  hn::Store(v, d, buffer);
+  std::copy(buffer, buffer + count, p);
+}
+
+// Per-lane sums carried with their exact rounding errors.
+struct CompensatedSum {
+  V sum, error;  // start both at zero
+  void Add(V v) {
+    V e;
+    sum = TwoSum(sum, v, e);
+    error = hn::Add(error, e);
   }
-ACTIVATION_SOFTMAX_TARGET_KERNELS(Softmax, softmax_rows::Kind::kSoftmax)
-ACTIVATION_SOFTMAX_TARGET_KERNELS(LogSoftmax, softmax_rows::Kind::kLogSoftmax)
+  double Total() const {
+    const D d;
+    alignas(HWY_MAX_BYTES) double sums[HWY_MAX_BYTES / sizeof(double)];
+    hn::Store(sum, d, sums);
+    double total = hn::GetLane(hn::SumOfLanes(d, error)), total_error = 0;
+    for (std::size_t i = 0; i < hn::Lanes(d); ++i) {  // Knuth's TwoSum, as above
+      const double next = total + sums[i];
+      const double part = next - total;
+      total_error += (total - (next - part)) + (sums[i] - part);
+      total = next;
+    }
+    return total + total_error;
+  }
+};
+
+// x - m = hi + lo (lo = 0 where hi is infinite).
+HWY_INLINE V Shifted(V x, V m, V& lo) {
+  const V hi = TwoSum(x, hn::Neg(m), lo);
+  lo = hn::IfThenZeroElse(hn::IsInf(hi), lo);
+  return hi;
+}
+
+// e^(x - m), exactly 1 at x = m.
+HWY_INLINE V ExpShifted(D d, V x, V m) {
+  V lo;
+  const V hi = Shifted(x, m, lo);
+  return hn::IfThenElse(hn::Eq(x, m), hn::Set(d, 1.0), ExpTimes(d, hi, lo, hn::Set(d, 1.0)));
+}
+
+// The row max, or NaN for a row without a finite limit (NaN, +inf, all -inf).
+double RowMax(const double* x, std::size_t length) {
+  const D d;
+  const std::size_t N = hn::Lanes(d);
+  const double inf = std::numeric_limits<double>::infinity();
+  V max = hn::Set(d, -inf);
+  auto nan = hn::FirstN(d, 0);
+  for (std::size_t i = 0; i < length; i += N) {
+    const V v = LoadPadded(d, x + i, std::min(N, length - i), -inf);
+    nan = hn::Or(nan, hn::IsNaN(v));
+    max = hn::Max(max, v);
+  }
+  const double m = hn::GetLane(hn::MaxOfLanes(d, max));
+  if (!hn::AllFalse(d, nan) || std::isinf(m)) return std::numeric_limits<double>::quiet_NaN();
+  return m;
+}
+
+struct RowSums {
+  double rest;      // S - 1
+  double weighted;  // sum g_i e_i (softmax VJP) or sum g_i (log_softmax VJP)
+};
+
+// e_i to e_out (when given; it may be x) and the row's sums.
+template <Weight kWeight>
+RowSums SumExps(const double* x, const double* g, double* e_out, std::size_t length, double m_scalar) {
+  const D d;
+  const std::size_t N = hn::Lanes(d);
+  const V m = hn::Set(d, m_scalar);
+  CompensatedSum rest{hn::Zero(d), hn::Zero(d)}, weighted = rest;
+  std::size_t ties = 0;
+  for (std::size_t i = 0; i < length; i += N) {
+    const std::size_t count = std::min(N, length - i);
+    const V xv = LoadPadded(d, x + i, count, -std::numeric_limits<double>::infinity());
+    const auto tie = hn::Eq(xv, m);
+    ties += hn::CountTrue(d, tie);
+    const V e = ExpShifted(d, xv, m);
+    rest.Add(hn::IfThenZeroElse(tie, e));
+    if constexpr (kWeight == Weight::kByE) weighted.Add(hn::Mul(e, LoadPadded(d, g + i, count, 0.0)));
+    if constexpr (kWeight == Weight::kPlain) weighted.Add(LoadPadded(d, g + i, count, 0.0));
+    if (e_out != nullptr) StorePartial(d, e, e_out + i, count);
+  }
+  return RowSums{rest.Total() + static_cast<double>(ties - 1), weighted.Total()};
+}
+
+// out_i = f(a_i, g_i) over a row.
+template <class F>
+HWY_INLINE void MapRow(const double* a, const double* g, double* out, std::size_t length, const F& f) {
+  const D d;
+  const std::size_t N = hn::Lanes(d);
+  for (std::size_t i = 0; i < length; i += N) {
+    const std::size_t count = std::min(N, length - i);
+    const V gv = g == nullptr ? hn::Zero(d) : LoadPadded(d, g + i, count, 0.0);
+    StorePartial(d, f(LoadPadded(d, a + i, count, 0.0), gv), out + i, count);
+  }
+}
+
+template <Kind kKind, Pass kPass>
+void Rows(const double* x, const double* g, double* out, std::size_t n, const KernelArgs& args) {
+  const std::size_t length = args.row_length == 0 ? n : args.row_length;
+  if (length == 0) return;
+  const D d;
+  for (std::size_t start = 0; start + length <= n; start += length) {
+    const double* xr = x + start;
+    const double* gr = g == nullptr ? nullptr : g + start;
+    double* outr = out + start;
+    const double m = RowMax(xr, length);
+    if (std::isnan(m)) {
+      KernelArgs row = args;
+      row.row_length = length;
+      const Kernels64 k = kKind == Kind::kSoftmax ? softmax::SoftmaxLimits64() : softmax::LogSoftmaxLimits64();
+      if constexpr (kPass == Pass::kForward) k.forward(xr, outr, length, row);
+      else if constexpr (kPass == Pass::kDerivative) k.derivative(xr, outr, length, row);
+      else k.vjp(xr, gr, outr, length, row);
+      continue;
+    }
+    const V mv = hn::Set(d, m);
+    if constexpr (kKind == Kind::kLogSoftmax && kPass == Pass::kForward) {
+      // log s_i = (hi - log1p(rest)) + lo: hi <= 0 <= log1p, so no cancellation.
+      const RowSums sums = SumExps<Weight::kNone>(xr, nullptr, nullptr, length, m);
+      const V log_sum = hn::Set(d, std::log1p(sums.rest));
+      MapRow(xr, nullptr, outr, length, [&](V xv, V) {
+        V lo;
+        const V hi = Shifted(xv, mv, lo);
+        return hn::Add(hn::Sub(hi, log_sum), lo);
+      });
+      continue;
+    }
+    constexpr Weight kWeight = kPass != Pass::kVjp        ? Weight::kNone
+                               : kKind == Kind::kSoftmax ? Weight::kByE
+                                                          : Weight::kPlain;
+    const RowSums sums = SumExps<kWeight>(xr, gr, outr, length, m);  // e_i now in outr
+    const V sum = hn::Set(d, 1.0 + sums.rest);
+    const V rest = hn::Set(d, sums.rest);
+    // (1 - s_i) S: rest where e_i = 1 (S - e_i would cancel), S - e_i elsewhere.
+    const auto others = [&](V e) { return hn::IfThenElse(hn::Eq(e, hn::Set(d, 1.0)), rest, hn::Sub(sum, e)); };
+    if constexpr (kKind == Kind::kSoftmax && kPass == Pass::kForward) {
+      MapRow(outr, nullptr, outr, length, [&](V e, V) { return hn::Div(e, sum); });
+    } else if constexpr (kKind == Kind::kSoftmax && kPass == Pass::kDerivative) {
+      MapRow(outr, nullptr, outr, length, [&](V e, V) { return hn::Div(hn::Mul(e, others(e)), hn::Mul(sum, sum)); });
+    } else if constexpr (kKind == Kind::kLogSoftmax && kPass == Pass::kDerivative) {
+      MapRow(outr, nullptr, outr, length, [&](V e, V) { return hn::Div(others(e), sum); });
+    } else if constexpr (kKind == Kind::kSoftmax) {  // s_i (g_i - sum_j g_j s_j)
+      const V dot = hn::Set(d, sums.weighted / (1.0 + sums.rest));
+      MapRow(outr, gr, outr, length, [&](V e, V gv) { return hn::Div(hn::Mul(e, hn::Sub(gv, dot)), sum); });
+    } else {  // g_i - s_i sum_j g_j
+      const V total = hn::Set(d, sums.weighted);
+      MapRow(outr, gr, outr, length, [&](V e, V gv) { return hn::Sub(gv, hn::Div(hn::Mul(e, total), sum)); });
+    }
+  }
+}
+
+}  // namespace softmax_rows64
+
+// <Name>Forward, <Name>Derivative, <Name>Vjp for HWY_EXPORT.
+#define ACTIVATION_SOFTMAX_TARGET_KERNELS(Name, Ns, T, kKind)                                    \
+  void Name##Forward(const T* x, T* out, std::size_t n, const KernelArgs& args) {                 \
+    Ns::Rows<kKind, Pass::kForward>(x, nullptr, out, n, args);                                   \
+  }                                                                                                \
+  void Name##Derivative(const T* x, T* out, std::size_t n, const KernelArgs& args) {              \
+    Ns::Rows<kKind, Pass::kDerivative>(x, nullptr, out, n, args);                                \
+  }                                                                                                \
+  void Name##Vjp(const T* x, const T* g, T* out, std::size_t n, const KernelArgs& args) {         \
+    Ns::Rows<kKind, Pass::kVjp>(x, g, out, n, args);                                             \
+  }
+ACTIVATION_SOFTMAX_TARGET_KERNELS(Softmax, softmax_rows, float, softmax_rows::Kind::kSoftmax)
+ACTIVATION_SOFTMAX_TARGET_KERNELS(LogSoftmax, softmax_rows, float, softmax_rows::Kind::kLogSoftmax)
+ACTIVATION_SOFTMAX_TARGET_KERNELS(Softmax64, softmax_rows64, double, softmax_rows::Kind::kSoftmax)
+ACTIVATION_SOFTMAX_TARGET_KERNELS(LogSoftmax64, softmax_rows64, double, softmax_rows::Kind::kLogSoftmax)
 #undef ACTIVATION_SOFTMAX_TARGET_KERNELS
 
 }  // namespace activation::simd::HWY_NAMESPACE
@@ -303,5 +485,7 @@ HWY_AFTER_NAMESPACE();
 namespace activation::simd {
 ACTIVATION_SIMD_EXPORT_KERNELS(Softmax)
 ACTIVATION_SIMD_EXPORT_KERNELS(LogSoftmax)
+ACTIVATION_SIMD_EXPORT_KERNELS64(Softmax64)
+ACTIVATION_SIMD_EXPORT_KERNELS64(LogSoftmax64)
 }  // namespace activation::simd
 #endif  // HWY_ONCE

@@ -1,7 +1,9 @@
 // The float64 kernels against MPFR (256-bit arithmetic, far beyond double):
 // within 4 ULP of binary64 wherever the correctly rounded exact value is a
 // normal double or an overflow (elsewhere the absolute error stays below
-// DBL_MIN), NaN in -> NaN out, and the limits at +-inf; on every SIMD target.
+// DBL_MIN), NaN in -> NaN out, and the limits at +-inf; on every SIMD target,
+// at the default parameters and at a non-default set. Every catalogue entry
+// must have them. softmax and log_softmax: per row, below.
 #include <mpfr.h>
 
 #include <cfloat>
@@ -9,6 +11,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <algorithm>
 #include <random>
 #include <string>
 #include <string_view>
@@ -71,6 +74,14 @@ Big Log1p(const Big& a) { return Apply(mpfr_log1p, a); }
 Big Tanh(const Big& a) { return Apply(mpfr_tanh, a); }
 Big Sech(const Big& a) { return Apply(mpfr_sech, a); }
 Big Abs(const Big& a) { return Apply(mpfr_abs, a); }
+Big Erfc(const Big& a) { return Apply(mpfr_erfc, a); }
+Big Sqrt(const Big& a) { return Apply(mpfr_sqrt, a); }
+Big Log(const Big& a) { return Apply(mpfr_log, a); }
+Big Pi() {
+  Big r;
+  mpfr_const_pi(r.get(), MPFR_RNDN);
+  return r;
+}
 Big Neg(const Big& a) { return Apply(mpfr_neg, a); }
 
 // 1 / (1 + e^-z) written without overflow: (z >= 0 ? 1 : e) / (1 + e), e = e^-|z|.
@@ -149,6 +160,38 @@ Big Exact(std::string_view name, bool derivative, double x, const KernelArgs& ar
     if (derivative) return one / (q * q);
     return std::isinf(x) ? Big(std::copysign(1.0, x)) : X / q;
   }
+  if (name == "silu" || name == "mish" || name == "gelu") {
+    // All three are x times a factor that goes from 0 at -inf to 1 at +inf.
+    if (std::isinf(x)) return x > 0 ? (derivative ? one : X) : zero;
+  }
+  if (name == "silu") return derivative ? Sigmoid(X) * (one + X * Sigmoid(Neg(X))) : X * Sigmoid(X);
+  if (name == "mish") {
+    const Big sp = Softplus1(X);
+    if (!derivative) return X * Tanh(sp);
+    return Tanh(sp) + X * Sigmoid(X) * Sech(sp) * Sech(sp);
+  }
+  if (name == "tanhshrink") {
+    if (derivative) return Tanh(X) * Tanh(X);
+    // Below 1e-10, x - tanh x would cancel more bits than MPFR carries: its
+    // series x^3/3 - 2x^5/15 + 17x^7/315, the next term 1e-60 of the sum.
+    if (std::fabs(x) >= 1e-10) return X - Tanh(X);
+    const Big x2 = X * X;
+    return X * x2 * (one / Big(3) - x2 * (Big(2) / Big(15) - x2 * Big(17) / Big(315)));
+  }
+  if (name == "gelu" && p[0] == 0) {
+    const Big cdf = Erfc(Neg(X) / Sqrt(Big(2))) / Big(2);
+    if (!derivative) return X * cdf;
+    return cdf + X * Exp(Neg(X * X) / Big(2)) / Sqrt(Big(2) * Pi());
+  }
+  if (name == "gelu") {  // x sigmoid(2u), u = sqrt(2/pi) (x + 0.044715 x^3)
+    const Big c = Big::Decimal("0.044715");
+    const Big root = Sqrt(Big(2) / Pi());
+    const Big two_u = Big(2) * root * (X + c * X * X * X);
+    if (!derivative) return X * Sigmoid(two_u);
+    const Big e = Exp(Neg(Abs(two_u)));
+    const Big slope = e / ((one + e) * (one + e));
+    return Sigmoid(two_u) + Big(2) * X * root * (one + Big(3) * c * X * X) * slope;
+  }
   ADD_FAILURE() << "no MPFR reference for " << name;
   return Big(NAN);
 }
@@ -220,29 +263,65 @@ std::vector<double> Inputs(const KernelArgs& args) {
   return xs;
 }
 
-std::vector<std::string> Float64Names() {
+std::vector<std::string> ElementwiseNames() {
   std::vector<std::string> names;
   for (const Activation& a : Catalogue()) {
-    if (a.float64.forward != nullptr) names.emplace_back(a.name);
+    if (!a.rowwise) names.emplace_back(a.name);
   }
   return names;
 }
 
-// Default parameters; threshold (which has none) at threshold 0.5, value -2.
-KernelArgs Args(const Activation& a) {
-  GivenParams given;
-  if (a.name == "threshold") given = {{"threshold", 0.5}, {"value", -2.0}};
+// A parameter set other than the defaults (threshold, which has none, at
+// threshold 0.5, value -2 in both).
+GivenParams NonDefault(std::string_view name) {
+  if (name == "threshold") return {{"threshold", -1.5}, {"value", 3.0}};
+  if (name == "step") return {{"threshold", 0.75}};
+  if (name == "leaky_relu") return {{"negative_slope", -0.3}};
+  if (name == "prelu") return {{"weight", 1.7}};
+  if (name == "elu") return {{"alpha", 2.5}};
+  if (name == "celu") return {{"alpha", 0.3}};
+  if (name == "softplus") return {{"beta", 0.7}, {"threshold", 5.0}};
+  if (name == "hardtanh") return {{"min_val", -0.5}, {"max_val", 2.0}};
+  if (name == "softshrink" || name == "hardshrink") return {{"lambd", 1.25}};
+  if (name == "gelu") return {{"approximate", 1.0}};
+  return {};
+}
+
+struct Case {
+  std::string name;
+  bool defaults;
+};
+
+std::vector<Case> Cases() {
+  std::vector<Case> cases;
+  for (const std::string& name : ElementwiseNames()) {
+    cases.push_back({name, true});
+    if (!NonDefault(name).empty()) cases.push_back({name, false});
+  }
+  return cases;
+}
+
+KernelArgs Args(const Activation& a, bool defaults) {
+  GivenParams given = defaults ? GivenParams{} : NonDefault(a.name);
+  if (defaults && a.name == "threshold") given = {{"threshold", 0.5}, {"value", -2.0}};
   KernelArgs args;
   EXPECT_TRUE(ResolveParams(a, given, &args).ok());
   return args;
 }
 
-class Float64Kernels : public ::testing::TestWithParam<std::string> {};
+TEST(Float64Catalogue, EveryEntryHasFloat64Kernels) {
+  for (const Activation& a : Catalogue()) {
+    EXPECT_TRUE(a.float64.forward != nullptr && a.float64.derivative != nullptr && a.float64.vjp != nullptr)
+        << a.name;
+  }
+}
+
+class Float64Kernels : public ::testing::TestWithParam<Case> {};
 
 TEST_P(Float64Kernels, WithinFourUlpOfMpfrOnEveryTarget) {
-  const Activation* a = FindActivation(GetParam());
+  const Activation* a = FindActivation(GetParam().name);
   ASSERT_NE(a, nullptr);
-  const KernelArgs args = Args(*a);
+  const KernelArgs args = Args(*a, GetParam().defaults);
   const std::vector<double> xs = Inputs(args);
   for (bool derivative : {false, true}) {
     std::vector<Big> exact;
@@ -254,7 +333,8 @@ TEST_P(Float64Kernels, WithinFourUlpOfMpfrOnEveryTarget) {
       (derivative ? a->float64.derivative : a->float64.forward)(xs.data(), got.data(), xs.size(), args);
       Worst worst;
       for (std::size_t i = 0; i < xs.size(); ++i) Compare(xs[i], got[i], exact[i], &worst);
-      std::printf("%s %s on %s: %lld ULP at x=%.17g (got %.17g, exact %.17g)\n", a->name.data(),
+      std::printf("%s%s %s on %s: %lld ULP at x=%.17g (got %.17g, exact %.17g)\n", a->name.data(),
+                  GetParam().defaults ? "" : " (non-default)",
                   derivative ? "derivative" : "forward", simd::TargetName(target).c_str(),
                   static_cast<long long>(worst.ulp), worst.x, worst.got, worst.exact);
       EXPECT_EQ(worst.failures, 0u) << simd::TargetName(target) << " " << worst.first_failure;
@@ -268,9 +348,9 @@ TEST_P(Float64Kernels, WithinFourUlpOfMpfrOnEveryTarget) {
 // written, each what the whole-array call gives for that element, and the
 // VJP g * f'(x) with f'(x) rounded first.
 TEST_P(Float64Kernels, EveryLengthAndTheVjpOnEveryTarget) {
-  const Activation* a = FindActivation(GetParam());
+  const Activation* a = FindActivation(GetParam().name);
   ASSERT_NE(a, nullptr);
-  const KernelArgs args = Args(*a);
+  const KernelArgs args = Args(*a, GetParam().defaults);
   std::mt19937_64 rng(5);
   std::uniform_real_distribution<double> spread(-10.0, 10.0);
   constexpr std::size_t kMax = 40;
@@ -299,8 +379,161 @@ TEST_P(Float64Kernels, EveryLengthAndTheVjpOnEveryTarget) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Catalogue, Float64Kernels, ::testing::ValuesIn(Float64Names()),
-                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
+INSTANTIATE_TEST_SUITE_P(Catalogue, Float64Kernels, ::testing::ValuesIn(Cases()),
+                         [](const ::testing::TestParamInfo<Case>& info) {
+                           return info.param.name + (info.param.defaults ? "" : "_nondefault");
+                         });
+
+// --- softmax and log_softmax, per row ---------------------------------------
+
+// The exact s_i, log s_i, s_i (1 - s_i), 1 - s_i and the VJPs of a row
+// without specials (every x finite or -inf, at least one finite).
+struct ExactRow {
+  std::vector<Big> s, log_s, one_minus_s, softmax_vjp, log_softmax_vjp;
+  std::vector<double> vjp_scale;  // s_i (|g_i| + sum_j |g_j| s_j): what the VJP's subtraction can cancel
+};
+ExactRow ExactRowOf(const std::vector<double>& x, const std::vector<double>& g) {
+  // Sums of positive terms only: 1 + a tiny rest would not fit in 256 bits,
+  // so S - e_i and log S are formed from the other terms and log1p.
+  const std::size_t argmax = std::max_element(x.begin(), x.end()) - x.begin();
+  const double m = x[argmax];
+  std::vector<Big> e;
+  for (double v : x) e.push_back(std::isinf(v) ? Big(0) : Exp(Big(v) - Big(m)));
+  const auto sum_but = [&](std::size_t skip) {
+    Big others(0);
+    for (std::size_t j = 0; j < e.size(); ++j) {
+      if (j != skip) others = others + e[j];
+    }
+    return others;
+  };
+  const Big rest = sum_but(argmax);
+  const Big sum = Big(1) + rest;
+  ExactRow r;
+  Big dot(0), total(0), abs_dot(0);
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    r.s.push_back(e[i] / sum);
+    r.one_minus_s.push_back(sum_but(i) / sum);
+    r.log_s.push_back(std::isinf(x[i]) ? Big(-INFINITY) : (Big(x[i]) - Big(m)) - Log1p(rest));
+    dot = dot + Big(g[i]) * r.s[i];
+    abs_dot = abs_dot + Abs(Big(g[i])) * r.s[i];
+    total = total + Big(g[i]);
+  }
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    r.softmax_vjp.push_back(r.s[i] * (Big(g[i]) - dot));
+    r.log_softmax_vjp.push_back(Big(g[i]) - r.s[i] * total);
+    r.vjp_scale.push_back((r.s[i] * (Abs(Big(g[i])) + abs_dot)).Round());
+  }
+  return r;
+}
+
+std::vector<std::vector<double>> Rows() {
+  std::mt19937_64 rng(64);
+  std::vector<std::vector<double>> rows;
+  for (std::size_t length : {1, 2, 3, 5, 8, 17, 64, 1000}) {
+    for (double spread : {1e-12, 1.0, 30.0, 700.0, 1e5}) {
+      std::uniform_real_distribution<double> value(-spread, spread);
+      std::vector<double> row(length);
+      for (double& v : row) v = value(rng) + 3.0;
+      rows.push_back(row);
+      if (length > 2) {
+        row[1] = row[0];  // a tie
+        row[2] = -INFINITY;
+        rows.push_back(row);
+      }
+    }
+  }
+  return rows;
+}
+
+void CompareRowwise(const double* got, const std::vector<Big>& exact, const std::vector<double>& x,
+                    Worst* worst) {
+  for (std::size_t i = 0; i < exact.size(); ++i) Compare(x[i], got[i], exact[i], worst);
+}
+
+TEST(Float64Softmax, RowsWithinFourUlpOfMpfrOnEveryTarget) {
+  const Activation* softmax = FindActivation("softmax");
+  const Activation* log_softmax = FindActivation("log_softmax");
+  ASSERT_NE(softmax, nullptr);
+  ASSERT_NE(log_softmax, nullptr);
+  std::mt19937_64 rng(7);
+  std::uniform_real_distribution<double> gradient(-2.0, 2.0);
+  for (const std::vector<double>& x : Rows()) {
+    std::vector<double> g(x.size());
+    for (double& v : g) v = gradient(rng);
+    const ExactRow exact = ExactRowOf(x, g);
+    std::vector<Big> diagonal;
+    for (std::size_t i = 0; i < x.size(); ++i) diagonal.push_back(exact.s[i] * exact.one_minus_s[i]);
+    KernelArgs args;
+    args.row_length = x.size();
+    for (std::int64_t target : simd::AvailableTargets()) {
+      simd::TargetScope scope(target);
+      const std::string what = simd::TargetName(target) + " row of " + std::to_string(x.size()) +
+                               " from " + std::to_string(x[0]);
+      std::vector<double> out(x.size());
+      const struct {
+        const char* name;
+        UnaryKernel64 kernel;
+        const std::vector<Big>* exact;
+      } unary[] = {{"softmax", softmax->float64.forward, &exact.s},
+                   {"softmax diagonal", softmax->float64.derivative, &diagonal},
+                   {"log_softmax", log_softmax->float64.forward, &exact.log_s},
+                   {"log_softmax diagonal", log_softmax->float64.derivative, &exact.one_minus_s}};
+      for (const auto& u : unary) {
+        u.kernel(x.data(), out.data(), x.size(), args);
+        Worst worst;
+        CompareRowwise(out.data(), *u.exact, x, &worst);
+        EXPECT_EQ(worst.failures, 0u) << u.name << " " << what << " " << worst.first_failure;
+        EXPECT_LE(worst.ulp, kMaxUlp) << u.name << " " << what << " at x=" << worst.x;
+      }
+      // The VJPs subtract: within 4 ULP of the exact value plus 4 ULP of what
+      // the subtraction can cancel (s_i (|g_i| + sum |g_j| s_j)).
+      const struct {
+        const char* name;
+        VjpKernel64 kernel;
+        const std::vector<Big>* exact;
+      } vjps[] = {{"softmax vjp", softmax->float64.vjp, &exact.softmax_vjp},
+                  {"log_softmax vjp", log_softmax->float64.vjp, &exact.log_softmax_vjp}};
+      for (const auto& v : vjps) {
+        v.kernel(x.data(), g.data(), out.data(), x.size(), args);
+        for (std::size_t i = 0; i < x.size(); ++i) {
+          const double rounded = (*v.exact)[i].Round();
+          const double scale = std::string(v.name) == "softmax vjp" ? exact.vjp_scale[i] : std::fabs(g[i]);
+          const double bound = 4 * DBL_EPSILON * (std::fabs(rounded) + scale) + 4 * DBL_TRUE_MIN;
+          EXPECT_LE(std::fabs(out[i] - rounded), bound) << v.name << " " << what << " i=" << i;
+        }
+      }
+    }
+  }
+}
+
+// Rows without a finite limit, as the float kernels and the reference give them.
+TEST(Float64Softmax, SpecialRowsOnEveryTarget) {
+  const Activation* softmax = FindActivation("softmax");
+  const Activation* log_softmax = FindActivation("log_softmax");
+  const double inf = INFINITY;
+  const std::vector<double> one_inf = {1.0, inf, -inf, 2.0};
+  for (std::int64_t target : simd::AvailableTargets()) {
+    simd::TargetScope scope(target);
+    SCOPED_TRACE(simd::TargetName(target));
+    KernelArgs args;
+    args.row_length = 4;
+    std::vector<double> out(4);
+    softmax->float64.forward(one_inf.data(), out.data(), 4, args);
+    EXPECT_EQ(out, (std::vector<double>{0, 1, 0, 0}));
+    log_softmax->float64.forward(one_inf.data(), out.data(), 4, args);
+    EXPECT_EQ(out, (std::vector<double>{-inf, 0, -inf, -inf}));
+    log_softmax->float64.derivative(one_inf.data(), out.data(), 4, args);
+    EXPECT_EQ(out, (std::vector<double>{1, 0, 1, 1}));
+    for (const std::vector<double>& row : {std::vector<double>{1.0, NAN, 2.0, 3.0},
+                                           std::vector<double>{inf, 1.0, inf, 0.0},
+                                           std::vector<double>{-inf, -inf, -inf, -inf}}) {
+      for (const Activation* a : {softmax, log_softmax}) {
+        a->float64.forward(row.data(), out.data(), 4, args);
+        for (double v : out) EXPECT_TRUE(std::isnan(v)) << a->name;
+      }
+    }
+  }
+}
 
 }  // namespace
 }  // namespace activation
