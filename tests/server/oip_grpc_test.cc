@@ -499,8 +499,7 @@ TEST_F(OipGrpcTest, Float16Errors) {
 }
 
 // FP64 in raw_input_contents or fp64_contents: answered in FP64 in the same
-// form, equal to activation.v1's float64 answers, for every function served
-// in float64; the others refused as activation.v1 refuses them.
+// form, equal to activation.v1's float64 answers, for every function.
 TEST_F(OipGrpcTest, Float64EqualsActivationV1InBothForms) {
   const std::vector<float> narrow_xs = Inputs();
   const std::vector<float> narrow_gs = GradOutputs(narrow_xs.size());
@@ -545,13 +544,6 @@ TEST_F(OipGrpcTest, Float64EqualsActivationV1InBothForms) {
       request.add_outputs()->set_name("grad_input");
       ModelInferResponse response;
       const grpc::Status status = Infer(request, &response);
-      if (a.float64.forward == nullptr) {
-        EXPECT_FALSE(v1_status.ok()) << what;
-        EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << what;
-        EXPECT_NE(status.error_message().find("float64 is not served for " + std::string(a.name)), std::string::npos)
-            << what << ": " << status.error_message();
-        continue;
-      }
       ASSERT_TRUE(v1_status.ok()) << what << ": " << v1_status.error_message();
       ASSERT_TRUE(status.ok()) << what << ": " << status.error_message();
       ASSERT_EQ(response.outputs_size(), 2);
