@@ -40,6 +40,18 @@ TEST(Float64Catalogue, EveryEntryHasFloat64Kernels) {
   }
 }
 
+// The figures ListActivations publishes (compute/float64_accuracy_table.inc):
+// measured for every entry, within the bound; the tests below hold every
+// target to them.
+TEST(Float64Catalogue, EveryEntryPublishesMeasuredFigures) {
+  for (const Activation& a : Catalogue()) {
+    for (double ulp : {a.accuracy.float64.forward, a.accuracy.float64.derivative}) {
+      EXPECT_GE(ulp, 0) << a.name << ": no figure in compute/float64_accuracy_table.inc";
+      EXPECT_LE(ulp, kMaxUlp) << a.name;
+    }
+  }
+}
+
 class Float64Kernels : public ::testing::TestWithParam<Case> {};
 
 TEST_P(Float64Kernels, WithinFourUlpOfMpfrOnEveryTarget) {
@@ -57,6 +69,10 @@ TEST_P(Float64Kernels, WithinFourUlpOfMpfrOnEveryTarget) {
       EXPECT_EQ(worst[t].failures, 0u) << target << " " << worst[t].first_failure;
       EXPECT_LE(worst[t].ulp, kMaxUlp) << target << (derivative ? " derivative" : " forward")
                                        << " at x=" << worst[t].x;
+      if (GetParam().defaults) {
+        EXPECT_LE(worst[t].ulp, derivative ? a->accuracy.float64.derivative : a->accuracy.float64.forward)
+            << target << (derivative ? " derivative" : " forward") << " over the published figure at x=" << worst[t].x;
+      }
     }
   }
 }
@@ -117,6 +133,9 @@ TEST(Float64Softmax, RowsWithinFourUlpOfMpfrOnEveryTarget) {
       const std::string what = row_kernel.name + (row_kernel.derivative ? " diagonal" : "");
       EXPECT_EQ(worst.failures, 0u) << what << " " << worst.first_failure;
       EXPECT_LE(worst.ulp, kMaxUlp) << what << " at x=" << worst.x;
+      const UlpFigures& published = FindActivation(row_kernel.name)->accuracy.float64;
+      EXPECT_LE(worst.ulp, row_kernel.derivative ? published.derivative : published.forward)
+          << what << " over the published figure at x=" << worst.x;
     }
     // The VJPs subtract: within 4 ULP of the exact value plus 4 ULP of what
     // the subtraction can cancel (s_i (|g_i| + sum |g_j| s_j)).
