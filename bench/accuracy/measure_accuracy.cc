@@ -188,7 +188,7 @@ int Run(int argc, char** argv) {
   if (!missing.empty()) {
     raw << "\n# not measured:" << missing;
     std::fprintf(stderr, "measure_accuracy: this CPU (or ACTIVATION_SIMD_TARGET) does not run%s; "
-                         "render_accuracy.py will refuse these results\n", missing.c_str());
+                         "the renderers (render_accuracy.py, render_dtypes.py) will refuse these results\n", missing.c_str());
   }
   bool failed = false;
   raw << "\n# columns: function " << (float64 ? "parameters" : "kernel")
