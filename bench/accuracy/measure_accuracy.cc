@@ -27,7 +27,8 @@ namespace {
 
 int Usage(const std::string& error) {
   std::fprintf(stderr,
-               "%s%susage: measure_accuracy [--output FILE] [--random-count N | --float64]   (default: standard output, 1000000)\n",
+               "%s%susage: measure_accuracy [--output FILE] [--random-count N | --float64]\n"
+               "  (default: standard output, 1000000)\n",
                error.c_str(), error.empty() ? "" : "\n");
   return error.empty() ? 0 : 2;
 }
@@ -187,8 +188,10 @@ int Run(int argc, char** argv) {
   }
   if (!missing.empty()) {
     raw << "\n# not measured:" << missing;
-    std::fprintf(stderr, "measure_accuracy: this CPU (or ACTIVATION_SIMD_TARGET) does not run%s; "
-                         "the renderers (render_accuracy.py, render_dtypes.py) will refuse these results\n", missing.c_str());
+    std::fprintf(stderr,
+                 "measure_accuracy: this CPU (or ACTIVATION_SIMD_TARGET) does not run%s; "
+                 "the renderers (render_accuracy.py, render_dtypes.py) will refuse these results\n",
+                 missing.c_str());
   }
   bool failed = false;
   raw << "\n# columns: function " << (float64 ? "parameters" : "kernel")
