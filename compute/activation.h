@@ -76,6 +76,10 @@ struct Accuracy {
   double forward_max_ulp = -1;  // -1: not measured
   double derivative_max_ulp = -1;
   std::vector<TargetAccuracy> targets;
+  // The float64 kernels in binary64 ULP against MPFR, the worst over every
+  // target at the default parameters (compute/float64_accuracy_table.inc,
+  // rendered by bench/accuracy/render_dtypes.py).
+  UlpFigures float64;
 };
 
 // Work per element of an activation's `fast` kernels, relative to a memory-bound

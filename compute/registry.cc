@@ -17,7 +17,8 @@ namespace activation {
 namespace {
 
 // Measured accuracy, rendered from the raw measurements by
-// bench/accuracy/render_accuracy.py, so that no figure is typed in by hand.
+// bench/accuracy/render_accuracy.py (float64: render_dtypes.py), so that no
+// figure is typed in by hand.
 struct MeasuredTarget {
   std::string_view target;
   double forward = -1;
@@ -31,6 +32,15 @@ struct MeasuredAccuracy {
 };
 constexpr MeasuredAccuracy kMeasured[] = {
 #include "compute/accuracy_table.inc"
+};
+
+struct MeasuredFloat64 {
+  std::string_view name;
+  double forward = -1;
+  double derivative = -1;
+};
+constexpr MeasuredFloat64 kMeasuredFloat64[] = {
+#include "compute/float64_accuracy_table.inc"
 };
 
 Accuracy ToAccuracy(const MeasuredAccuracy& m) {
@@ -69,6 +79,9 @@ std::vector<Activation> BuildCatalogue() {
     }
     for (const MeasuredAccuracy& m : kMeasured) {
       if (m.name == a.name) a.accuracy = ToAccuracy(m);
+    }
+    for (const MeasuredFloat64& m : kMeasuredFloat64) {
+      if (m.name == a.name) a.accuracy.float64 = {m.forward, m.derivative};
     }
   }
   return all;

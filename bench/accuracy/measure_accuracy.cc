@@ -5,6 +5,9 @@
 //   measure_accuracy --output bench/results/accuracy/measure_accuracy.txt
 // bench/accuracy/render_accuracy.py turns them (and the sweeps beside them)
 // into compute/accuracy_table.inc and the table of docs/accuracy.md.
+// --float64: the float64 kernels as tests/compute/float64_test.cc measures
+// them (MPFR, its inputs and rows), for render_dtypes.py:
+//   measure_accuracy --float64 --output bench/results/accuracy/float64_ulp.txt
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -16,6 +19,7 @@
 
 #include "compute/registry.h"
 #include "compute/simd/target.h"
+#include "tests/compute/float64_reference.h"
 #include "tests/compute/harness.h"
 
 namespace activation::accuracy {
@@ -23,7 +27,8 @@ namespace {
 
 int Usage(const std::string& error) {
   std::fprintf(stderr,
-               "%s%susage: measure_accuracy [--output FILE] [--random-count N]   (default: standard output, 1000000)\n",
+               "%s%susage: measure_accuracy [--output FILE] [--random-count N | --float64]\n"
+               "  (default: standard output, 1000000)\n",
                error.c_str(), error.empty() ? "" : "\n");
   return error.empty() ? 0 : 2;
 }
@@ -74,12 +79,83 @@ std::string Line(const Activation& a, const char* kernel, const std::string& tar
   return s.str();
 }
 
+// The reference kernels once, the fast kernels on every target this CPU runs.
+std::string MeasureFloat32(std::size_t random_count, bool* failed) {
+  std::string raw;
+  for (const Activation& a : Catalogue()) {
+    raw += Line(a, "reference", "-", MeasureStandard(a, a.reference, random_count), failed);
+    for (std::int64_t t : simd::AvailableTargets()) {
+      simd::ForceTarget(t);
+      raw += Line(a, "fast", simd::TargetName(t), MeasureStandard(a, a.fast, random_count), failed);
+    }
+    simd::ForceTarget(0);
+  }
+  return raw;
+}
+
+std::string Where64(const float64_reference::Worst& w) {
+  std::ostringstream s;
+  s.precision(17);
+  s << "x=" << w.x;
+  return s.str();
+}
+
+// function parameters target forward_ulp forward_at derivative_ulp derivative_at failures
+std::string Line64(const std::string& name, const char* params, const std::string& target,
+                   const float64_reference::Worst& forward, const float64_reference::Worst& derivative, bool* failed) {
+  for (const float64_reference::Worst* w : {&forward, &derivative}) {
+    if (w->failures != 0) {
+      *failed = true;
+      std::fprintf(stderr, "%s %s %s: %zu wrong special results, first: %s\n", name.c_str(), params, target.c_str(),
+                   w->failures, w->first_failure.c_str());
+    }
+  }
+  std::ostringstream s;
+  s << name << " " << params << " " << target << " " << forward.ulp << " " << Where64(forward) << " "
+    << derivative.ulp << " " << Where64(derivative) << " " << forward.failures + derivative.failures << "\n";
+  std::fputs(s.str().c_str(), stderr);
+  return s.str();
+}
+
+// Every elementwise function at its default and non-default parameters, then
+// softmax and log_softmax over the rows, on every target this CPU runs.
+std::string MeasureFloat64(bool* failed) {
+  namespace ref = float64_reference;
+  const std::vector<std::int64_t> targets = simd::AvailableTargets();
+  std::string raw;
+  for (const ref::Case& c : ref::Cases()) {
+    const Activation& a = *FindActivation(c.name);
+    const KernelArgs args = ref::Args(a, c.defaults);
+    const std::vector<ref::Worst> forward = ref::MeasureElementwise(a, args, false, targets);
+    const std::vector<ref::Worst> derivative = ref::MeasureElementwise(a, args, true, targets);
+    for (std::size_t t = 0; t < targets.size(); ++t) {
+      raw += Line64(c.name, c.defaults ? "default" : "non-default", simd::TargetName(targets[t]), forward[t],
+                    derivative[t], failed);
+    }
+  }
+  const std::vector<ref::RowCase> rows = ref::RowCases();
+  const std::vector<ref::RowKernel> kernels = ref::RowKernels();
+  for (std::size_t k = 0; k + 1 < kernels.size(); k += 2) {  // each function's forward, then its derivative
+    for (std::int64_t t : targets) {
+      simd::TargetScope scope(t);
+      raw += Line64(kernels[k].name, "rows", simd::TargetName(t), ref::MeasureRows(kernels[k], rows),
+                    ref::MeasureRows(kernels[k + 1], rows), failed);
+    }
+  }
+  return raw;
+}
+
 int Run(int argc, char** argv) {
   std::string output;
   std::size_t random_count = 1000000;
+  bool float64 = false;
   for (int i = 1; i < argc; ++i) {
     const std::string flag = argv[i];
     if (flag == "--help") return Usage("");
+    if (flag == "--float64") {
+      float64 = true;
+      continue;
+    }
     if (i + 1 >= argc) return Usage("missing value for " + flag);
     const std::string value = argv[++i];
     if (flag == "--output") {
@@ -94,7 +170,12 @@ int Run(int argc, char** argv) {
     }
   }
   std::ostringstream raw;
-  raw << "# measure_accuracy --random-count " << random_count << "\n";
+  if (float64) {
+    raw << "# measure_accuracy --float64: max binary64 ULP against MPFR (256-bit) over the inputs and rows of "
+           "tests/compute/float64_test.cc\n";
+  } else {
+    raw << "# measure_accuracy --random-count " << random_count << "\n";
+  }
   raw << "# cpu: " << DescribeCpu() << "\n";
   raw << "# compiler: " << __VERSION__ << "\n";
   raw << "# targets:";
@@ -107,19 +188,15 @@ int Run(int argc, char** argv) {
   }
   if (!missing.empty()) {
     raw << "\n# not measured:" << missing;
-    std::fprintf(stderr, "measure_accuracy: this CPU (or ACTIVATION_SIMD_TARGET) does not run%s; "
-                         "render_accuracy.py will refuse these results\n", missing.c_str());
+    std::fprintf(stderr,
+                 "measure_accuracy: this CPU (or ACTIVATION_SIMD_TARGET) does not run%s; "
+                 "the renderers (render_accuracy.py, render_dtypes.py) will refuse these results\n",
+                 missing.c_str());
   }
-  raw << "\n# columns: function kernel target forward_ulp forward_at derivative_ulp derivative_at failures\n";
   bool failed = false;
-  for (const Activation& a : Catalogue()) {
-    raw << Line(a, "reference", "-", MeasureStandard(a, a.reference, random_count), &failed);
-    for (std::int64_t t : simd::AvailableTargets()) {
-      simd::ForceTarget(t);
-      raw << Line(a, "fast", simd::TargetName(t), MeasureStandard(a, a.fast, random_count), &failed);
-    }
-    simd::ForceTarget(0);
-  }
+  raw << "\n# columns: function " << (float64 ? "parameters" : "kernel")
+      << " target forward_ulp forward_at derivative_ulp derivative_at failures\n";
+  raw << (float64 ? MeasureFloat64(&failed) : MeasureFloat32(random_count, &failed));
   if (output.empty()) {
     std::cout << raw.str();
   } else {

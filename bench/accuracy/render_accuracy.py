@@ -37,17 +37,23 @@ def worse(a, b):
     return (max(a[0], b[0]), max(a[1], b[1]))
 
 
-def read_measurement():
+def read_measurement(path=RESULTS / "measure_accuracy.txt"):
+    """A measure_accuracy output (also --float64's, where the kernel column
+    holds the parameter set): its header and (name, kernel, target, (forward, derivative))
+    rows; refuses wrong special results and targets left unmeasured."""
     header, rows = {}, []
-    for line in (RESULTS / "measure_accuracy.txt").read_text().splitlines():
+    for line in path.read_text().splitlines():
         if line.startswith("# "):
             key, colon, value = line[2:].partition(": ")
             header[key if colon else "command"] = value if colon else key
         elif line.strip():
             name, kernel, target, forward, _, derivative, _, failures = line.split()
             if int(failures) != 0:
-                sys.exit(f"measure_accuracy.txt: {name} {kernel} {target} has wrong special results")
+                sys.exit(f"{path.name}: {name} {kernel} {target} has wrong special results")
             rows.append((name, kernel, target, (int(forward), int(derivative))))
+    if header.get("not measured"):
+        sys.exit(f"{path.name} misses targets the binary carries ({header['not measured']}): "
+                 "measure on a CPU that runs them all")
     return header, rows
 
 
@@ -72,9 +78,6 @@ def read_sweeps():
 def compute():
     header, rows = read_measurement()
     targets = header["targets"].split()
-    if header.get("not measured"):
-        sys.exit("measure_accuracy.txt misses targets the binary carries (" + header["not measured"] +
-                 "): measure on a CPU that runs them all")
     sweeps = read_sweeps()
     names = list(dict.fromkeys(r[0] for r in rows))
     result = []
