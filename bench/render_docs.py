@@ -65,6 +65,8 @@ def machine_line(context):
     model = context.get("cpu_model", "CPU model not recorded")
     line = (f"Machine: {model}, {context.get('num_cpus', '?')} CPUs at {context.get('mhz_per_cpu', '?')} MHz, "
             f"kernels on the {context.get('simd_target', '?')} target")
+    if context.get("onednn_isa"):
+        line += f", oneDNN on {context['onednn_isa']}"
     if context.get("conditions"):
         line += f"; {context['conditions']}: compare within a row, not across runs"
     return line + "."
@@ -265,7 +267,40 @@ def render_text(paths):
     return lines + ["```"]
 
 
-RENDERERS = {"kernels": render_kernels, "pool": render_pool, "targets": render_targets, "dtypes": render_dtypes,
+def render_peers(paths):
+    """Every vector kernel against oneDNN in the same run, and its bytes/s against memcpy's."""
+    context, m = load_benchmark(paths[0])
+    get = lambda key: m.get(key, (None, None))
+    labels = list(dict.fromkeys(name.split("/")[1] for name in m if name.startswith("fast/")))
+    sizes = sorted({int(name.split("/")[-1]) for name in m if name.startswith("fast/")})
+    tag = lambda n: f"{n >> 20}M" if n >= 1 << 20 else f"{n >> 10}K"
+    head, rule = "| function | pass |", "|---|---|"
+    for n in sizes:
+        head += f" {tag(n)} G/s | {tag(n)} oneDNN G/s | {tag(n)} x oneDNN | {tag(n)} copy % |"
+        rule += "---:|---:|---:|---:|"
+    lines, below, compared = [head, rule], 0, 0
+    for label in labels:
+        for p in ("forward", "derivative", "vjp"):
+            row = f"| {label} | {p} |"
+            for n in sizes:
+                fast, fast_bytes = get(f"fast/{label}/{p}/{n}")
+                dnn, _ = get(f"onednn/{label}/{'forward' if p == 'forward' else 'vjp'}/{n}")
+                speedup = ratio(fast, dnn)
+                cell = fmt(speedup)
+                if speedup is not None:
+                    compared += 1
+                    if speedup < 1.0:
+                        below += 1
+                        cell = f"**{cell}** ✗"
+                copy = ratio(fast_bytes, get(f"memcpy/{n}")[1])
+                row += f" {fmt(giga(fast))} | {fmt(giga(dnn))} | {cell} | {fmt(copy and 100 * copy, 0)} |"
+            lines.append(row)
+    return lines + ["", f"Below oneDNN (✗): {below} of {compared} rows that oneDNN has. "
+                    f"Medians of {context.get('repetitions', '?')} interleaved repetitions.", "",
+                    machine_line(context)]
+
+
+RENDERERS = {"kernels": render_kernels, "peers": render_peers, "pool": render_pool, "targets": render_targets, "dtypes": render_dtypes,
              "serving": render_serving, "replicas": render_replicas, "text": render_text}
 
 

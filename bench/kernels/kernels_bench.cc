@@ -228,6 +228,7 @@ int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
 #ifdef ACTIVATION_BENCH_ONEDNN
   activation::bench::UseOneThreadForOneDnn();
+  benchmark::AddCustomContext("onednn_isa", std::string(activation::bench::OneDnnIsa()));
 #endif
   activation::bench::RegisterAll();
   benchmark::AddCustomContext("simd_target", activation::simd::TargetName(activation::simd::CurrentTarget()));

@@ -31,4 +31,8 @@ class OneDnnEltwise {
 // Limits oneDNN (OpenMP) to one thread, as the figures are.
 void UseOneThreadForOneDnn();
 
+// The instruction set oneDNN's JIT targets ("avx512_core", "avx2", ...),
+// which DNNL_MAX_CPU_ISA caps.
+std::string_view OneDnnIsa();
+
 }  // namespace activation::bench
