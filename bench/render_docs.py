@@ -76,19 +76,21 @@ def giga(v):
     return v / 1e9 if v else None
 
 
+def kernel_table(m, columns):
+    """The catalogue's labels and the sizes of the fast/ rows, and a table's
+    header with `columns` repeated per size."""
+    labels = list(dict.fromkeys(name.split("/")[1] for name in m if name.startswith("fast/")))
+    sizes = sorted({int(name.split("/")[-1]) for name in m if name.startswith("fast/")})
+    tag = lambda n: f"{n >> 20}M" if n >= 1 << 20 else f"{n >> 10}K"
+    head = "| function | pass |" + "".join(f" {tag(n)} {c} |" for n in sizes for c in columns)
+    return labels, sizes, [head, "|---|---|" + "---:|" * (len(columns) * len(sizes))]
+
+
 def render_kernels(paths):
     """Throughput of every kernel against the scalar reference, oneDNN and memcpy."""
     context, m = load_benchmark(paths[0])
     get = lambda key: m.get(key, (None, None))
-    labels = list(dict.fromkeys(name.split("/")[1] for name in m if name.startswith("fast/")))
-    sizes = sorted({int(name.split("/")[-1]) for name in m if name.startswith("fast/")})
-    tag = lambda n: f"{n >> 20}M" if n >= 1 << 20 else f"{n >> 10}K"
-    head, rule = "| function | pass |", "|---|---|"
-    for n in sizes:
-        t = tag(n)
-        head += f" {t} G/s | {t} x ref | {t} oneDNN G/s | {t} x oneDNN | {t} copy % |"
-        rule += "---:|---:|---:|---:|---:|"
-    lines = [head, rule]
+    labels, sizes, lines = kernel_table(m, ["G/s", "x ref", "oneDNN G/s", "x oneDNN", "copy %"])
     row = "| memcpy | copy |"
     for n in sizes:
         row += f" {fmt(giga(get(f'memcpy/{n}')[0]))} | | | | 100 |"
@@ -271,14 +273,8 @@ def render_peers(paths):
     """Every vector kernel against oneDNN in the same run, and its bytes/s against memcpy's."""
     context, m = load_benchmark(paths[0])
     get = lambda key: m.get(key, (None, None))
-    labels = list(dict.fromkeys(name.split("/")[1] for name in m if name.startswith("fast/")))
-    sizes = sorted({int(name.split("/")[-1]) for name in m if name.startswith("fast/")})
-    tag = lambda n: f"{n >> 20}M" if n >= 1 << 20 else f"{n >> 10}K"
-    head, rule = "| function | pass |", "|---|---|"
-    for n in sizes:
-        head += f" {tag(n)} G/s | {tag(n)} oneDNN G/s | {tag(n)} x oneDNN | {tag(n)} copy % |"
-        rule += "---:|---:|---:|---:|"
-    lines, below, compared = [head, rule], 0, 0
+    labels, sizes, lines = kernel_table(m, ["G/s", "oneDNN G/s", "x oneDNN", "copy %"])
+    below, compared = 0, 0
     for label in labels:
         for p in ("forward", "derivative", "vjp"):
             row = f"| {label} | {p} |"
