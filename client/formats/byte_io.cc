@@ -20,6 +20,7 @@ std::runtime_error IoError(const std::string& what, const std::string& name) {
 
 std::size_t MemorySource::Read(char* buf, std::size_t n) {
   const std::size_t k = std::min(n, bytes_.size() - pos_);
+  if (k == 0) return 0;  // an empty view's data() may be null
   std::memcpy(buf, bytes_.data() + pos_, k);
   pos_ += k;
   return k;

@@ -84,6 +84,7 @@ class CsvReader : public ArrayReader {
   std::size_t Read(void* out, std::size_t max) override {
     while (pending_.size() - taken_ < max * width_ && NextRow()) Emit();
     const std::size_t n = std::min(max, (pending_.size() - taken_) / width_);
+    if (n == 0) return 0;  // pending_ may be empty, its data() null
     std::memcpy(out, pending_.data() + taken_, n * width_);
     taken_ += n * width_;
     if (taken_ == pending_.size()) {
