@@ -35,6 +35,24 @@ HWY_BEFORE_NAMESPACE();
 namespace activation::simd::HWY_NAMESPACE {
 namespace softmax_rows {
 
+// Up to Lanes(d) elements from p (floats or doubles); lanes past `count` hold `pad`.
+template <class D, typename T = hn::TFromD<D>>
+HWY_INLINE hn::Vec<D> LoadPadded(D d, const T* p, std::size_t count, T pad) {
+  if (count == hn::Lanes(d)) return hn::LoadU(d, p);
+  alignas(HWY_MAX_BYTES) T buffer[HWY_MAX_BYTES / sizeof(T)];
+  std::fill(buffer, buffer + hn::Lanes(d), pad);
+  std::copy(p, p + count, buffer);
+  return hn::Load(d, buffer);
+}
+
+template <class D, typename T = hn::TFromD<D>>
+HWY_INLINE void StorePartial(D d, hn::Vec<D> v, T* p, std::size_t count) {
+  if (count == hn::Lanes(d)) return hn::StoreU(v, d, p);
+  alignas(HWY_MAX_BYTES) T buffer[HWY_MAX_BYTES / sizeof(T)];
+  hn::Store(v, d, buffer);
+  std::copy(buffer, buffer + count, p);
+}
+
 using DF = hn::ScalableTag<float>;
 using VF = hn::Vec<DF>;
 #if HWY_TARGET == HWY_SCALAR  // one lane: it has no halves; the upper "half" is empty
@@ -53,22 +71,6 @@ HWY_INLINE VF RoundBoth(VD lower, VD upper) {
   return hn::Combine(DF(), RoundToFloat(DH(), upper), RoundToFloat(DH(), lower));
 }
 #endif
-
-// Up to Lanes(d) floats from p; lanes past `count` hold `pad`.
-HWY_INLINE VF LoadPadded(DF d, const float* p, std::size_t count, float pad) {
-  if (count == hn::Lanes(d)) return hn::LoadU(d, p);
-  alignas(HWY_MAX_BYTES) float buffer[HWY_MAX_BYTES / sizeof(float)];
-  std::fill(buffer, buffer + hn::Lanes(d), pad);
-  std::copy(p, p + count, buffer);
-  return hn::Load(d, buffer);
-}
-
-HWY_INLINE void StorePartial(DF d, VF v, float* p, std::size_t count) {
-  if (count == hn::Lanes(d)) return hn::StoreU(v, d, p);
-  alignas(HWY_MAX_BYTES) float buffer[HWY_MAX_BYTES / sizeof(float)];
-  hn::Store(v, d, buffer);
-  std::copy(buffer, buffer + count, p);
-}
 
 HWY_INLINE double Sum(VD v) { return hn::GetLane(hn::SumOfLanes(DD(), v)); }
 
@@ -293,20 +295,8 @@ using softmax_rows::Weight;
 using D = hn::ScalableTag<double>;
 using V = hn::Vec<D>;
 
-// Up to Lanes(d) doubles from p; lanes past `count` hold `pad`.
-HWY_INLINE V LoadPadded(D d, const double* p, std::size_t count, double pad) {
-  if (count == hn::Lanes(d)) return hn::LoadU(d, p);
-  alignas(HWY_MAX_BYTES) double buffer[HWY_MAX_BYTES / sizeof(double)];
-  std::fill(buffer, buffer + hn::Lanes(d), pad);
-  std::copy(p, p + count, buffer);
-  return hn::Load(d, buffer);
-}
-HWY_INLINE void StorePartial(D d, V v, double* p, std::size_t count) {
-  if (count == hn::Lanes(d)) return hn::StoreU(v, d, p);
-  alignas(HWY_MAX_BYTES) double buffer[HWY_MAX_BYTES / sizeof(double)];
-  hn::Store(v, d, buffer);
-  std::copy(buffer, buffer + count, p);
-}
+using softmax_rows::LoadPadded;
+using softmax_rows::StorePartial;
 
 // Per-lane sums carried with their exact rounding errors.
 struct CompensatedSum {
