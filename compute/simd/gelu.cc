@@ -454,14 +454,16 @@ struct Gelu64 {
     const V correction = hn::Mul(hn::Mul(e, hn::Set(d, kInvSqrtPi)), z_lo);  // z_lo e^(-z^2) / sqrt(pi)
     return hn::Sub(hn::Mul(hn::Set(d, 0.5), Erfc(d, z)), correction);
   }
-  // x clamped to +-40: beyond, Phi(x) is 1 or gelu underflows to 0 in double.
+  // x clamped to [-limit, limit].
   template <class D, class V>
-  static V ErfClamped(D d, V x) {
-    return hn::Min(hn::Max(x, hn::Set(d, -40.0)), hn::Set(d, 40.0));
+  static V ClampedTo(D d, V x, double limit) {
+    return hn::Min(hn::Max(x, hn::Set(d, -limit)), hn::Set(d, limit));
   }
+  // Beyond +-40 Phi(x) is 1 or gelu underflows to 0 in double.
+  static constexpr double kErfLimit = 40.0;
   template <class D, class V>
   static V ErfForward(D d, V x_in) {
-    const V x = ErfClamped(d, x_in);
+    const V x = ClampedTo(d, x_in, kErfLimit);
     const auto far = hn::Lt(x, hn::Set(d, -30.0));
     const V v = hn::Div(hn::Set(d, 1.0), hn::Mul(x, x));
     const V factor = hn::IfThenElse(far, hn::Mul(hn::Set(d, -kInvSqrt2Pi), MillsSeries(d, v)), hn::Set(d, 1.0));
@@ -470,7 +472,7 @@ struct Gelu64 {
   }
   template <class D, class V>
   static V ErfDerivative(D d, V x_in) {
-    const V x = ErfClamped(d, x_in);
+    const V x = ClampedTo(d, x_in, kErfLimit);
     const auto far = hn::Lt(x, hn::Set(d, -30.0));
     const V v = hn::Div(hn::Set(d, 1.0), hn::Mul(x, x));
     const V far_factor = hn::Mul(hn::Mul(x, hn::Set(d, kInvSqrt2Pi)),
@@ -498,26 +500,23 @@ struct Gelu64 {
     lo = hn::Add(sum_lo, hn::Add(p_lo, q_lo));
     return hi;
   }
-  template <class D, class V>
-  static V Clamped(D d, V x) {
-    return hn::Min(hn::Max(x, hn::Set(d, -25.0)), hn::Set(d, 25.0));
-  }
+  static constexpr double kTanhLimit = 25.0;  // the tanh form's range of exact arguments
   template <class D, class V>
   static V TanhForward(D d, V x) {
-    const V xc = Clamped(d, x);
+    const V xc = ClampedTo(d, x, kTanhLimit);
     V lo;
     const V hi = TanhArgument(d, xc, lo);
     const auto negative = hn::Lt(xc, hn::Zero(d));
     const V minus_abs_lo = hn::IfThenElse(negative, lo, hn::Neg(lo));
     const V p = hn::Add(hn::Set(d, 1.0), ExpTimes(d, hn::Neg(hn::Abs(hi)), minus_abs_lo, hn::Set(d, 1.0)));
     const V numerator = hn::IfThenElse(negative, ExpTimes(d, hi, lo, xc), xc);
-    return hn::IfThenElse(hn::Gt(x, hn::Set(d, 25.0)), x, hn::Div(numerator, p));
+    return hn::IfThenElse(hn::Gt(x, hn::Set(d, kTanhLimit)), x, hn::Div(numerator, p));
   }
   template <class D, class V>
   static V TanhDerivative(D d, V x) {
     const V one = hn::Set(d, 1.0);
     const V c1 = hn::Set(d, kGeluTanhC1Hi), c3 = hn::Set(d, kGeluTanhC3Hi);
-    const V xc = Clamped(d, x);
+    const V xc = ClampedTo(d, x, kTanhLimit);
     V lo;
     const V hi = TanhArgument(d, xc, lo);
     const auto negative = hn::Lt(xc, hn::Zero(d));
