@@ -17,6 +17,8 @@ Prints the C++ constants pasted into the kernels ("fit/float64.py output").
 """
 import mpmath as mp
 
+from float_fit import fit_rounding_each
+
 mp.mp.prec = 320
 
 
@@ -25,22 +27,8 @@ def split(v):
     return hi, float(v - mp.mpf(hi))
 
 
-def fit(name, g, a, b, degree, samples=600):
-    nodes = [(a + b) / 2 + (b - a) / 2 * mp.cos(mp.pi * (i + mp.mpf(0.5)) / samples) for i in range(samples)]
-    values = [g(u) for u in nodes]
-    fixed = []
-    for k in range(degree + 1):
-        free = degree + 1 - k
-        A = mp.matrix(samples, free)
-        rhs = mp.matrix(samples, 1)
-        for i, (u, v) in enumerate(zip(nodes, values)):
-            known = sum(c * u ** j for j, c in enumerate(fixed))
-            rhs[i] = (v - known) / v
-            for j in range(free):
-                A[i, j] = u ** (k + j) / v
-        solution, _ = mp.qr_solve(A, rhs)
-        fixed.append(mp.mpf(float(solution[0])))
-    worst = max(abs(mp.polyval(fixed[::-1], u) / g(u) - 1) for u in mp.linspace(a, b, 3000))
+def fit(name, g, a, b, degree):
+    fixed, worst = fit_rounding_each(g, a, b, degree, float, samples=600, checks=3000)
     print("// %s: degree %d on [%s, %s], relative error %s (double coefficients)"
           % (name, degree, mp.nstr(a, 6), mp.nstr(b, 6), mp.nstr(worst, 3)))
     print("constexpr double %s[%d] = {%s};" % (name, degree + 1, ", ".join(repr(float(c)) for c in fixed)))

@@ -17,30 +17,13 @@ each polynomial, its relative error after rounding the coefficients to float
 
 import mpmath as mp
 
-from float_fit import to_float
+from float_fit import fit_rounding_each, to_float
 
 mp.mp.dps = 40
 
 
-def fit(name, g, a, b, degree, samples=400):
-    """Relative least squares on Chebyshev nodes, coefficients rounded to
-    float one at a time from the constant term up, the higher ones refitted
-    after each rounding (so the rounding of the low terms is absorbed)."""
-    nodes = [(a + b) / 2 + (b - a) / 2 * mp.cos(mp.pi * (i + 0.5) / samples) for i in range(samples)]
-    values = [g(u) for u in nodes]
-    fixed = []
-    for k in range(degree + 1):
-        free = degree + 1 - k
-        A = mp.matrix(samples, free)
-        rhs = mp.matrix(samples, 1)
-        for i, (u, v) in enumerate(zip(nodes, values)):
-            known = sum(c * u ** j for j, c in enumerate(fixed))
-            rhs[i] = (v - known) / v
-            for j in range(free):
-                A[i, j] = u ** (k + j) / v
-        solution, _ = mp.qr_solve(A, rhs)
-        fixed.append(mp.mpf(to_float(solution[0])))
-    worst = max(abs(mp.polyval(fixed[::-1], u) / g(u) - 1) for u in mp.linspace(a, b, 2000))
+def fit(name, g, a, b, degree):
+    fixed, worst = fit_rounding_each(g, a, b, degree, to_float)
     body = ", ".join("%.9ef" % c for c in fixed)  # lowest power first
     print("// %s: degree %d on [%s, %s], relative error %s (float coefficients)"
           % (name, degree, mp.nstr(a, 6), mp.nstr(b, 6), mp.nstr(worst, 3)))
