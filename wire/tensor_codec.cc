@@ -182,34 +182,35 @@ std::size_t EncodedFieldSize(const v1::Tensor& like, std::size_t n) {
   return field(body);
 }
 
-float* PrepareOutput(const v1::Tensor& like, std::size_t n, v1::Tensor* out) {
+namespace {
+
+// `out` shaped like `like`, with room for n elements of T in `like`'s
+// encoding: raw bytes, or `values` (a packed field of `out`).
+template <typename T>
+T* PrepareOutputIn(const v1::Tensor& like, std::size_t n, google::protobuf::RepeatedField<T>* values,
+                   v1::Tensor* out) {
   out->mutable_shape()->CopyFrom(like.shape());
-  out->set_dtype(like.dtype());
   if (!like.raw().empty()) {
     std::string* raw = out->mutable_raw();
-    raw->resize(n * sizeof(float));
-    return reinterpret_cast<float*>(raw->data());
+    raw->resize(n * sizeof(T));
+    return reinterpret_cast<T*>(raw->data());
   }
-  auto* values = out->mutable_values();
   values->Clear();
   values->Reserve(static_cast<int>(n));
   values->AddNAlreadyReserved(static_cast<int>(n));  // the kernel writes every element
   return values->mutable_data();
 }
 
+}  // namespace
+
+float* PrepareOutput(const v1::Tensor& like, std::size_t n, v1::Tensor* out) {
+  out->set_dtype(like.dtype());
+  return PrepareOutputIn(like, n, out->mutable_values(), out);
+}
+
 double* PrepareOutputFloat64(const v1::Tensor& like, std::size_t n, v1::Tensor* out) {
-  out->mutable_shape()->CopyFrom(like.shape());
   out->set_dtype(v1::DATA_TYPE_FLOAT64);
-  if (!like.raw().empty()) {
-    std::string* raw = out->mutable_raw();
-    raw->resize(n * sizeof(double));
-    return reinterpret_cast<double*>(raw->data());
-  }
-  auto* values = out->mutable_double_values();
-  values->Clear();
-  values->Reserve(static_cast<int>(n));
-  values->AddNAlreadyReserved(static_cast<int>(n));
-  return values->mutable_data();
+  return PrepareOutputIn(like, n, out->mutable_double_values(), out);
 }
 
 float* TakeStorage(v1::Tensor* input, v1::Tensor* out) {
