@@ -77,17 +77,6 @@ std::uint16_t FloatToBFloat(float value) {
   return static_cast<std::uint16_t>((bits + 0x7FFFu + ((bits >> 16) & 1u)) >> 16);
 }
 
-// Nearest float toward zero with the last bit set when inexact: a later
-// rounding to 16 bits then equals a single rounding of `value`.
-template <typename Wide>
-float RoundToOdd(Wide value) {
-  const float f = static_cast<float>(value);
-  if (static_cast<Wide>(f) == value || value != value) return f;
-  std::uint32_t bits = Bits(f);
-  if (std::fabs(static_cast<Wide>(f)) > std::fabs(value)) --bits;  // one step toward zero, either sign
-  return FromBits(bits | 1u);
-}
-
 // Working floats for one call: reused per thread up to a size, so repeated
 // calls do not fault fresh pages in; larger arrays are allocated each time.
 class Scratch {
@@ -233,10 +222,10 @@ std::uint16_t FloatToNarrow(DataType dtype, float value) {
   return dtype == DataType::kFloat16 ? FloatToHalf(value) : FloatToBFloat(value);
 }
 
-std::uint16_t DoubleToNarrow(DataType dtype, double value) { return FloatToNarrow(dtype, RoundToOdd(value)); }
+std::uint16_t DoubleToNarrow(DataType dtype, double value) { return FloatToNarrow(dtype, simd::RoundToOdd(value)); }
 
 std::uint16_t LongDoubleToNarrow(DataType dtype, long double value) {
-  return FloatToNarrow(dtype, RoundToOdd(value));
+  return FloatToNarrow(dtype, simd::RoundToOdd(value));
 }
 
 void WidenNarrow(DataType dtype, const std::uint16_t* in, float* out, std::size_t n) {

@@ -12,9 +12,9 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <cmath>
 #include <cstring>
 
+#include "compute/simd/convert.h"
 #include "hwy/highway.h"
 
 HWY_BEFORE_NAMESPACE();
@@ -131,26 +131,12 @@ void WidenFloats(bool half, const std::uint16_t* in, float* out, std::size_t n) 
   std::memcpy(out + i, tail_out, (n - i) * sizeof(float));
 }
 
-// Scalar round-to-odd of an exact double, for the lanes the vector form
-// cannot take (products below float's normal range).
-float RoundToOddScalar(double value) {
-  const float f = static_cast<float>(value);
-  if (static_cast<double>(f) == value || value != value) return f;
-  std::uint32_t bits;
-  std::memcpy(&bits, &f, 4);
-  if (std::fabs(static_cast<double>(f)) > std::fabs(value)) --bits;
-  bits |= 1u;
-  float odd;
-  std::memcpy(&odd, &bits, 4);
-  return odd;
-}
-
 // out[i] = a[i] * b[i], exact in double lanes when the two significands
 // total at most 53 bits (a narrow value times a float), then rounded to odd
 // in float: truncated to float's 24 bits with the last bit set when inexact,
 // so a later rounding to 16 bits equals one rounding of the exact product.
 // Below float's normal range the truncation point moves; those (rare)
-// vectors go through the scalar form.
+// vectors go through the scalar RoundToOdd (convert.h).
 void ProductRoundToOdd(const float* a, const float* b, float* out, std::size_t n) {
   const hn::ScalableTag<double> dd;
   const hn::RebindToUnsigned<decltype(dd)> du;
@@ -163,7 +149,7 @@ void ProductRoundToOdd(const float* a, const float* b, float* out, std::size_t n
     const auto tiny = hn::And(hn::Lt(hn::Abs(product), hn::Set(dd, 0x1p-126)), hn::Ne(product, hn::Zero(dd)));
     if (!hn::AllFalse(dd, tiny)) {
       for (std::size_t j = i; j < i + lanes; ++j) {
-        out[j] = RoundToOddScalar(static_cast<double>(a[j]) * b[j]);
+        out[j] = RoundToOdd(static_cast<double>(a[j]) * b[j]);
       }
       continue;
     }
@@ -172,14 +158,13 @@ void ProductRoundToOdd(const float* a, const float* b, float* out, std::size_t n
     const auto odd = hn::Or(hn::AndNot(dropped, bits), sticky);  // NaN stays NaN, inf stays inf
     hn::StoreU(hn::DemoteTo(df, hn::BitCast(dd, odd)), df, out + i);  // exact, or past float's range: inf
   }
-  for (; i < n; ++i) out[i] = RoundToOddScalar(static_cast<double>(a[i]) * b[i]);
+  for (; i < n; ++i) out[i] = RoundToOdd(static_cast<double>(a[i]) * b[i]);
 }
 
 }  // namespace activation::simd::HWY_NAMESPACE
 HWY_AFTER_NAMESPACE();
 
 #if HWY_ONCE
-#include "compute/simd/convert.h"
 
 namespace activation::simd {
 HWY_EXPORT(NarrowFloats);

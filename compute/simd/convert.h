@@ -3,8 +3,10 @@
 // compute/dtype.h is the interface the rest uses.
 #pragma once
 
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 
 namespace activation::simd {
 
@@ -12,6 +14,22 @@ namespace activation::simd {
 void NarrowFloats(bool half, const float* in, std::uint16_t* out, std::size_t n);
 // Exact.
 void WidenFloats(bool half, const std::uint16_t* in, float* out, std::size_t n);
+
+// The nearest float toward zero with its last bit set when inexact (NaN
+// stays NaN): a later rounding to 16 bits then equals one rounding of
+// `value` (a double or long double).
+template <typename Wide>
+float RoundToOdd(Wide value) {
+  const float f = static_cast<float>(value);
+  if (static_cast<Wide>(f) == value || value != value) return f;
+  std::uint32_t bits;
+  std::memcpy(&bits, &f, 4);
+  if (std::fabs(static_cast<Wide>(f)) > std::fabs(value)) --bits;  // one step toward zero, either sign
+  bits |= 1u;
+  float odd;
+  std::memcpy(&odd, &bits, 4);
+  return odd;
+}
 
 // out[i] = a[i] * b[i] rounded to odd in float (exact product first): a
 // later rounding to float16 or bfloat16 is then one rounding of a[i] * b[i].
