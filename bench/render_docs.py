@@ -191,8 +191,8 @@ def render_dtypes(paths):
         f" kernels_bench (its rows interleaved at random) and then PyTorch {context.get('torch_version', '?')};"
         f" a ratio is the median of the rounds' own ratios. Goals: float16 and bfloat16 ≥ {NARROW_GOAL}× float32,"
         f" float64 ≥ {TORCH_GOAL}× PyTorch; below its goal (✗): {below['narrow'][0]} of {below['narrow'][1]}"
-        f" narrow ratios, {below['torch'][0]} of {below['torch'][1]} float64 ratios. A dash: no float64 kernels"
-        f" yet, or no such PyTorch function or pass."
+        f" narrow ratios, {below['torch'][0]} of {below['torch'][1]} float64 ratios. A dash: no such PyTorch"
+        f" function or pass."
         + (f" Conditions: {context['conditions']}." if context.get("conditions") else ""),
         "",
         machine_line(machine)]

@@ -45,8 +45,7 @@ void ForEachPart(const Activation& activation, const KernelArgs& args, std::size
 void ComputePart(const Activation& activation, Mode mode, const KernelArgs& args, const float* x,
                  const float* grad_output, float* out, std::size_t n);
 
-// The same over binary64 arrays with the activation's float64 kernels, which
-// must exist (activation.float64.forward != nullptr).
+// The same over binary64 arrays with the activation's float64 kernels.
 void ComputeFloat64(const Activation& activation, Mode mode, const KernelArgs& args, const double* x,
                     const double* grad_output, double* out, std::size_t n);
 

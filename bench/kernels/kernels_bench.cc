@@ -178,18 +178,15 @@ void RegisterAll() {
         });
         const Mode mode = pass == Pass::kForward ? Mode::kForward : pass == Pass::kDerivative ? Mode::kDerivative
                                                                                                : Mode::kVjp;
-        // Functions without float64 kernels yet are skipped; they appear once their entry has them.
-        if (c.activation->float64.forward != nullptr) {
-          benchmark::RegisterBenchmark(("float64/" + suffix).c_str(), [c, pass, mode, n](benchmark::State& state) {
-            WideBuffers& b = WideData();
-            for (auto _ : state) {
-              ComputeFloat64(*c.activation, mode, c.args, b.x.data(), b.g.data(), b.out.data(), n);
-              benchmark::ClobberMemory();
-            }
-            state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * n));
-            state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * n * (pass == Pass::kVjp ? 24 : 16)));
-          });
-        }
+        benchmark::RegisterBenchmark(("float64/" + suffix).c_str(), [c, pass, mode, n](benchmark::State& state) {
+          WideBuffers& b = WideData();
+          for (auto _ : state) {
+            ComputeFloat64(*c.activation, mode, c.args, b.x.data(), b.g.data(), b.out.data(), n);
+            benchmark::ClobberMemory();
+          }
+          state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * n));
+          state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * n * (pass == Pass::kVjp ? 24 : 16)));
+        });
         for (DataType dtype : {DataType::kFloat16, DataType::kBFloat16}) {
           const std::string name = std::string(DataTypeName(dtype)) + "/" + suffix;
           benchmark::RegisterBenchmark(name.c_str(), [c, pass, mode, n, dtype](benchmark::State& state) {

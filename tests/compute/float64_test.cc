@@ -33,13 +33,6 @@ using float64_reference::Worst;
 
 constexpr std::int64_t kMaxUlp = 4;
 
-TEST(Float64Catalogue, EveryEntryHasFloat64Kernels) {
-  for (const Activation& a : Catalogue()) {
-    EXPECT_TRUE(a.float64.forward != nullptr && a.float64.derivative != nullptr && a.float64.vjp != nullptr)
-        << a.name;
-  }
-}
-
 // The figures ListActivations publishes (compute/float64_accuracy_table.inc):
 // measured for every entry, within the bound; the tests below hold every
 // target to them.
