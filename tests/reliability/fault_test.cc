@@ -224,9 +224,11 @@ TEST_F(FaultTest, UndecodableRequestBytesAreRejected) {
 // 100 callers each keep a large call in flight; SIGTERM arrives. Each call
 // either completes with the right answer or is refused UNAVAILABLE; none
 // hangs, none comes back with anything else, and the server exits 0.
-TEST(SigtermFaultTest, HundredCallsInFlightEachCompleteOrAreRefused) {
+// Returns how many calls completed after the signal.
+int SigtermRound() {
   ChildServer server({"--log-level", "warn", "--shutdown-grace", "20"});
-  ASSERT_NE(server.port(), 0) << server.Log();
+  EXPECT_NE(server.port(), 0) << server.Log();
+  if (server.port() == 0) return 0;
   constexpr int kCallers = 100;
   constexpr int kElements = 1 << 18;
   std::vector<float> x(kElements);
@@ -284,10 +286,22 @@ TEST(SigtermFaultTest, HundredCallsInFlightEachCompleteOrAreRefused) {
   for (const std::string& s : wrong_status) wrong_by_status[s] += !s.empty();
   for (const auto& [s, n] : wrong_by_status) EXPECT_EQ(n, 0) << s;
   EXPECT_EQ(wrong.load(), 0) << server.Log().substr(0, 3000);
-  EXPECT_GE(completed - completed_before, 1) << "no call was in flight at the signal";
   std::printf("SIGTERM: %d calls completed before, %d after the signal, %d refused UNAVAILABLE\n",
               completed_before, completed - completed_before, refused.load());
   EXPECT_EQ(server.WaitExit(std::chrono::seconds(30)), 0) << server.Log();
+  return completed - completed_before;
+}
+
+// The drain is only exercised when some call is inside the server at the
+// signal. On a loaded machine the callers can all be between calls (or their
+// requests still arriving) at that instant; such a round checks the rest and
+// is run again, up to three times.
+TEST(SigtermFaultTest, HundredCallsInFlightEachCompleteOrAreRefused) {
+  int completed_after = 0;
+  for (int round = 0; round < 3 && completed_after == 0 && !::testing::Test::HasFailure(); ++round) {
+    completed_after = SigtermRound();
+  }
+  EXPECT_GE(completed_after, 1) << "no call was in flight at the signal in three rounds";
 }
 
 // Many concurrent large calls against a small --max-memory-bytes: every call
