@@ -13,12 +13,25 @@ namespace {
 
 constexpr std::size_t kSendLimit = 16 << 10;
 
+// Bytes per raw element of an OIP datatype the server accepts.
+std::size_t RawElementBytes(const std::string& datatype) {
+  if (datatype == "FP16" || datatype == "BF16") return 2;
+  return datatype == "FP64" ? 8 : 4;
+}
+
+// Elements of a tensor given as raw bytes or as typed contents.
+std::size_t Elements(const std::string& datatype, const std::string* raw,
+                     const inference::InferTensorContents& contents) {
+  if (raw != nullptr) return raw->size() / RawElementBytes(datatype);
+  return static_cast<std::size_t>(datatype == "FP64" ? contents.fp64_contents_size() : contents.fp32_contents_size());
+}
+
 // Elements of the request's x, as sent, before the request is consumed.
 std::size_t ElementsOfX(const inference::ModelInferRequest& request) {
   for (int i = 0; i < request.inputs_size(); ++i) {
     if (request.inputs(i).name() != "x") continue;
-    if (i < request.raw_input_contents_size()) return request.raw_input_contents(i).size() / 4;
-    return static_cast<std::size_t>(request.inputs(i).contents().fp32_contents_size());
+    const std::string* raw = i < request.raw_input_contents_size() ? &request.raw_input_contents(i) : nullptr;
+    return Elements(request.inputs(i).datatype(), raw, request.inputs(i).contents());
   }
   return 0;
 }
@@ -40,9 +53,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (elements != n || response.id() != id || response.outputs_size() == 0) __builtin_trap();
     if (raw != (response.raw_output_contents_size() == response.outputs_size())) __builtin_trap();
     for (int i = 0; i < response.outputs_size(); ++i) {
-      const std::size_t got = raw ? response.raw_output_contents(i).size() / 4
-                                  : static_cast<std::size_t>(response.outputs(i).contents().fp32_contents_size());
-      if (got != n) __builtin_trap();
+      const inference::ModelInferResponse::InferOutputTensor& output = response.outputs(i);
+      const std::string* bytes = raw ? &response.raw_output_contents(i) : nullptr;
+      if (Elements(output.datatype(), bytes, output.contents()) != n) __builtin_trap();
     }
     if (response.ByteSizeLong() > kSendLimit) __builtin_trap();  // the limit let a larger answer through
   } else if (status.error_message().empty()) {
