@@ -1,6 +1,6 @@
 // Vector kernels of the ELU family: elu, selu, celu. Lanes: every Highway
 // target. Float lanes (bottom; the lean float Expm1/Exp of
-// tanh-exp-inl.h) where they are accurate; otherwise double vectors with the
+// exp-inl.h) where they are accurate; otherwise double vectors with the
 // scalar references' formulas (compute/exponential.cc, <= 1 ULP): expm1
 // keeps tiny negative x accurate; celu's x / alpha is a double division, so
 // e^(x/alpha) loses nothing to a rounded argument. Range: all floats
@@ -13,7 +13,7 @@
 #include "compute/simd/map-inl.h"
 #include "compute/simd/math-inl.h"
 #include "compute/simd/params.h"
-#include "compute/simd/tanh-exp-inl.h"
+#include "compute/simd/exp-inl.h"
 #include "hwy/highway.h"
 
 HWY_BEFORE_NAMESPACE();
@@ -73,7 +73,7 @@ HWY_INLINE V MulFiniteByConstant(D d, V v, const SplitConstant& c) {
 
 // Float lanes: scale_pos * x above 0; below, scale_neg * expm1(x) and its
 // slope slope_neg * e^x, with the lean float e^x - 1 and e^x of
-// tanh-exp-inl.h (<= 1 ULP) and the constants split so the products round
+// exp-inl.h (<= 1 ULP) and the constants split so the products round
 // about once. Below -80 e^x would be subnormal: the double kernel takes the
 // vector for the slope, as it does for celu with alpha != 1 (x / alpha
 // would be rounded before the exponential). expm1 is -1 in float below -87.

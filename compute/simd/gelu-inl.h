@@ -12,7 +12,8 @@
 
 #include <cstddef>
 
-#include "compute/simd/math-inl.h"  // TwoSum
+#include "compute/simd/exp-inl.h"
+#include "compute/simd/math-inl.h"  // Polynomial, TwoSum
 #include "hwy/contrib/math/math-inl.h"
 #include "hwy/highway.h"
 
@@ -31,46 +32,16 @@ constexpr float kGeluTanhC3Hi = 7.135481387e-02f, kGeluTanhC3Lo = 2.398832466e-0
 constexpr float kInvSqrt2PiF = 3.989422917e-01f;
 }  // namespace gelu_fit
 
-// c[0] + c[1] u + ... + c[N-1] u^(N-1) by Horner's rule.
-template <class D, class V, std::size_t N>
-HWY_INLINE V Polynomial(D d, V u, const float (&c)[N]) {
-  V p = hn::Set(d, c[N - 1]);
-  for (std::size_t i = N - 1; i-- > 0;) p = hn::MulAdd(p, u, hn::Set(d, c[i]));
-  return p;
-}
-
-// e^(a + b) for a in [-87, 0] and |b| < 2^-20 as 2^n (1 + p), both returned,
-// so the caller folds 1 + p into its last fma instead of rounding it: e^a
-// with n = round(a / ln 2), a - n ln 2 to ~2^-40 (ln 2 in two parts, fma),
-// then b added, and e^r - 1 for |r| <= ln(2)/2 by Highway's exp polynomial.
-// Lets a caller pass an exp argument that a single float would round (b is
-// its low part); p's error is ~1e-8 relative to 1 + p.
-template <class D, class V>
-HWY_INLINE V ExpSplit(D d, V a, V b, V& p) {
-  const hn::RebindToSigned<D> di;
-  const V n = hn::Round(hn::Mul(a, hn::Set(d, 1.44269504088896341f)));
-  V r = hn::NegMulAdd(n, hn::Set(d, 0.693145751953125f), a);
-  r = hn::Add(hn::NegMulAdd(n, hn::Set(d, 1.428606765330187045e-6f), r), b);
-  const V r2 = hn::Mul(r, r);
-  V q = hn::MulAdd(hn::Set(d, 0.000198527617612853646278381f), r, hn::Set(d, 0.00139304355252534151077271f));
-  q = hn::MulAdd(q, r, hn::Set(d, 0.00833336077630519866943359f));
-  q = hn::MulAdd(q, r, hn::Set(d, 0.0416664853692054748535156f));
-  q = hn::MulAdd(q, r, hn::Set(d, 0.166666671633720397949219f));
-  q = hn::MulAdd(q, r, hn::Set(d, 0.5f));
-  p = hn::MulAdd(q, r2, r);
-  const auto biased = hn::Add(hn::ConvertTo(di, n), hn::Set(di, 127));
-  return hn::BitCast(d, hn::ShiftLeft<23>(biased));  // 2^n: normal for n >= -126
-}
-
-// e^(-t^2 / 2) for |t| <= 13 as 2^n (1 + p) (ExpSplit). A rounded t^2 would
+// e^(-t^2 / 2) for |t| <= 13 as 2^k (1 + m) (ReduceExp), so the caller
+// folds 1 + m into its last fma instead of rounding it. A rounded t^2 would
 // be off by up to 5e-6 at t = 13 (80 ULP of the result), so t^2 = h + l
 // exactly (fma) and the argument is -h/2 - l/2, both halves exact.
 template <class D, class V>
-HWY_INLINE V ExpMinusHalfSquare(D d, V t, V& p) {
+HWY_INLINE ReducedExp<V> ExpMinusHalfSquare(D d, V t) {
   const V h = hn::Mul(t, t);
   const V l = hn::MulSub(t, t, h);
   const V minus_half = hn::Set(d, -0.5f);
-  return ExpSplit(d, hn::Mul(minus_half, h), hn::Mul(minus_half, l), p);
+  return ReduceExp<5>(d, hn::Mul(minus_half, h), hn::Mul(minus_half, l));
 }
 
 // Mills ratio Phi(-t) e^(t^2 / 2) for t in [0, 13] as G(s) / (t + 4),

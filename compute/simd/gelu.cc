@@ -21,7 +21,8 @@
 #include "compute/simd/gelu-inl.h"
 #include "compute/simd/map-inl.h"
 #include "compute/simd/math-inl.h"
-#include "compute/simd/tanh-exp-inl.h"
+#include "compute/simd/divide-inl.h"
+#include "compute/simd/exp-inl.h"
 #include "hwy/highway.h"
 
 #if HWY_ARCH_X86
@@ -184,12 +185,12 @@ struct GeluErf {
   template <class D, class V>
   V Forward(D d, V x) const {
     const V t = hn::Min(hn::Abs(x), hn::Set(d, 13.0f));
-    V p, residual;
-    const V scale = ExpMinusHalfSquare(d, t, p);
+    V residual;
+    const ReducedExp<V> e = ExpMinusHalfSquare(d, t);  // E = 2^n (1 + m)
     const V rg = MillsRatio(d, t, residual);
-    const V w = hn::MulAdd(residual, hn::Add(hn::Set(d, 1.0f), p), p);  // (1 + p)(1 + residual) - 1
+    const V w = hn::MulAdd(residual, hn::Add(hn::Set(d, 1.0f), e.m), e.m);  // (1 + m)(1 + residual) - 1
     const V y = hn::Mul(hn::Min(x, t), rg);  // x r G; +inf: 13 r G
-    const V tail = hn::Mul(hn::MulAdd(y, w, y), scale);  // min(x, 13) Phi(-t)
+    const V tail = hn::Mul(hn::MulAdd(y, w, y), e.scale);  // min(x, 13) Phi(-t)
     return KeepNaN(x, hn::IfThenElse(hn::Lt(x, hn::Zero(d)), tail, hn::Sub(x, tail)));
   }
   // Phi(x) + x phi(x) = E H(t) below 0 and 1 - E H(t) above, H = Q - t / sqrt(2 pi);
@@ -198,11 +199,11 @@ struct GeluErf {
   V Derivative(D d, V x) const {
     using namespace gelu_fit;
     const V t = hn::Min(hn::Abs(x), hn::Set(d, 13.0f));
-    V p, residual;
-    const V scale = ExpMinusHalfSquare(d, t, p);
+    V residual;
+    const ReducedExp<V> e = ExpMinusHalfSquare(d, t);
     const V rg = MillsRatio(d, t, residual);
     const V h = hn::NegMulAdd(t, hn::Set(d, kInvSqrt2PiF), hn::MulAdd(rg, residual, rg));
-    const V eh = hn::Mul(hn::MulAdd(h, p, h), scale);
+    const V eh = hn::Mul(hn::MulAdd(h, e.m, h), e.scale);
     const V general = hn::IfThenElse(hn::Lt(x, hn::Zero(d)), eh, hn::Sub(hn::Set(d, 1.0f), eh));
     const V body = InWindow(d, x, -1.5f, -0.25f, general,
                             AroundRoot(d, x, kErfSlopeRootHi, kErfSlopeRootLo, kErfSlopeWindow));
@@ -224,26 +225,22 @@ struct GeluTanh {
   // x / (1 + e) above 0, x e / (1 + e) below, e = e^-|a|.
   template <class D, class V>
   V Forward(D d, V x) const {
-    const Terms<V> a(d, x);
-    const V e = hn::Mul(hn::Add(hn::Set(d, 1.0f), a.exp_p), a.exp_scale);
-    const V x_scaled = hn::Mul(x, a.exp_scale);  // exact: a power of 2
-    const V numerator = hn::IfThenElse(hn::Lt(x, hn::Zero(d)), hn::MulAdd(x_scaled, a.exp_p, x_scaled), x);
+    const ReducedExp<V> a = ExpMinusAbsArgument(d, x);
+    const V e = hn::Mul(hn::Add(hn::Set(d, 1.0f), a.m), a.scale);
+    const V x_scaled = hn::Mul(x, a.scale);  // exact: a power of 2
+    const V numerator = hn::IfThenElse(hn::Lt(x, hn::Zero(d)), hn::MulAdd(x_scaled, a.m, x_scaled), x);
     return KeepNaN(x, hn::Div(numerator, hn::Add(hn::Set(d, 1.0f), e)));  // x = +inf: inf / 1
   }
  private:
-  // e^-|a| = exp_scale (1 + exp_p), for x clamped to 10 (beyond, sigmoid(a)
-  // = 1 in float): -|a| = -|hi| -+ lo.
-  template <class V>
-  struct Terms {
-    V exp_scale, exp_p;
-    template <class D>
-    Terms(D d, V x) {
-      V hi, lo;
-      TanhFormArgument(d, hn::Min(x, hn::Set(d, 10.0f)), hi, lo);
-      const V lo_toward_zero = hn::IfThenElse(hn::Lt(hi, hn::Zero(d)), lo, hn::Neg(lo));
-      exp_scale = ExpSplit(d, hn::Neg(hn::Abs(hi)), lo_toward_zero, exp_p);
-    }
-  };
+  // e^-|a| = scale (1 + m), for x clamped to 10 (beyond, sigmoid(a) = 1 in
+  // float): -|a| = -|hi| -+ lo.
+  template <class D, class V>
+  static ReducedExp<V> ExpMinusAbsArgument(D d, V x) {
+    V hi, lo;
+    TanhFormArgument(d, hn::Min(x, hn::Set(d, 10.0f)), hi, lo);
+    const V lo_toward_zero = hn::IfThenElse(hn::Lt(hi, hn::Zero(d)), lo, hn::Neg(lo));
+    return ReduceExp<5>(d, hn::Neg(hn::Abs(hi)), lo_toward_zero);
+  }
 };
 
 // e^v for double lanes v in [-700, 0]: n = round(v / ln 2) by the
@@ -274,23 +271,6 @@ HWY_INLINE V ExpNonPositiveDouble(D d, V v) {
   // bits(shifted) = bits(1.5 * 2^52) + n; the shifter's own bits leave the word in the shift.
   const auto two_to_n = hn::ShiftLeft<52>(hn::Add(hn::BitCast(di, shifted), hn::Set(di, 1023)));
   return hn::Mul(poly, hn::BitCast(d, two_to_n));
-}
-
-// n / d for double lanes with d in [1, 4], to about 2^-28 relative: the
-// 14-bit reciprocal estimate and one residual correction where AVX-512 has
-// it (a double division takes ~4x as long), else a division. Enough for a
-// result rounded to float.
-template <class D, class V>
-HWY_INLINE V DivideForFloat(D d, V n, V den) {
-  (void)d;
-#if HWY_TARGET <= HWY_AVX3 && HWY_ARCH_X86
-  if constexpr (hn::MaxLanes(d) == 8) {
-    const V r{_mm512_maskz_rcp14_pd(0xFF, den.raw)};  // the unmasked form trips GCC 12's -Wmaybe-uninitialized
-    const V q = hn::Mul(n, r);
-    return hn::MulAdd(r, hn::NegMulAdd(den, q, n), q);
-  }
-#endif
-  return hn::Div(n, den);
 }
 
 // gelu_tanh's derivative in double lanes: sigmoid(a) + x a' sigmoid'(a) =

@@ -1,6 +1,6 @@
 // Vector kernels built on tanh: tanh, tanhshrink, mish. Lanes: every
-// Highway target; float lanes on the lean exp and division of
-// tanh-exp-inl.h and fitted polynomials (compute/simd/fit/); measured
+// Highway target; float lanes on the exp of exp-inl.h, the division of
+// divide-inl.h and fitted polynomials (compute/simd/fit/); measured
 // accuracy per target: docs/accuracy.md. mish' forms its numerator and D^2 in double lanes; below
 // x = -80 mish, and beyond |x| = 40 tanh', take their double kernels.
 // Range: all floats; NaN propagates.
@@ -13,7 +13,8 @@
 
 #include "compute/simd/map-inl.h"
 #include "compute/simd/math-inl.h"
-#include "compute/simd/tanh-exp-inl.h"
+#include "compute/simd/divide-inl.h"
+#include "compute/simd/exp-inl.h"
 #include "hwy/highway.h"
 
 HWY_BEFORE_NAMESPACE();
@@ -71,7 +72,7 @@ struct MishInDouble {
 template <class D, class V>
 HWY_INLINE V TanhFloat(D d, V x) {
   const V y = Expm1Float(d, hn::Max(hn::Mul(hn::Abs(x), hn::Set(d, -2.0f)), hn::Set(d, -87.0f)));
-  const V magnitude = DivideFloat(d, y, hn::Sub(hn::Set(d, -2.0f), y));
+  const V magnitude = DivideForFloat(d, y, hn::Sub(hn::Set(d, -2.0f), y));
   return KeepNaN(x, hn::CopySignToAbs(magnitude, x));
 }
 
@@ -92,7 +93,7 @@ struct Tanh {
   template <class D, class V>
   V Derivative(D d, V x) const {
     const V e = ExpFloat(d, hn::Mul(hn::Abs(x), hn::Set(d, -2.0f)));
-    return KeepNaN(x, DivideFloat(d, hn::Mul(hn::Set(d, 4.0f), e), OnePlusSquared(d, e)));
+    return KeepNaN(x, DivideForFloat(d, hn::Mul(hn::Set(d, 4.0f), e), OnePlusSquared(d, e)));
   }
 };
 
@@ -112,13 +113,6 @@ constexpr float kTanhSquaredSmall[] = {1.0f,                  -0.666665852069854
                                        -0.1965860277414322f,  0.09621080756187439f,  -0.04283827915787697f,
                                        0.015032464638352394f, -0.0028906227089464664f};
 
-template <std::size_t kDegree, class D, class V>
-HWY_INLINE V Polynomial(D d, const float (&c)[kDegree], V u) {
-  V p = hn::Set(d, c[kDegree - 1]);
-  for (std::size_t i = kDegree - 1; i-- > 0;) p = hn::MulAdd(p, u, hn::Set(d, c[i]));
-  return p;
-}
-
 struct Tanhshrink {
   explicit Tanhshrink(const KernelArgs&) {}
   // e^-2|x| (clamped where it would leave the normal floats; the results
@@ -137,20 +131,20 @@ struct Tanhshrink {
     const V w = hn::Mul(x, u);
     const V w_lo = hn::MulAdd(x, u_lo, hn::MulSub(x, u, w));
     const V third_hi = hn::Set(d, kTanhshrinkSmall[0]);
-    const V rest = hn::MulAdd(w, hn::MulAdd(u, Polynomial(d, kTanhshrinkSmallTail, u), hn::Set(d, kThirdLo)),
+    const V rest = hn::MulAdd(w, hn::MulAdd(u, Polynomial(d, u, kTanhshrinkSmallTail), hn::Set(d, kThirdLo)),
                               hn::Mul(w_lo, third_hi));
     const V small = hn::MulAdd(w, third_hi, rest);
     const V e = ExpMinusTwiceAbs(d, x);
-    const V tail = DivideFloat(d, hn::Add(e, e), hn::Add(one, e));
+    const V tail = DivideForFloat(d, hn::Add(e, e), hn::Add(one, e));
     const V large = hn::CopySignToAbs(hn::Add(hn::Sub(hn::Abs(x), one), tail), x);
     return KeepNaN(x, hn::IfThenElse(hn::Lt(hn::Abs(x), one), small, large));
   }
   template <class D, class V>
   V Derivative(D d, V x) const {
     const V u = hn::Mul(x, x);
-    const V small = hn::Mul(u, Polynomial(d, kTanhSquaredSmall, u));
+    const V small = hn::Mul(u, Polynomial(d, u, kTanhSquaredSmall));
     const V e = ExpMinusTwiceAbs(d, x);
-    const V large = hn::Sub(hn::Set(d, 1.0f), DivideFloat(d, hn::Mul(hn::Set(d, 4.0f), e), OnePlusSquared(d, e)));
+    const V large = hn::Sub(hn::Set(d, 1.0f), DivideForFloat(d, hn::Mul(hn::Set(d, 4.0f), e), OnePlusSquared(d, e)));
     return KeepNaN(x, hn::IfThenElse(hn::Lt(hn::Abs(x), hn::Set(d, 0.875f)), small, large));
   }
 };
@@ -193,7 +187,7 @@ HWY_INLINE V MishSlope(D d, V x, V e) {
   const hn::Rebind<double, D> dd;
   hn::Vec<decltype(dd)> numerator, squared;
   MishSlopeTerms(dd, hn::PromoteTo(dd, x), hn::PromoteTo(dd, e), numerator, squared);
-  return DivideFloat(d, hn::DemoteTo(d, numerator), hn::DemoteTo(d, squared));
+  return DivideForFloat(d, hn::DemoteTo(d, numerator), hn::DemoteTo(d, squared));
 #else
   const hn::Half<D> dh;
   const hn::Rebind<double, decltype(dh)> dd;
@@ -204,7 +198,7 @@ HWY_INLINE V MishSlope(D d, V x, V e) {
                  numerator_hi, squared_hi);
   const V numerator = hn::Combine(d, hn::DemoteTo(dh, numerator_hi), hn::DemoteTo(dh, numerator_lo));
   const V squared = hn::Combine(d, hn::DemoteTo(dh, squared_hi), hn::DemoteTo(dh, squared_lo));
-  return DivideFloat(d, numerator, squared);
+  return DivideForFloat(d, numerator, squared);
 #endif
 }
 
@@ -224,7 +218,7 @@ struct Mish {
     const auto positive = hn::Ge(x, hn::Zero(d));
     const V a = hn::IfThenElse(positive, x, hn::Mul(x, e));
     const V b = hn::IfThenElse(positive, two, hn::MulAdd(e, e, e));
-    const V body = hn::NegMulAdd(a, DivideFloat(d, b, denominator), a);
+    const V body = hn::NegMulAdd(a, DivideForFloat(d, b, denominator), a);
     return KeepNaN(x, hn::IfThenElse(hn::Gt(x, hn::Set(d, 20.0f)), x, body));
   }
   template <class D, class V>
@@ -233,7 +227,7 @@ struct Mish {
     const V general = MishSlope(d, xc, ExpFloat(d, xc));
     const V t = hn::Sub(hn::Sub(hn::Sub(x, hn::Set(d, kMishRoot[0])), hn::Set(d, kMishRoot[1])),
                         hn::Set(d, kMishRoot[2]));
-    const V near_root = hn::Mul(t, Polynomial(d, kMishSlope, t));
+    const V near_root = hn::Mul(t, Polynomial(d, t, kMishSlope));
     const auto window = hn::And(hn::Gt(x, hn::Set(d, kMishWindowLow)), hn::Lt(x, hn::Set(d, kMishWindowHigh)));
     return KeepNaN(x, hn::IfThenElse(window, near_root, general));
   }

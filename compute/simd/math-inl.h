@@ -6,7 +6,8 @@
 //   ExpAll, Expm1All: Highway's Exp/Expm1 (1 and 4 ULP in double, valid to
 //   +706) extended to any argument: +inf beyond 709;
 //   MulByConstant: v times a double constant, rounded about once.
-//   TwoSum: a + b = sum + error exactly.
+//   TwoSum: a + b = sum + error exactly;
+//   Polynomial: c[0] + c[1] u + ... by Horner's rule.
 // All but ExpAll/Expm1All also serve float vectors. For the float64 kernels
 // (double lanes only):
 //   TwoProduct: a b = product + error exactly, with or without a hardware fma;
@@ -20,6 +21,7 @@
 #define ACTIVATION_COMPUTE_SIMD_MATH_INL_H_
 #endif
 
+#include <cstddef>
 #include <limits>
 
 #include "compute/simd/params.h"
@@ -86,6 +88,14 @@ template <class D, class V>
 HWY_INLINE V MulByConstant(D d, V v, const SplitConstant& c) {
   const V lo = hn::Mul(hn::IfThenZeroElse(hn::IsInf(v), v), hn::Set(d, c.lo));
   return hn::Mul(hn::MulAdd(v, hn::Set(d, c.hi), lo), hn::Set(d, c.scale));
+}
+
+// c[0] + c[1] u + ... + c[N-1] u^(N-1) by Horner's rule; c float or double.
+template <class D, class V, class T, std::size_t N>
+HWY_INLINE V Polynomial(D d, V u, const T (&c)[N]) {
+  V p = hn::Set(d, c[N - 1]);
+  for (std::size_t i = N - 1; i-- > 0;) p = hn::MulAdd(p, u, hn::Set(d, c[i]));
+  return p;
 }
 
 // a + b rounded, and its rounding error exactly in `error` (Knuth's TwoSum).

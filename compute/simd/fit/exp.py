@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Fits the kernel of the float e^x and e^x - 1 in compute/simd/tanh-exp-inl.h:
+"""Fits the polynomials of the float exponential in compute/simd/exp-inl.h
+(degrees 4 and 5, exp_fit::kDegree4 and kDegree5):
 e^r - 1 = r + r^2 P(r) for |r| <= ln(2)/2 (the reduced argument), P a
 Chebyshev interpolant (mpmath chebyfit) of (e^r - 1 - r) / r^2 with float
 coefficients. Prints the constants and the relative error of r + r^2 P(r)
@@ -33,7 +34,7 @@ def main():
         approx = r + r * r * mp.polyval(list(reversed([mp.mpf(c) for c in rounded])), r)
         worst = max(worst, abs(approx / mp.expm1(r) - 1))
     print(f"// degree {degree}: relative error of r + r^2 P(r) {mp.nstr(worst, 3)} ({mp.nstr(worst / mp.mpf(2)**-24, 3)} ULP)")
-    print("constexpr float kExpm1Poly[] = {" + ", ".join(f"{c!r}f" for c in rounded) + "};")
+    print(f"constexpr float kDegree{degree}[] = {{" + ", ".join(f"{c!r}f" for c in rounded) + "};")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,60 @@
+// Division building blocks (lanes: every Highway target):
+//   DivideForFloat(d, a, b): a / b to about 2^-28 relative before the
+//     caller's rounding to float, in float or double lanes. On AVX-512 the
+//     14-bit reciprocal estimate and one residual correction (a division
+//     takes several times as long there); b finite and non-zero. Elsewhere
+//     a division.
+//   DivideDoubleFloat(d, n_hi, n_lo, d_hi, d_lo): (n_hi + n_lo) / (d_hi +
+//     d_lo) rounded about once, float lanes.
+// Per-target include: see map-inl.h for the toggle pattern.
+#if defined(ACTIVATION_COMPUTE_SIMD_DIVIDE_INL_H_) == defined(HWY_TARGET_TOGGLE)
+#ifdef ACTIVATION_COMPUTE_SIMD_DIVIDE_INL_H_
+#undef ACTIVATION_COMPUTE_SIMD_DIVIDE_INL_H_
+#else
+#define ACTIVATION_COMPUTE_SIMD_DIVIDE_INL_H_
+#endif
+
+#include <type_traits>
+
+#include "hwy/highway.h"
+#if HWY_ARCH_X86
+#include <immintrin.h>
+#endif
+
+HWY_BEFORE_NAMESPACE();
+namespace activation::simd::HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+
+template <class D, class V>
+HWY_INLINE V DivideForFloat(D d, V a, V b) {
+  (void)d;
+#if HWY_ARCH_X86 && HWY_TARGET <= HWY_AVX3
+  V r;
+  if constexpr (std::is_same_v<hn::TFromD<D>, float>) {
+    r = hn::ApproximateReciprocal(b);  // Highway has no double form
+  } else {
+    static_assert(hn::MaxLanes(d) == 8, "full double vectors");
+    r = V{_mm512_maskz_rcp14_pd(0xFF, b.raw)};  // the unmasked form trips GCC 12's -Wmaybe-uninitialized
+  }
+  const V q = hn::Mul(a, r);
+  return hn::MulAdd(r, hn::NegMulAdd(b, q, a), q);
+#else
+  return hn::Div(a, b);
+#endif
+}
+
+// n_hi / d_hi, then one correction by the residual n - q d (exact up to
+// its tiny low-part terms) times an approximate reciprocal (12 bits are
+// plenty for a correction of about 2^-24 q): no rounding of its own
+// beyond the last.
+template <class D, class V>
+HWY_INLINE V DivideDoubleFloat(D /*d*/, V n_hi, V n_lo, V d_hi, V d_lo) {
+  const V q = hn::Div(n_hi, d_hi);
+  const V residual = hn::Add(hn::NegMulAdd(q, d_hi, n_hi), hn::NegMulAdd(q, d_lo, n_lo));
+  return hn::MulAdd(residual, hn::ApproximateReciprocal(d_hi), q);
+}
+
+}  // namespace activation::simd::HWY_NAMESPACE
+HWY_AFTER_NAMESPACE();
+
+#endif  // ACTIVATION_COMPUTE_SIMD_DIVIDE_INL_H_
