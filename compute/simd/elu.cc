@@ -10,10 +10,10 @@
 #define HWY_TARGET_INCLUDE "compute/simd/elu.cc"
 #include "hwy/foreach_target.h"  // IWYU pragma: keep
 
+#include "compute/simd/exp-inl.h"
 #include "compute/simd/map-inl.h"
 #include "compute/simd/math-inl.h"
 #include "compute/simd/params.h"
-#include "compute/simd/exp-inl.h"
 #include "hwy/highway.h"
 
 HWY_BEFORE_NAMESPACE();
@@ -97,12 +97,12 @@ struct ExponentialLinearInFloat {
   V Forward(D d, V x) const {
     const V positive = pos.hi == 1.0f && pos.lo == 0.0f && pos.scale == 1.0f ? x : MulByConstant(d, x, pos);
     const V clamped = hn::Max(hn::Min(x, hn::Zero(d)), hn::Set(d, -87.0f));
-    const V negative = MulFiniteByConstant(d, Expm1Float(d, clamped), neg);
+    const V negative = MulFiniteByConstant(d, Expm1InRange(d, clamped), neg);
     return KeepNaN(x, hn::IfThenElse(hn::Gt(x, hn::Zero(d)), positive, negative));
   }
   template <class D, class V>
   V Derivative(D d, V x) const {
-    const V negative = MulFiniteByConstant(d, ExpFloat(d, hn::Min(x, hn::Zero(d))), slope_neg);
+    const V negative = MulFiniteByConstant(d, ExpInRange(d, hn::Min(x, hn::Zero(d))), slope_neg);
     return KeepNaN(x, hn::IfThenElse(hn::Gt(x, hn::Zero(d)), hn::Set(d, slope_pos), negative));
   }
 };

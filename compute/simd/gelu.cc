@@ -18,11 +18,12 @@
 
 #include <cmath>
 
-#include "compute/simd/gelu-inl.h"
-#include "compute/simd/map-inl.h"
-#include "compute/simd/math-inl.h"
 #include "compute/simd/divide-inl.h"
 #include "compute/simd/exp-inl.h"
+#include "compute/simd/gelu-inl.h"
+#include "compute/simd/logistic-inl.h"
+#include "compute/simd/map-inl.h"
+#include "compute/simd/math-inl.h"
 #include "hwy/highway.h"
 
 #if HWY_ARCH_X86
@@ -75,7 +76,7 @@ HWY_INLINE V ErfcChebyshev(D d, V z) {
   p = hn::MulAdd(p, t, hn::Set(d, 0.37409196));
   p = hn::MulAdd(p, t, hn::Set(d, 1.00002368));
   p = hn::MulAdd(p, t, hn::Set(d, -1.26551223));
-  return hn::Mul(t, hn::Exp(d, hn::Sub(p, hn::Mul(z, z))));
+  return hn::Mul(t, ExpAll(d, hn::Sub(p, hn::Mul(z, z))));
 }
 
 // Phi(x) = erfc(-x / sqrt 2) / 2, with erfc(-z) = 2 - erfc(z).
@@ -137,7 +138,7 @@ struct GeluInDouble {
     } else {
       // Phi(x) + x phi(x)
       const V cdf = hn::Mul(hn::Set(d, 0.5), Erfc(d, hn::Mul(hn::Neg(x), hn::Set(d, kSqrtHalf))));
-      const V pdf = hn::Exp(d, hn::Mul(hn::Set(d, -0.5), hn::Mul(x, x)));
+      const V pdf = ExpAll(d, hn::Mul(hn::Set(d, -0.5), hn::Mul(x, x)));
       body = hn::MulAdd(hn::Mul(x, hn::Set(d, kInvSqrt2Pi)), pdf, cdf);
     }
     return AtInfinity(d, x, body, hn::Set(d, 1.0));
@@ -243,36 +244,6 @@ struct GeluTanh {
   }
 };
 
-// e^v for double lanes v in [-700, 0]: n = round(v / ln 2) by the
-// round-to-nearest shifter 1.5 * 2^52 (its low bits are n, which also
-// builds 2^n), r = v - n ln 2 in one fma (the rounding of ln 2 costs n *
-// 2.3e-17: 1e-16 relative for |v| < 3, 5e-15 at -700), e^r by its Taylor
-// polynomial of degree 12 (truncation below 2e-16 for |r| <= ln(2) / 2),
-// evaluated by Estrin's scheme (a shorter dependency chain than Horner's).
-// Highway's Exp without its range checks, which the caller's clamp makes
-// unnecessary.
-template <class D, class V>
-HWY_INLINE V ExpNonPositiveDouble(D d, V v) {
-  const hn::RebindToSigned<D> di;
-  const V shifter = hn::Set(d, 6755399441055744.0);
-  const V shifted = hn::MulAdd(v, hn::Set(d, 1.4426950408889634), shifter);
-  const V n = hn::Sub(shifted, shifter);
-  const V r = hn::NegMulAdd(n, hn::Set(d, 0.6931471805599453), v);
-  const V r2 = hn::Mul(r, r);
-  const V r4 = hn::Mul(r2, r2);
-  const V r8 = hn::Mul(r4, r4);
-  auto pair = [&](double c0, double c1) { return hn::MulAdd(hn::Set(d, c1), r, hn::Set(d, c0)); };
-  // 1/k! in pairs (k, k + 1), then quads and eights of them.
-  const V q0 = hn::MulAdd(pair(1.0 / 2, 1.0 / 6), r2, pair(1.0, 1.0));
-  const V q1 = hn::MulAdd(pair(1.0 / 720, 1.0 / 5040), r2, pair(1.0 / 24, 1.0 / 120));
-  const V q2 = hn::MulAdd(pair(1.0 / 3628800, 1.0 / 39916800), r2, pair(1.0 / 40320, 1.0 / 362880));
-  const V high = hn::MulAdd(hn::Set(d, 1.0 / 479001600), r4, q2);
-  const V poly = hn::MulAdd(high, r8, hn::MulAdd(q1, r4, q0));
-  // bits(shifted) = bits(1.5 * 2^52) + n; the shifter's own bits leave the word in the shift.
-  const auto two_to_n = hn::ShiftLeft<52>(hn::Add(hn::BitCast(di, shifted), hn::Set(di, 1023)));
-  return hn::Mul(poly, hn::BitCast(d, two_to_n));
-}
-
 // gelu_tanh's derivative in double lanes: sigmoid(a) + x a' sigmoid'(a) =
 // (p + x a' e) / p^2 above 0 and e (p + x a') / p^2 below, p = 1 + e, e =
 // e^-|a|. In double, p + x a' keeps ~1e-16 of its terms through the
@@ -289,7 +260,7 @@ struct GeluTanhSlope {
     const V x2 = hn::Mul(xc, xc);
     const V a = hn::Mul(xc, hn::MulAdd(hn::Set(d, kGeluTanhC3), x2, hn::Set(d, kGeluTanhC1)));
     const V x_slope = hn::Mul(xc, hn::MulAdd(hn::Set(d, 3.0 * kGeluTanhC3), x2, hn::Set(d, kGeluTanhC1)));  // x a'
-    const V e = ExpNonPositiveDouble(d, hn::Neg(hn::Abs(a)));
+    const V e = ExpMinusAbs(d, a);
     const V p = hn::Add(hn::Set(d, 1.0), e);
     // p + x a' e above 0, e p + x a' e below.
     const V numerator = hn::MulAdd(x_slope, e, hn::IfThenElse(hn::Lt(xc, hn::Zero(d)), hn::Mul(e, p), p));
@@ -508,7 +479,7 @@ struct Gelu64 {
     const V t = hn::Sub(hn::Sub(xc, r), hn::Set(d, kGeluTanhSlopeRootLo));
     const V q = hn::MulAdd(r, hn::Add(xc, r), x2);
     const V a_step = hn::Mul(t, hn::MulAdd(c3, q, c1));
-    const V g = hn::MulAdd(hn::Set(d, kGeluTanhSlopeRootExp), hn::Expm1(d, a_step),
+    const V g = hn::MulAdd(hn::Set(d, kGeluTanhSlopeRootExp), Expm1All(d, a_step),
                            hn::Mul(t, hn::MulAdd(hn::Mul(hn::Set(d, 3.0), c3), q, c1)));
     const V numerator = hn::IfThenElse(negative, ExpTimes(d, hi, lo, g), above);
     return hn::Div(numerator, OnePlusSquared(d, e));

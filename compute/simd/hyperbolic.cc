@@ -11,10 +11,10 @@
 #include <cmath>
 #include <cstddef>
 
-#include "compute/simd/map-inl.h"
-#include "compute/simd/math-inl.h"
 #include "compute/simd/divide-inl.h"
 #include "compute/simd/exp-inl.h"
+#include "compute/simd/map-inl.h"
+#include "compute/simd/math-inl.h"
 #include "hwy/highway.h"
 
 HWY_BEFORE_NAMESPACE();
@@ -23,15 +23,20 @@ namespace activation::simd::HWY_NAMESPACE {
 // 1 - tanh^2 = 4e / (1 + e)^2 with e = e^-2|x|: no cancellation in the tails.
 template <class D, class V>
 HWY_INLINE V TanhSlope(D d, V x) {
-  const V e = hn::Exp(d, hn::Mul(hn::Set(d, -2.0), hn::Abs(x)));
+  const V e = ExpAll(d, hn::Mul(hn::Set(d, -2.0), hn::Abs(x)));
   return hn::Div(hn::Mul(hn::Set(d, 4.0), e), OnePlusSquared(d, e));
 }
 
+// tanh |x| = -y / (2 + y) with y = e^-2|x| - 1 in [-1, 0]: no
+// cancellation, no overflow; the sign of x (+-0 included) copied last.
 struct TanhInDouble {
   static constexpr bool kInDouble = true;
   explicit TanhInDouble(const KernelArgs&) {}
   template <class D, class V>
-  V Forward(D d, V x) const { return hn::Tanh(d, x); }
+  V Forward(D d, V x) const {
+    const V y = Expm1All(d, hn::Mul(hn::Abs(x), hn::Set(d, -2.0)));
+    return hn::CopySign(hn::Div(hn::Neg(y), hn::Add(hn::Set(d, 2.0), y)), x);
+  }
   template <class D, class V>
   V Derivative(D d, V x) const { return TanhSlope(d, x); }
 };
@@ -45,7 +50,7 @@ struct MishInDouble {
   template <class D, class V>
   V Forward(D d, V x) const {
     const V safe = hn::Min(x, hn::Set(d, kLinear));  // keeps e^x finite
-    const V e = hn::Exp(d, safe);
+    const V e = ExpAll(d, safe);
     const V n = hn::Mul(e, hn::Add(e, hn::Set(d, 2.0)));
     const V curved = hn::Div(hn::Mul(safe, n), hn::Add(n, hn::Set(d, 2.0)));
     const V body = hn::IfThenElse(hn::Gt(x, hn::Set(d, kLinear)), x, curved);
@@ -56,7 +61,7 @@ struct MishInDouble {
   V Derivative(D d, V x) const {
     const V one = hn::Set(d, 1.0);
     const V safe = hn::Min(x, hn::Set(d, kLinear));
-    const V e = hn::Exp(d, safe);
+    const V e = ExpAll(d, safe);
     const V n = hn::Mul(e, hn::Add(e, hn::Set(d, 2.0)));
     const V q = hn::Add(n, hn::Set(d, 2.0));
     // (n q + 4 x e (1 + e)) / q^2: one division.
@@ -67,13 +72,13 @@ struct MishInDouble {
   }
 };
 
-// tanh |x| = -y / (2 + y) with y = e^-2|x| - 1 in (-1, 0]: no cancellation,
-// no overflow (y = -1 exactly beyond |x| = 9: tanh rounds to 1 there).
+// The same in float lanes (y = -1 exactly beyond |x| = 9: tanh rounds to 1
+// there); the quotient may carry either sign of zero, so CopySign.
 template <class D, class V>
 HWY_INLINE V TanhFloat(D d, V x) {
-  const V y = Expm1Float(d, hn::Max(hn::Mul(hn::Abs(x), hn::Set(d, -2.0f)), hn::Set(d, -87.0f)));
+  const V y = Expm1InRange(d, hn::Max(hn::Mul(hn::Abs(x), hn::Set(d, -2.0f)), hn::Set(d, -87.0f)));
   const V magnitude = DivideForFloat(d, y, hn::Sub(hn::Set(d, -2.0f), y));
-  return KeepNaN(x, hn::CopySignToAbs(magnitude, x));
+  return KeepNaN(x, hn::CopySign(magnitude, x));
 }
 
 // Float lanes, except |x| > 40 for the derivative, where e^-2|x| would be
@@ -92,7 +97,7 @@ struct Tanh {
   // 4e / (1 + e)^2 with e = e^-2|x|.
   template <class D, class V>
   V Derivative(D d, V x) const {
-    const V e = ExpFloat(d, hn::Mul(hn::Abs(x), hn::Set(d, -2.0f)));
+    const V e = ExpInRange(d, hn::Mul(hn::Abs(x), hn::Set(d, -2.0f)));
     return KeepNaN(x, DivideForFloat(d, hn::Mul(hn::Set(d, 4.0f), e), OnePlusSquared(d, e)));
   }
 };
@@ -119,7 +124,7 @@ struct Tanhshrink {
   // there are the same).
   template <class D, class V>
   static V ExpMinusTwiceAbs(D d, V x) {
-    return ExpFloat(d, hn::Max(hn::Mul(hn::Abs(x), hn::Set(d, -2.0f)), hn::Set(d, -87.0f)));
+    return ExpInRange(d, hn::Max(hn::Mul(hn::Abs(x), hn::Set(d, -2.0f)), hn::Set(d, -87.0f)));
   }
   template <class D, class V>
   V Forward(D d, V x) const {
@@ -213,7 +218,7 @@ struct Mish {
   template <class D, class V>
   V Forward(D d, V x) const {
     const V two = hn::Set(d, 2.0f);
-    const V e = ExpFloat(d, hn::Min(x, hn::Set(d, 20.0f)));
+    const V e = ExpInRange(d, hn::Min(x, hn::Set(d, 20.0f)));
     const V denominator = hn::MulAdd(e, hn::Add(e, two), two);
     const auto positive = hn::Ge(x, hn::Zero(d));
     const V a = hn::IfThenElse(positive, x, hn::Mul(x, e));
@@ -224,7 +229,7 @@ struct Mish {
   template <class D, class V>
   V Derivative(D d, V x) const {
     const V xc = hn::Min(x, hn::Set(d, 20.0f));
-    const V general = MishSlope(d, xc, ExpFloat(d, xc));
+    const V general = MishSlope(d, xc, ExpInRange(d, xc));
     const V t = hn::Sub(hn::Sub(hn::Sub(x, hn::Set(d, kMishRoot[0])), hn::Set(d, kMishRoot[1])),
                         hn::Set(d, kMishRoot[2]));
     const V near_root = hn::Mul(t, Polynomial(d, t, kMishSlope));
@@ -263,7 +268,7 @@ struct Tanhshrink64 {
   template <class D, class V>
   V Forward(D d, V x) const {
     const V one = hn::Set(d, 1.0);
-    const V e = hn::Exp(d, hn::Mul(hn::Set(d, -2.0), hn::Abs(x)));
+    const V e = ExpAll(d, hn::Mul(hn::Set(d, -2.0), hn::Abs(x)));
     const V large = hn::Add(hn::Sub(hn::Abs(x), one), hn::Div(hn::Add(e, e), hn::Add(one, e)));
     return hn::IfThenElse(hn::Lt(hn::Abs(x), one), TanhshrinkSmall64(d, x), hn::CopySignToAbs(large, x));
   }
@@ -293,7 +298,7 @@ struct Mish64 {
   V Forward(D d, V x) const {
     const V two = hn::Set(d, 2.0);
     const V xc = hn::Min(x, hn::Set(d, kLinear));
-    const V e = hn::Exp(d, xc);
+    const V e = ExpAll(d, xc);
     const V denominator = hn::MulAdd(e, hn::Add(e, two), two);
     const auto positive = hn::Ge(x, hn::Zero(d));
     const V a = hn::IfThenElse(positive, xc, ExpTimes(d, xc, hn::Zero(d), xc));
@@ -306,9 +311,9 @@ struct Mish64 {
   V Derivative(D d, V x) const {
     const V one = hn::Set(d, 1.0), four = hn::Set(d, 4.0), eight = hn::Set(d, 8.0);
     const V xc = hn::Min(hn::Max(x, hn::Set(d, -800.0)), hn::Set(d, kLinear));  // mish'(-800) = 0 in double
-    const V e = hn::Exp(d, xc);
+    const V e = ExpAll(d, xc);
     const V t = hn::Sub(hn::Sub(xc, hn::Set(d, kMishSlopeRootHi)), hn::Set(d, kMishSlopeRootLo));
-    const V m = hn::Expm1(d, t);
+    const V m = Expm1All(d, t);
     const V m2 = hn::Mul(m, hn::Add(m, hn::Set(d, 2.0)));               // e^2t - 1
     const V m3 = hn::Mul(m, hn::MulAdd(hn::Add(m, hn::Set(d, 3.0)), m, hn::Set(d, 3.0)));  // e^3t - 1
     V near_root = hn::Mul(hn::Mul(four, t), hn::Add(e, one));

@@ -1,10 +1,14 @@
-// Float building blocks of the logistic family's float kernels (lanes:
-// float vectors, every Highway target), on ExpNonPositive (exp-inl.h):
-//   LogisticFloat, LogisticSlopeFloat: 1/(1+e^-x) and its slope, the slope
-//     without cancellation in the tails;
-//   Log1pUnit(e), e in [0, 1]: log1p(e) within 1 ULP, no division
-//     (degree-10 polynomial after an exact reduction, fit/log1p_reduced.py);
-//   Softplus1Float: log(1 + e^x) without overflow.
+// Building blocks of the logistic family's kernels (lanes: every Highway
+// target), on ExpMinusAbs (exp-inl.h):
+//   Logistic<kDegree>: 1/(1+e^-x), float or double lanes (float kernels take
+//     degree 4);
+//   LogisticSlope, LogisticSlopeFloat: its slope without cancellation in the
+//     tails, in double and in float lanes;
+//   Log1pUnit(e), e in [0, 1]: log1p(e) within 1 ULP, no division, float
+//     lanes (degree-10 polynomial after an exact reduction,
+//     fit/log1p_reduced.py);
+//   Softplus1, Softplus1Float: log(1 + e^x) without overflow, in double and
+//     in float lanes.
 // Per-target include: see map-inl.h for the toggle pattern.
 #if defined(ACTIVATION_COMPUTE_SIMD_LOGISTIC_INL_H_) == defined(HWY_TARGET_TOGGLE)
 #ifdef ACTIVATION_COMPUTE_SIMD_LOGISTIC_INL_H_
@@ -15,7 +19,8 @@
 
 #include "compute/simd/divide-inl.h"
 #include "compute/simd/exp-inl.h"
-#include "compute/simd/math-inl.h"  // Polynomial
+#include "compute/simd/math-inl.h"  // OnePlusSquared, Polynomial
+#include "hwy/contrib/math/math-inl.h"  // Log1p
 #include "hwy/highway.h"
 
 HWY_BEFORE_NAMESPACE();
@@ -35,17 +40,25 @@ HWY_INLINE void OnePlusSquaredPair(D d, V e, V* square, V* square_lo) {
 }
 
 // 1 / (1 + e^-x) = (x >= 0 ? 1 : e) / (1 + e), e = e^-|x|.
-template <class D, class V>
-HWY_INLINE V LogisticFloat(D d, V x) {
-  const V one = hn::Set(d, 1.0f);
-  const V e = ExpMinusAbsFloat(d, x);
+template <int kDegree = 0, class D, class V>
+HWY_INLINE V Logistic(D d, V x) {
+  const V one = hn::Set(d, 1);
+  const V e = ExpMinusAbs<kDegree>(d, x);
   return hn::Div(hn::IfThenElse(hn::Ge(x, hn::Zero(d)), one, e), hn::Add(one, e));
 }
 
-// sigmoid'(x) = e / (1 + e)^2: full relative accuracy in the tails.
+// sigmoid(x) (1 - sigmoid(x)) = e / (1 + e)^2: full relative accuracy in
+// the tails. In double lanes one division is enough for a float result.
+template <class D, class V>
+HWY_INLINE V LogisticSlope(D d, V x) {
+  const V e = ExpMinusAbs(d, x);
+  return hn::Div(e, OnePlusSquared(d, e));
+}
+
+// The same in float lanes: the square carried as a float pair.
 template <class D, class V>
 HWY_INLINE V LogisticSlopeFloat(D d, V x) {
-  const V e = ExpMinusAbsFloat(d, x);
+  const V e = ExpMinusAbs<4>(d, x);
   V square, square_lo;
   OnePlusSquaredPair(d, e, &square, &square_lo);
   return DivideDoubleFloat(d, e, hn::Zero(d), square, square_lo);
@@ -77,11 +90,18 @@ HWY_INLINE V Log1pUnit(D d, V e) {
   return hn::Add(hn::MulAdd(u, q, ln2_lo), ln2_hi);
 }
 
-// log(1 + e^x) = max(x, 0) + log1p(e^-|x|).
+// log(1 + e^x) = max(x, 0) + log1p(e^-|x|): Highway's Log1p in double
+// lanes, Log1pUnit in float lanes.
+template <class D, class V>
+HWY_INLINE V Softplus1(D d, V x) {
+  const V positive = hn::IfThenElseZero(hn::Gt(x, hn::Zero(d)), x);
+  return hn::Add(positive, hn::Log1p(d, ExpMinusAbs(d, x)));
+}
+
 template <class D, class V>
 HWY_INLINE V Softplus1Float(D d, V x) {
   const V positive = hn::IfThenElseZero(hn::Gt(x, hn::Zero(d)), x);
-  return hn::Add(positive, Log1pUnit(d, ExpMinusAbsFloat(d, x)));
+  return hn::Add(positive, Log1pUnit(d, ExpMinusAbs<4>(d, x)));
 }
 
 }  // namespace activation::simd::HWY_NAMESPACE

@@ -72,7 +72,7 @@ struct SoftplusInDouble {
 struct Sigmoid {
   explicit Sigmoid(const KernelArgs&) {}
   template <class D, class V>
-  V Forward(D d, V x) const { return KeepNaN(x, LogisticFloat(d, x)); }
+  V Forward(D d, V x) const { return KeepNaN(x, Logistic<4>(d, x)); }
   template <class D, class V>
   V Derivative(D d, V x) const { return KeepNaN(x, LogisticSlopeFloat(d, x)); }
 };
@@ -104,7 +104,7 @@ HWY_INLINE V SiluSlopeNearRoot(D d, V x) {
 template <class D, class V>
 HWY_INLINE V SiluSlopeAwayFromRoot(D d, V x) {
   const V one = hn::Set(d, 1.0f);
-  const V e = ExpMinusAbsFloat(d, x);
+  const V e = ExpMinusAbs<4>(d, x);
   const V p = hn::Add(one, e);
   const V p_error = hn::Sub(e, hn::Sub(p, one));
   const auto non_negative = hn::Ge(x, hn::Zero(d));
@@ -131,7 +131,7 @@ struct Silu {
     return hn::Not(hn::Lt(x, hn::Set(d, -80.0f)));  // e^x stays a normal float (NaN: KeepNaN)
   }
   template <class D, class V>
-  V Forward(D d, V x) const { return KeepNaN(x, hn::Mul(x, LogisticFloat(d, x))); }
+  V Forward(D d, V x) const { return KeepNaN(x, hn::Mul(x, Logistic<4>(d, x))); }
   template <class D, class V>
   V Derivative(D d, V x) const {
     const auto near_root = hn::And(hn::Ge(x, hn::Set(d, kSiluWindowLow)), hn::Le(x, hn::Set(d, kSiluWindowHigh)));
@@ -147,7 +147,7 @@ struct Logsigmoid {
   template <class D, class V>
   V Forward(D d, V x) const { return KeepNaN(x, hn::Neg(Softplus1Float(d, hn::Neg(x)))); }
   template <class D, class V>
-  V Derivative(D d, V x) const { return KeepNaN(x, LogisticFloat(d, hn::Neg(x))); }
+  V Derivative(D d, V x) const { return KeepNaN(x, Logistic<4>(d, hn::Neg(x))); }
 };
 
 struct Softplus {
@@ -165,7 +165,7 @@ struct Softplus {
   }
   template <class D, class V>
   V Derivative(D d, V x) const {
-    return KeepNaN(x, hn::IfThenElse(hn::Gt(x, hn::Set(d, above)), hn::Set(d, 1.0f), LogisticFloat(d, x)));
+    return KeepNaN(x, hn::IfThenElse(hn::Gt(x, hn::Set(d, above)), hn::Set(d, 1.0f), Logistic<4>(d, x)));
   }
 };
 
@@ -246,7 +246,7 @@ struct Silu64 {
     const V e = ExpMinusAbs(d, x);
     const V above = hn::MulAdd(hn::Min(x, hn::Set(d, 800.0)), e, hn::Add(hn::Set(d, 1.0), e));  // +inf: e = 0
     const V t = hn::Sub(hn::Sub(x, hn::Set(d, kSiluSlopeRootHi)), hn::Set(d, kSiluSlopeRootLo));
-    const V g = hn::MulAdd(hn::Set(d, kSiluSlopeRootExp), hn::Expm1(d, t), t);
+    const V g = hn::MulAdd(hn::Set(d, kSiluSlopeRootExp), Expm1All(d, t), t);
     const auto negative = hn::Lt(x, hn::Zero(d));
     const V numerator = hn::IfThenElse(negative, ExpTimes(d, x, hn::Zero(d), g), above);
     const V body = hn::Div(numerator, OnePlusSquared(d, e));

@@ -1,18 +1,11 @@
-// Double-precision building blocks shared by the smooth activations'
-// vector kernels (lanes: every Highway target; double vectors). Each keeps
-// the form the scalar references use, so the float results match them:
-//   Logistic, LogisticSlope: 1/(1+e^-x) and its slope without cancellation;
-//   Softplus1: log(1 + e^x) without overflow;
-//   ExpAll, Expm1All: Highway's Exp/Expm1 (1 and 4 ULP in double, valid to
-//   +706) extended to any argument: +inf beyond 709;
-//   MulByConstant: v times a double constant, rounded about once.
+// Exact and near-exact arithmetic building blocks of the vector kernels
+// (lanes: float and double vectors, every Highway target):
+//   OnePlusSquared: (1 + e)^2 for e in [0, 1], rounded once;
+//   MulByConstant: v times a double constant, rounded about once;
 //   TwoSum: a + b = sum + error exactly;
-//   Polynomial: c[0] + c[1] u + ... by Horner's rule.
-// All but ExpAll/Expm1All also serve float vectors. For the float64 kernels
-// (double lanes only):
-//   TwoProduct: a b = product + error exactly, with or without a hardware fma;
-//   ExpTimes: factor e^(hi + lo) for a tiny lo, keeping full precision where
-//   e^hi alone would be subnormal but the product is not.
+//   Polynomial: c[0] + c[1] u + ... by Horner's rule;
+//   TwoProduct: a b = product + error exactly, with or without a hardware
+//   fma (double lanes, for the float64 kernels).
 // Per-target include: see map-inl.h for the toggle pattern.
 #if defined(ACTIVATION_COMPUTE_SIMD_MATH_INL_H_) == defined(HWY_TARGET_TOGGLE)
 #ifdef ACTIVATION_COMPUTE_SIMD_MATH_INL_H_
@@ -22,41 +15,13 @@
 #endif
 
 #include <cstddef>
-#include <limits>
 
 #include "compute/simd/params.h"
-#include "hwy/contrib/math/math-inl.h"
 #include "hwy/highway.h"
 
 HWY_BEFORE_NAMESPACE();
 namespace activation::simd::HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
-
-template <class D, class V>
-HWY_INLINE V ExpAll(D d, V a) {
-  const V inf = hn::Set(d, std::numeric_limits<double>::infinity());
-  return hn::IfThenElse(hn::Gt(a, hn::Set(d, 709.0)), inf, hn::Exp(d, a));
-}
-
-template <class D, class V>
-HWY_INLINE V Expm1All(D d, V a) {
-  const V inf = hn::Set(d, std::numeric_limits<double>::infinity());
-  return hn::IfThenElse(hn::Gt(a, hn::Set(d, 709.0)), inf, hn::Expm1(d, a));
-}
-
-// e^-|x|: in (0, 1], never overflows.
-template <class D, class V>
-HWY_INLINE V ExpMinusAbs(D d, V x) {
-  return hn::Exp(d, hn::Neg(hn::Abs(x)));
-}
-
-// 1 / (1 + e^-x) = (x >= 0 ? 1 : e) / (1 + e) with e = e^-|x|.
-template <class D, class V>
-HWY_INLINE V Logistic(D d, V x) {
-  const V one = hn::Set(d, 1.0);
-  const V e = ExpMinusAbs(d, x);
-  return hn::Div(hn::IfThenElse(hn::Ge(x, hn::Zero(d)), one, e), hn::Add(one, e));
-}
 
 // (1 + e)^2 for e in [0, 1], rounded once: 1 + e loses up to half an ULP,
 // which squaring would double; its exact error (Fast2Sum, 1 >= e) goes
@@ -66,20 +31,6 @@ HWY_INLINE V OnePlusSquared(D d, V e) {
   const V p = hn::Add(hn::Set(d, 1.0), e);
   const V p_error = hn::Sub(e, hn::Sub(p, hn::Set(d, 1.0)));
   return hn::MulAdd(p, p, hn::Mul(hn::Add(p, p), p_error));
-}
-
-// sigmoid(x) (1 - sigmoid(x)) = e / (1 + e)^2: full relative accuracy in the tails.
-template <class D, class V>
-HWY_INLINE V LogisticSlope(D d, V x) {
-  const V e = ExpMinusAbs(d, x);
-  return hn::Div(e, OnePlusSquared(d, e));
-}
-
-// log(1 + e^x) = max(x, 0) + log1p(e^-|x|).
-template <class D, class V>
-HWY_INLINE V Softplus1(D d, V x) {
-  const V positive = hn::IfThenElseZero(hn::Gt(x, hn::Zero(d)), x);
-  return hn::Add(positive, hn::Log1p(d, ExpMinusAbs(d, x)));
 }
 
 // v * c rounded about once for a double constant c split by SplitConstant
@@ -132,20 +83,6 @@ HWY_INLINE V TwoProduct(D d, V a, V b, V& error) {
   error = hn::Add(error, hn::Mul(a_lo, b_lo));
 #endif
   return p;
-}
-
-// factor e^(hi + lo) = factor e^hi (1 + lo) for |lo| <= ulp(hi), double lanes.
-// Below hi = -600 the exp takes hi + 64 (exact: 64 is a multiple of ulp(hi)
-// and the sum is smaller) and the product is scaled back by e^-64 last, so a
-// result above DBL_MIN keeps its precision where e^hi would be subnormal.
-// hi = -inf gives 0 (for a finite factor).
-constexpr double kExpMinus64 = 1.603810890548638e-28;  // fit/float64.py
-template <class D, class V>
-HWY_INLINE V ExpTimes(D d, V hi, V lo, V factor) {
-  const auto tiny = hn::Lt(hi, hn::Set(d, -600.0));
-  const V e = hn::Exp(d, hn::Add(hi, hn::IfThenElseZero(tiny, hn::Set(d, 64.0))));
-  const V body = hn::Mul(hn::MulAdd(e, hn::IfThenZeroElse(hn::Eq(e, hn::Zero(d)), lo), e), factor);
-  return hn::IfThenElse(tiny, hn::Mul(body, hn::Set(d, kExpMinus64)), body);
 }
 
 }  // namespace activation::simd::HWY_NAMESPACE

@@ -25,6 +25,7 @@
 #include <cstddef>
 #include <limits>
 
+#include "compute/simd/exp-inl.h"
 #include "compute/simd/map-inl.h"
 #include "compute/simd/math-inl.h"
 #include "compute/softmax.h"
@@ -127,11 +128,11 @@ HWY_NOINLINE VF AddExpsInDouble(VF x, float m, VF below, VF g, Sums& s) {
   const DD dd;
   const VD md = hn::Set(dd, static_cast<double>(m));
   const VD floor = hn::Set(dd, -1000.0);  // e = 0 below; keeps -inf out of Exp
-  const VD lower = hn::Exp(dd, hn::Max(hn::Sub(PromoteLower(x), md), floor));
+  const VD lower = ExpAll(dd, hn::Max(hn::Sub(PromoteLower(x), md), floor));
 #if HWY_TARGET == HWY_SCALAR
   const VD upper = hn::Zero(dd);  // no upper half: it must add nothing
 #else
-  const VD upper = hn::Exp(dd, hn::Max(hn::Sub(PromoteUpper(x), md), floor));
+  const VD upper = ExpAll(dd, hn::Max(hn::Sub(PromoteUpper(x), md), floor));
 #endif
   AddToSums<kWeight>(hn::Mul(lower, PromoteLower(below)), hn::Mul(upper, PromoteUpper(below)), lower, upper, g, s);
   return RoundBoth(lower, upper);
@@ -158,7 +159,7 @@ HWY_INLINE VF AddExps(VF x, VF g, VF m, float m_scalar, Sums& s) {
   const VF kFloor = hn::Set(d, -746.0f);
   const auto negligible = hn::Lt(hi, kFloor);
   // Clamped, so that -inf (x = -inf, or x - m beyond -FLT_MAX) gives 0 on every target.
-  const VF e_hi = hn::Exp(d, hn::Max(hi, kFloor));
+  const VF e_hi = ExpAll(d, hn::Max(hi, kFloor));
   const VF e = hn::MulAdd(e_hi, hn::IfThenZeroElse(negligible, lo), e_hi);
   const VF e_rest = hn::IfThenZeroElse(tie, e);
   AddToSums<kWeight>(PromoteLower(e_rest), PromoteUpper(e_rest), PromoteLower(e), PromoteUpper(e), g, s);

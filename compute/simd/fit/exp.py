@@ -6,7 +6,8 @@ Chebyshev interpolant (mpmath chebyfit) of (e^r - 1 - r) / r^2 with float
 coefficients. Prints the constants and the relative error of r + r^2 P(r)
 (coefficients rounded to float, arithmetic exact) on a dense grid.
 
-Usage: python3 compute/simd/fit/exp.py [DEGREE]
+Usage: python3 compute/simd/fit/exp.py [DEGREE] [--double]
+(--double: coefficients rounded to double, for the double-lane exp)
 """
 import sys
 
@@ -22,10 +23,13 @@ def p(r):
 
 
 def main():
-    degree = int(sys.argv[1]) if len(sys.argv) == 2 else 5
+    double = "--double" in sys.argv
+    args = [a for a in sys.argv[1:] if a != "--double"]
+    degree = int(args[0]) if args else 5
+    rounding, bits, suffix, kind = (float, 53, "", "double") if double else (to_float, 24, "f", "float")
     h = mp.log(2) / 2
     coefficients = mp.chebyfit(p, [-h, h], degree + 1)
-    rounded = [to_float(c) for c in reversed(coefficients)]  # c0 first
+    rounded = [rounding(c) for c in reversed(coefficients)]  # c0 first
     worst = 0
     for i in range(4001):
         r = -h + 2 * h * i / 4000
@@ -33,8 +37,9 @@ def main():
             continue
         approx = r + r * r * mp.polyval(list(reversed([mp.mpf(c) for c in rounded])), r)
         worst = max(worst, abs(approx / mp.expm1(r) - 1))
-    print(f"// degree {degree}: relative error of r + r^2 P(r) {mp.nstr(worst, 3)} ({mp.nstr(worst / mp.mpf(2)**-24, 3)} ULP)")
-    print(f"constexpr float kDegree{degree}[] = {{" + ", ".join(f"{c!r}f" for c in rounded) + "};")
+    print(f"// degree {degree}: relative error of r + r^2 P(r) {mp.nstr(worst, 3)} ({mp.nstr(worst / mp.mpf(2)**-bits, 3)} ULP)")
+    name = f"kDoubleDegree{degree}" if double else f"kDegree{degree}"
+    print(f"constexpr {kind} {name}[] = {{" + ", ".join(f"{c!r}{suffix}" for c in rounded) + "};")
 
 
 if __name__ == "__main__":
