@@ -63,12 +63,14 @@ struct CeluInDouble : ExponentialLinear {
   }
 };
 
-// v * c for finite v, rounded about once: v itself when c is 1.
+// v * c for finite v, rounded about once: v itself when c is 1; a zero v
+// gives v hi, signed.
 template <class D, class V>
 HWY_INLINE V MulFiniteByConstant(D d, V v, const SplitConstant& c) {
   if (c.hi == 1.0f && c.lo == 0.0f && c.scale == 1.0f) return v;
   if (c.scale != 1.0f) return MulByConstant(d, v, c);
-  return hn::MulAdd(v, hn::Set(d, c.hi), hn::Mul(v, hn::Set(d, c.lo)));
+  const V product = hn::MulAdd(v, hn::Set(d, c.hi), hn::Mul(v, hn::Set(d, c.lo)));
+  return hn::IfThenElse(hn::Eq(v, hn::Zero(d)), hn::Mul(v, hn::Set(d, c.hi)), product);
 }
 
 // Float lanes: scale_pos * x above 0; below, scale_neg * expm1(x) and its
@@ -96,7 +98,7 @@ struct ExponentialLinearInFloat {
   template <class D, class V>
   V Forward(D d, V x) const {
     const V positive = pos.hi == 1.0f && pos.lo == 0.0f && pos.scale == 1.0f ? x : MulByConstant(d, x, pos);
-    const V clamped = hn::Max(hn::Min(x, hn::Zero(d)), hn::Set(d, -87.0f));
+    const V clamped = hn::Max(hn::IfThenZeroElse(hn::Gt(x, hn::Zero(d)), x), hn::Set(d, -87.0f));  // keeps -0
     const V negative = MulFiniteByConstant(d, Expm1InRange(d, clamped), neg);
     return KeepNaN(x, hn::IfThenElse(hn::Gt(x, hn::Zero(d)), positive, negative));
   }

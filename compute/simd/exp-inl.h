@@ -144,11 +144,12 @@ HWY_INLINE V ExpInRange(D d, V x) {
 }
 
 // s m + (s - 1): s - 1 is exact for small k and m alone for k = 0, so
-// small x keep their relative accuracy.
+// small x keep their relative accuracy. e^x - 1 has the sign of x, which
+// CopySign restores for -0 (r + r^2 P(r) adds +0 to it).
 template <class D, class V>
 HWY_INLINE V Expm1InRange(D d, V x) {
   const ReducedExp<V> e = ReduceExp(d, x);
-  return hn::MulAdd(e.scale, e.m, hn::Sub(e.scale, hn::Set(d, 1)));
+  return hn::CopySign(hn::MulAdd(e.scale, e.m, hn::Sub(e.scale, hn::Set(d, 1))), x);
 }
 
 // Where 2^k is not a normal number: 2^k applied in two normal halves, so

@@ -141,8 +141,9 @@ struct Tanhshrink {
     const V small = hn::MulAdd(w, third_hi, rest);
     const V e = ExpMinusTwiceAbs(d, x);
     const V tail = DivideForFloat(d, hn::Add(e, e), hn::Add(one, e));
-    const V large = hn::CopySignToAbs(hn::Add(hn::Sub(hn::Abs(x), one), tail), x);
-    return KeepNaN(x, hn::IfThenElse(hn::Lt(hn::Abs(x), one), small, large));
+    const V large = hn::Add(hn::Sub(hn::Abs(x), one), tail);  // |f(x)|
+    // f has the sign of x, -0 included.
+    return KeepNaN(x, hn::CopySign(hn::IfThenElse(hn::Lt(hn::Abs(x), one), small, large), x));
   }
   template <class D, class V>
   V Derivative(D d, V x) const {
@@ -224,7 +225,8 @@ struct Mish {
     const V a = hn::IfThenElse(positive, x, hn::Mul(x, e));
     const V b = hn::IfThenElse(positive, two, hn::MulAdd(e, e, e));
     const V body = hn::NegMulAdd(a, DivideForFloat(d, b, denominator), a);
-    return KeepNaN(x, hn::IfThenElse(hn::Gt(x, hn::Set(d, 20.0f)), x, body));
+    // mish has the sign of x, -0 included.
+    return KeepNaN(x, hn::CopySign(hn::IfThenElse(hn::Gt(x, hn::Set(d, 20.0f)), x, body), x));
   }
   template <class D, class V>
   V Derivative(D d, V x) const {

@@ -34,11 +34,14 @@ HWY_INLINE V OnePlusSquared(D d, V e) {
 }
 
 // v * c rounded about once for a double constant c split by SplitConstant
-// (params.h); +-inf times c stays +-inf (the lo term would add inf - inf).
+// (params.h); +-inf times c stays +-inf (the lo term would add inf - inf),
+// and +-0 times c is v hi, signed (the lo term could add a zero of the
+// other sign).
 template <class D, class V>
 HWY_INLINE V MulByConstant(D d, V v, const SplitConstant& c) {
   const V lo = hn::Mul(hn::IfThenZeroElse(hn::IsInf(v), v), hn::Set(d, c.lo));
-  return hn::Mul(hn::MulAdd(v, hn::Set(d, c.hi), lo), hn::Set(d, c.scale));
+  const V product = hn::Mul(hn::MulAdd(v, hn::Set(d, c.hi), lo), hn::Set(d, c.scale));
+  return hn::IfThenElse(hn::Eq(v, hn::Zero(d)), hn::Mul(v, hn::Set(d, c.hi)), product);
 }
 
 // c[0] + c[1] u + ... + c[N-1] u^(N-1) by Horner's rule; c float or double.

@@ -55,7 +55,9 @@ struct LeakyRelu {
     const V lo_term = hn::Mul(hn::IfThenZeroElse(hn::IsInf(x), xs), hn::Set(d, slope.lo));
     const V scaled = hn::Mul(hn::MulAdd(xs, hn::Set(d, slope.hi), lo_term), hn::Set(d, slope.scale));
     const V negative = hn::IfThenElse(tiny, hn::Mul(scaled, hn::Set(d, 0x1p-64f)), scaled);
-    return hn::IfThenElse(hn::Gt(x, hn::Zero(d)), x, negative);
+    // A zero x gives x slope, signed (the lo term could add a zero of the other sign).
+    const V signed_zero = hn::Mul(x, hn::Set(d, slope.hi));
+    return hn::IfThenElse(hn::Gt(x, hn::Zero(d)), x, hn::IfThenElse(hn::Eq(x, hn::Zero(d)), signed_zero, negative));
   }
   template <class D, class V>
   V Derivative(D d, V x) const {

@@ -99,6 +99,40 @@ TEST_P(SimdElementwiseKernels, EveryLengthAndTheVjpOnEveryTarget) {
   }
 }
 
+// Where f(+-0) or f'(+-0) is an exact zero, that zero has a sign, and a
+// correctly rounded answer keeps it: every target returns the reference's
+// (tanh(-0) = -0, leaky_relu(-0) = -0, ...) at every parameter set.
+TEST_P(SimdElementwiseKernels, SignedZeroInputsKeepTheReferenceSign) {
+  const Activation* a = FindActivation(GetParam());
+  ASSERT_NE(a, nullptr);
+  const ReferenceFunction* ref = FindReference(a->name);
+  ASSERT_NE(ref, nullptr);
+  const float zeros[2] = {0.0f, -0.0f};
+  for (const std::vector<double>& params : ref->param_sets) {
+    const KernelArgs args = ResolveForTest(*a, *ref, params);
+    SCOPED_TRACE(DescribeParams(*ref, params));
+    for (std::int64_t target : simd::AvailableTargets()) {
+      simd::TargetScope scope(target);
+      SCOPED_TRACE(simd::TargetName(target));
+      float f[2], d[2];
+      a->fast.forward(zeros, f, 2, args);
+      a->fast.derivative(zeros, d, 2, args);
+      for (int i = 0; i < 2; ++i) {
+        const long double exact_f = ref->forward(zeros[i], params.data());
+        const long double exact_d = ref->derivative(zeros[i], params.data());
+        if (exact_f == 0) {
+          EXPECT_TRUE(f[i] == 0 && std::signbit(f[i]) == std::signbit(exact_f))
+              << "f(" << zeros[i] << ") = " << f[i] << ", exact " << static_cast<double>(exact_f);
+        }
+        if (exact_d == 0) {
+          EXPECT_TRUE(d[i] == 0 && std::signbit(d[i]) == std::signbit(exact_d))
+              << "f'(" << zeros[i] << ") = " << d[i] << ", exact " << static_cast<double>(exact_d);
+        }
+      }
+    }
+  }
+}
+
 std::string ParamName(const ::testing::TestParamInfo<std::string>& info) { return info.param; }
 INSTANTIATE_TEST_SUITE_P(Vectorized, SimdKernels, ::testing::ValuesIn(VectorizedNames(false)), ParamName);
 INSTANTIATE_TEST_SUITE_P(Vectorized, SimdElementwiseKernels, ::testing::ValuesIn(VectorizedNames(true)), ParamName);
