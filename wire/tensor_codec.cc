@@ -6,8 +6,10 @@
 
 namespace activation::wire {
 
-bool ReadDataType(const v1::Tensor& tensor, DataType* dtype) {
-  switch (tensor.dtype()) {
+bool ReadDataType(const v1::Tensor& tensor, DataType* dtype) { return ReadDataType(tensor.dtype(), dtype); }
+
+bool ReadDataType(v1::DataType value, DataType* dtype) {
+  switch (value) {
     case v1::DATA_TYPE_UNSPECIFIED:
     case v1::DATA_TYPE_FLOAT32: *dtype = DataType::kFloat32; return true;
     case v1::DATA_TYPE_FLOAT16: *dtype = DataType::kFloat16; return true;

@@ -23,6 +23,8 @@ std::size_t ElementCount(const v1::Tensor& tensor);
 // The tensor's element type (UNSPECIFIED is float32); false for a value
 // outside the enum.
 bool ReadDataType(const v1::Tensor& tensor, DataType* dtype);
+// The same for an enum value (e.g. DtypeAccuracy.dtype).
+bool ReadDataType(v1::DataType value, DataType* dtype);
 
 // A decoded tensor: points into the message itself; owns a copy only when
 // `raw` bytes happen to be misaligned for float. The message must outlive it.

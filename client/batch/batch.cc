@@ -32,20 +32,6 @@ std::size_t ReadUpTo(ArrayReader& reader, Elements& out, std::size_t n) {
   return got;
 }
 
-// float32 answers (--verify serves no other dtype).
-void Compare(const Elements& remote_elements, const Elements& local_elements, const VerifyPolicy& policy,
-             BatchResult* r) {
-  if (remote_elements.empty()) return;
-  const float* remote = remote_elements.as<float>();
-  const float* local = local_elements.as<float>();
-  for (std::size_t i = 0; i < remote_elements.size(); ++i) {
-    if (policy.Agree(remote[i], local[i])) continue;
-    ++r->mismatches;
-    const double d = std::fabs(static_cast<double>(remote[i]) - local[i]);
-    if (!(d <= r->max_abs_diff)) r->max_abs_diff = d;  // NaN/inf differences stick
-  }
-}
-
 // Results in input order, with at most `limit` chunks between Submit and
 // Write; the first error wins and stops everything.
 class OrderedWindow {
@@ -157,8 +143,8 @@ BatchResult RunBatch(const Job& job, ArrayReader& input, ArrayReader* grad_outpu
           local.grad_output = chunk->grad_output;
           local.row_length = chunk->row_length;
           options.verifier->Run(local);
-          Compare(chunk->result, local.result, options.verify_policy, &result);
-          Compare(chunk->output, local.output, options.verify_policy, &result);
+          options.verify_policy.Compare(chunk->result, local.result, &result.mismatches, &result.max_abs_diff);
+          options.verify_policy.Compare(chunk->output, local.output, &result.mismatches, &result.max_abs_diff);
         }
         if (job.gradient() && job.include_output) {
           const std::size_t size = pairs.element_bytes();

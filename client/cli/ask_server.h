@@ -13,7 +13,9 @@ namespace activation::client {
 // std::runtime_error.
 ServerEntry AskServer(const ConnectionOptions& connection, const Job& job, double timeout_seconds);
 
-// The same figures from the linked library, for the --verify comparison.
+// The same figures from the linked library, for the --verify comparison;
+// float16 and bfloat16 as correctly rounded only where they are for `job`
+// (an elementwise function at the narrow tables' parameters).
 ServerEntry LocalEntry(const Job& job);
 
 // The SIMD target the linked library's kernels run on here.

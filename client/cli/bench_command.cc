@@ -47,6 +47,7 @@ struct BenchOptions {
   std::vector<std::string> protocols = {"v1"};
   std::vector<std::size_t> sizes = {256};
   std::string encoding = "raw";
+  std::string dtype;  // empty: float32
   std::vector<int> concurrency = {1};
   int channels = 1;
   double duration = 5;
@@ -68,6 +69,7 @@ struct WorkerStats {
 struct RunResult {
   std::string protocol;
   std::size_t size = 0;
+  DataType dtype = DataType::kFloat32;
   int concurrency = 0;
   double seconds = 0;
   std::uint64_t ok = 0;
@@ -75,7 +77,7 @@ struct RunResult {
   double p50 = 0, p90 = 0, p99 = 0, max = 0;
   std::uint64_t verified = 0, mismatches = 0;
   double req_per_s() const { return seconds > 0 ? ok / seconds : 0; }
-  double mb_per_s() const { return req_per_s() * size * 4 / 1e6; }
+  double mb_per_s() const { return req_per_s() * size * ElementBytes(dtype) / 1e6; }
 };
 
 // The measured window: by time, or by a shared budget of requests.
@@ -101,9 +103,21 @@ class Window {
   std::atomic<std::int64_t> budget_{0};
 };
 
+// The Open Inference Protocol's name of a dtype.
+const char* OipDatatype(DataType dtype) {
+  switch (dtype) {
+    case DataType::kFloat16: return "FP16";
+    case DataType::kBFloat16: return "BF16";
+    case DataType::kFloat64: return "FP64";
+    case DataType::kFloat32: break;
+  }
+  return "FP32";
+}
+
 // The same work as an Open Inference Protocol ModelInfer: model = the
 // activation, input x (and grad_output), one output (y, or grad_input for
-// gradients), parameters as double_param, raw or typed contents.
+// gradients), parameters as double_param, raw or typed contents (fp32 or
+// fp64; the protocol has none for 16-bit floats).
 void BuildRequest(const Job& job, const Chunk& chunk, inference::ModelInferRequest* request) {
   request->set_model_name(job.activation);
   for (const auto& [name, value] : job.params) (*request->mutable_parameters())[name].set_double_param(value);
@@ -113,14 +127,17 @@ void BuildRequest(const Job& job, const Chunk& chunk, inference::ModelInferReque
                                                        static_cast<std::int64_t>(chunk.row_length)}
                            : std::vector<std::int64_t>{static_cast<std::int64_t>(n)};
   auto add = [&](const char* name, const Elements& elements) {
-    const float* data = elements.as<float>();  // the benchmark runs float32
     auto* input = request->add_inputs();
     input->set_name(name);
-    input->set_datatype("FP32");
+    input->set_datatype(OipDatatype(elements.dtype()));
     input->mutable_shape()->Add(shape.begin(), shape.end());
     if (job.raw_encoding) {
       request->add_raw_input_contents()->assign(elements.bytes(), elements.byte_size());
+    } else if (elements.dtype() == DataType::kFloat64) {
+      const double* data = elements.as<double>();
+      input->mutable_contents()->mutable_fp64_contents()->Add(data, data + elements.size());
     } else {
+      const float* data = elements.as<float>();
       input->mutable_contents()->mutable_fp32_contents()->Add(data, data + elements.size());
     }
   };
@@ -129,29 +146,38 @@ void BuildRequest(const Job& job, const Chunk& chunk, inference::ModelInferReque
   request->add_outputs()->set_name(job.gradient() ? "grad_input" : "y");
 }
 
-void TakeResponse(const Job&, const inference::ModelInferResponse& response, Chunk* chunk) {
+void TakeResponse(const Job& job, const inference::ModelInferResponse& response, Chunk* chunk) {
   const std::size_t n = chunk->input.size();
   if (response.outputs_size() != 1) throw std::runtime_error("ModelInfer: expected one output");
+  if (response.outputs(0).datatype() != OipDatatype(job.dtype)) {
+    throw std::runtime_error("ModelInfer: output datatype " + response.outputs(0).datatype() + " for " +
+                             OipDatatype(job.dtype) + " inputs");
+  }
+  chunk->result.set_dtype(job.dtype);
+  chunk->result.resize(n);
   if (response.raw_output_contents_size() > 0) {
     const std::string& bytes = response.raw_output_contents(0);
-    if (bytes.size() != n * 4) throw std::runtime_error("ModelInfer: raw output of the wrong size");
-    chunk->result.resize(n);
+    if (bytes.size() != chunk->result.byte_size()) throw std::runtime_error("ModelInfer: raw output of the wrong size");
     std::memcpy(chunk->result.data(), bytes.data(), bytes.size());
+    return;
+  }
+  const inference::InferTensorContents& contents = response.outputs(0).contents();
+  const std::size_t typed = static_cast<std::size_t>(
+      job.dtype == DataType::kFloat64 ? contents.fp64_contents_size() : contents.fp32_contents_size());
+  if (typed != n || IsNarrow(job.dtype)) throw std::runtime_error("ModelInfer: output of the wrong size");
+  if (job.dtype == DataType::kFloat64) {
+    std::copy(contents.fp64_contents().begin(), contents.fp64_contents().end(), chunk->result.as<double>());
   } else {
-    const auto& values = response.outputs(0).contents().fp32_contents();
-    if (static_cast<std::size_t>(values.size()) != n) throw std::runtime_error("ModelInfer: output of the wrong size");
-    chunk->result.resize(n);
-    std::copy(values.begin(), values.end(), chunk->result.as<float>());
+    std::copy(contents.fp32_contents().begin(), contents.fp32_contents().end(), chunk->result.as<float>());
   }
 }
 
 bool Agree(const Elements& remote, const Elements& local, const VerifyPolicy& policy) {
   if (remote.size() != local.size() || remote.dtype() != local.dtype()) return false;
-  if (std::memcmp(remote.data(), local.data(), remote.byte_size()) == 0) return true;
-  for (std::size_t i = 0; i < remote.size(); ++i) {
-    if (!policy.Agree(remote.as<float>()[i], local.as<float>()[i])) return false;
-  }
-  return true;
+  std::uint64_t mismatches = 0;
+  double max_abs_diff = 0;
+  policy.Compare(remote, local, &mismatches, &max_abs_diff);
+  return mismatches == 0;
 }
 
 // Checks every verify_every-th response. It runs inside the measured window
@@ -255,12 +281,14 @@ RunResult RunOne(const BenchOptions& o, const Job& job, const LocalEvaluator* lo
                  const std::string& protocol, std::size_t size, int concurrency) {
   Chunk chunk;
   std::mt19937 rng(42);
-  std::uniform_real_distribution<float> dist(-8.f, 8.f);
+  std::uniform_real_distribution<float> dist(-8.f, 8.f);  // floats, rounded to the job's dtype
+  chunk.input.set_dtype(job.dtype);
   chunk.input.resize(size);
-  std::generate_n(chunk.input.as<float>(), size, [&] { return dist(rng); });
+  for (std::size_t i = 0; i < size; ++i) chunk.input.set_value(i, dist(rng));
   if (job.mode == Mode::kVjp) {
+    chunk.grad_output.set_dtype(job.dtype);
     chunk.grad_output.resize(size);
-    std::fill_n(chunk.grad_output.as<float>(), size, 1.f);
+    for (std::size_t i = 0; i < size; ++i) chunk.grad_output.set_value(i, 1);
   }
   std::unique_ptr<Chunk> expected;
   if (local != nullptr && o.verify_every > 0) {
@@ -299,6 +327,7 @@ RunResult RunOne(const BenchOptions& o, const Job& job, const LocalEvaluator* lo
   RunResult r;
   r.protocol = protocol;
   r.size = size;
+  r.dtype = job.dtype;
   r.concurrency = concurrency;
   r.seconds = std::chrono::duration<double>(end - window.start()).count();
   std::vector<double> all;
@@ -333,11 +362,11 @@ std::string ErrorsText(const RunResult& r, bool json) {
 
 void PrintText(const BenchOptions& o, const RunResult& r, bool header) {
   if (header) {
-    std::printf("%-5s %-9s %9s %5s %7s %10s %9s %9s %9s %9s %9s %8s  %s\n", "proto", "method", "floats", "conc", "enc",
-                "req/s", "MB/s", "p50_ms", "p90_ms", "p99_ms", "max_ms", "verified", "errors");
+    std::printf("%-5s %-9s %9s %8s %5s %7s %10s %9s %9s %9s %9s %9s %8s  %s\n", "proto", "method", "floats", "dtype",
+                "conc", "enc", "req/s", "MB/s", "p50_ms", "p90_ms", "p99_ms", "max_ms", "verified", "errors");
   }
-  std::printf("%-5s %-9s %9zu %5d %7s %10.1f %9.1f %9.3f %9.3f %9.3f %9.3f %8s  %s\n", r.protocol.c_str(),
-              o.method.c_str(), r.size,
+  std::printf("%-5s %-9s %9zu %8s %5d %7s %10.1f %9.1f %9.3f %9.3f %9.3f %9.3f %8s  %s\n", r.protocol.c_str(),
+              o.method.c_str(), r.size, std::string(DataTypeName(r.dtype)).c_str(),
               r.concurrency, o.encoding.c_str(), r.req_per_s(), r.mb_per_s(), r.p50 / 1e3, r.p90 / 1e3,
               r.p99 / 1e3, r.max / 1e3,
               r.verified == 0 ? "-" : (std::to_string(r.verified - r.mismatches) + "/" + std::to_string(r.verified)).c_str(),
@@ -348,11 +377,13 @@ void PrintText(const BenchOptions& o, const RunResult& r, bool header) {
 std::string JsonResult(const BenchOptions& o, const RunResult& r) {
   char buf[1024];
   std::snprintf(buf, sizeof buf,
-                "{\"protocol\": \"%s\", \"method\": \"%s\", \"activation\": \"%s\", \"floats\": %zu, \"encoding\": \"%s\", "
+                "{\"protocol\": \"%s\", \"method\": \"%s\", \"activation\": \"%s\", \"floats\": %zu, \"dtype\": \"%s\", "
+                "\"encoding\": \"%s\", "
                 "\"concurrency\": %d, \"channels\": %d, \"seconds\": %.3f, \"ok\": %llu, \"req_per_s\": %.2f, "
                 "\"payload_mb_per_s\": %.2f, \"latency_ms\": {\"p50\": %.4f, \"p90\": %.4f, \"p99\": %.4f, "
                 "\"max\": %.4f}, \"verified\": %llu, \"verify\": \"%s\", \"mismatches\": %llu, \"errors\": ",
-                r.protocol.c_str(), o.method.c_str(), o.activation.activation.c_str(), r.size, o.encoding.c_str(), r.concurrency,
+                r.protocol.c_str(), o.method.c_str(), o.activation.activation.c_str(), r.size,
+                std::string(DataTypeName(r.dtype)).c_str(), o.encoding.c_str(), r.concurrency,
                 o.channels, r.seconds, static_cast<unsigned long long>(r.ok), r.req_per_s(), r.mb_per_s(),
                 r.p50 / 1e3, r.p90 / 1e3, r.p99 / 1e3, r.max / 1e3, static_cast<unsigned long long>(r.verified),
                 r.verified == 0 ? "" : o.verify_policy.description().c_str(), static_cast<unsigned long long>(r.mismatches));
@@ -376,6 +407,15 @@ int RunBench(BenchOptions o) {
   job.params = ParseParams(o.activation.params);
   job.mode = o.method == "gradient" ? Mode::kDerivative : Mode::kForward;
   job.raw_encoding = o.encoding == "raw";
+  job.dtype = ParseDtype(o.dtype).value_or(DataType::kFloat32);
+  const bool oip = std::find(o.protocols.begin(), o.protocols.end(), "oip") != o.protocols.end();
+  if (oip && o.method == "stream") {
+    throw UsageError("--method stream: the Open Inference Protocol has no stream; use evaluate or gradient");
+  }
+  if (oip && IsNarrow(job.dtype) && !job.raw_encoding) {
+    throw UsageError("--dtype " + o.dtype + " --encoding values: the Open Inference Protocol carries 16-bit "
+                     "floats only as raw bytes; use --encoding raw");
+  }
   std::unique_ptr<LocalEvaluator> local;
   if (o.verify_every > 0) {
     try {
@@ -385,9 +425,6 @@ int RunBench(BenchOptions o) {
     }
     o.verify_policy = ChooseVerifyPolicy(AskServer(o.connection, job, 30), LocalTarget(), LocalEntry(job), job);
     if (!o.json) std::fprintf(stderr, "verify: every %d-th answer, %s\n", o.verify_every, o.verify_policy.description().c_str());
-  }
-  if (o.method == "stream" && std::find(o.protocols.begin(), o.protocols.end(), "oip") != o.protocols.end()) {
-    throw UsageError("--method stream: the Open Inference Protocol has no stream; use evaluate or gradient");
   }
   Stubs stubs;
   for (int i = 0; i < o.channels; ++i) {
@@ -445,6 +482,7 @@ Command AddBenchCommand(CLI::App& parent) {
   app->add_option("--encoding", o->encoding, "Tensor encoding")
       ->check(CLI::IsMember({"raw", "values"}))
       ->capture_default_str();
+  AddDtypeOption(*app, &o->dtype, "Element type of the requests and answers (default: float32)");
   app->add_option("-c,--concurrency", o->concurrency, "Calls in flight; a list sweeps (e.g. 1,8,32)")
       ->delimiter(',')
       ->check(CLI::Range(1, 4096));

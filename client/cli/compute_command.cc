@@ -77,13 +77,6 @@ Elements ParseArguments(const std::vector<std::string>& numbers, DataType dtype)
   return values;
 }
 
-std::optional<DataType> ParseDtype(const std::string& name) {
-  for (DataType dtype : {DataType::kFloat32, DataType::kFloat16, DataType::kBFloat16, DataType::kFloat64}) {
-    if (name == DataTypeName(dtype)) return dtype;
-  }
-  return std::nullopt;  // not given (CLI11 admits no other value)
-}
-
 Format ChooseFormat(const std::string& flag, const std::string& path, Format for_stdio) {
   if (!flag.empty()) {
     if (auto f = ParseFormat(flag)) return *f;
@@ -152,9 +145,6 @@ int Run(const ComputeOptions& o) {
   if (reader->dtype() != job.dtype) {
     job.dtype = reader->dtype();
     if (local) local = make_local(job);  // e.g. float64 kernels the function may lack
-  }
-  if (job.dtype != DataType::kFloat32 && o.verify) {
-    throw UsageError("--verify compares float32 answers only; the input is " + std::string(DataTypeName(job.dtype)));
   }
   std::unique_ptr<ByteSource> grad_source;
   std::unique_ptr<ArrayReader> grad_reader;
@@ -229,17 +219,16 @@ Command AddComputeCommand(CLI::App& parent, bool gradient) {
   app->add_option("--encoding", o->encoding, "Tensor encoding on the wire")
       ->check(CLI::IsMember({"raw", "values"}))
       ->capture_default_str();
-  app->add_option("--dtype", o->dtype,
-                  "Element type of input, wire and output: numbers are read in it, answers come back and are "
-                  "written in it (default: float32, or the dtype of a .npy input; bfloat16 .npy arrays are "
-                  "uint16 views)")
-      ->check(CLI::IsMember({"float32", "float16", "bfloat16", "float64"}));
+  AddDtypeOption(*app, &o->dtype,
+                 "Element type of input, wire and output: numbers are read in it, answers come back and are "
+                 "written in it (default: float32, or the dtype of a .npy input; bfloat16 .npy arrays are "
+                 "uint16 views)");
   app->add_option("--row-length", o->row_length, "Row length for row-wise functions on 1-D input");
   app->add_option("--timeout", o->timeout, "Seconds per unary call (0: none)");
   app->add_flag("--local", o->local, "Evaluate with the linked compute library, no server");
   app->add_option("--threads", o->threads, "Threads for --local")->check(CLI::Range(1, 256))->capture_default_str();
   app->add_flag("--verify", o->verify,
-                "Also evaluate locally and compare (exit 3 when any bit differs)");
+                "Also evaluate locally and compare, in the answers' dtype (exit 3 on a difference)");
   app->add_flag("-q,--quiet", o->quiet, "No progress bar");
   return Command{app, [o] { return Run(*o); }};
 }

@@ -31,6 +31,17 @@ void AddActivationOptions(CLI::App& app, ActivationOptions* o, bool required) {
   app.add_option("-p,--param", o->params, "Parameter as name=value (repeatable)")->allow_extra_args(false);
 }
 
+void AddDtypeOption(CLI::App& app, std::string* name, const std::string& description) {
+  app.add_option("--dtype", *name, description)->check(CLI::IsMember({"float32", "float16", "bfloat16", "float64"}));
+}
+
+std::optional<DataType> ParseDtype(const std::string& name) {
+  for (DataType dtype : {DataType::kFloat32, DataType::kFloat16, DataType::kBFloat16, DataType::kFloat64}) {
+    if (name == DataTypeName(dtype)) return dtype;
+  }
+  return std::nullopt;  // not given (the option admits no other value)
+}
+
 std::vector<std::pair<std::string, double>> ParseParams(const std::vector<std::string>& params) {
   std::vector<std::pair<std::string, double>> parsed;
   for (const std::string& p : params) {

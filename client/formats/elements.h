@@ -56,6 +56,15 @@ class Elements {
 
   // Element i widened (exactly) to double.
   double value(std::size_t i) const { return ElementValue(dtype_, data(), i); }
+  // Element i set to `v` rounded once to the dtype (to nearest, ties to even).
+  void set_value(std::size_t i, double v) {
+    switch (dtype_) {
+      case DataType::kFloat32: as<float>()[i] = static_cast<float>(v); return;
+      case DataType::kFloat64: as<double>()[i] = v; return;
+      case DataType::kFloat16:
+      case DataType::kBFloat16: as<std::uint16_t>()[i] = DoubleToNarrow(dtype_, v); return;
+    }
+  }
 
   // Element i of an array of `dtype` at `data`, widened exactly.
   static double ElementValue(DataType dtype, const void* data, std::size_t i) {

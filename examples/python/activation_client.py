@@ -31,17 +31,33 @@ WIRE_DTYPES = {
 WIRE_BY_TENSOR_DTYPE = dict(WIRE_DTYPES.values())
 
 
-def to_tensor(array):
-    """A Tensor carrying `array` as raw bytes in its dtype (see above), with its shape."""
+def wire_form(array):
+    """`array`'s Tensor.dtype, and its elements contiguous in the little-endian
+    wire form of that dtype (see above)."""
     dtype, wire = WIRE_DTYPES.get(getattr(array, "dtype", None), WIRE_DTYPES[np.dtype(np.float32)])
-    a = np.ascontiguousarray(array, dtype=wire)
+    return dtype, np.ascontiguousarray(array, dtype=wire)
+
+
+def raw_tensor(dtype, a):
+    """A Tensor of `dtype` carrying `a` (in wire form) as raw bytes, with its shape."""
     return pb.Tensor(shape=a.shape, raw=a.tobytes(), dtype=dtype)
 
 
+def to_tensor(array):
+    """A Tensor carrying `array` as raw bytes in its dtype (see above), with its shape."""
+    return raw_tensor(*wire_form(array))
+
+
 def to_values_tensor(array):
-    """The same Tensor through the packed `values` field (the slow path, for comparison)."""
-    a = np.asarray(array, dtype=np.float32)
-    return pb.Tensor(shape=a.shape, values=a.ravel())
+    """The same Tensor through the packed fields (the slow path, for comparison):
+    `double_values` for float64, else `values` (float32, which holds every
+    float16 and bfloat16 value exactly), with the dtype."""
+    dtype, a = wire_form(array)
+    if dtype == pb.DATA_TYPE_FLOAT64:
+        return pb.Tensor(shape=a.shape, double_values=a.ravel(), dtype=dtype)
+    if dtype == pb.DATA_TYPE_BFLOAT16:
+        a = (a.astype(np.uint32) << 16).view(np.float32)
+    return pb.Tensor(shape=a.shape, values=a.astype(np.float32).ravel(), dtype=dtype)
 
 
 def from_tensor(tensor):
@@ -86,11 +102,13 @@ class ActivationClient:
         return from_tensor(self._stub.Evaluate(request, timeout=self._timeout).output)
 
     def evaluate_chunked(self, activation, x, params=None, chunk=1 << 20):
-        """f(x) for arrays of any size: EvaluateStream, one self-contained request
-        per `chunk` elements, answered in order, into one preallocated result."""
-        flat = np.ascontiguousarray(x, dtype=FLOAT32_LE).reshape(-1)
+        """f(x) for arrays of any size, in x's dtype as evaluate() takes it:
+        EvaluateStream, one self-contained request per `chunk` elements,
+        answered in order, into one preallocated result."""
+        dtype, a = wire_form(x)
+        flat = a.reshape(-1)
         requests = (pb.EvaluateRequest(activation=activation, params=params or {},
-                                       input=to_tensor(flat[i:i + chunk]))
+                                       input=raw_tensor(dtype, flat[i:i + chunk]))
                     for i in range(0, flat.size, chunk))
         out = np.empty_like(flat)
         pos = 0

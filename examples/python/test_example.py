@@ -38,6 +38,24 @@ def bfloat16_bits(values):
     return (rounded.astype(np.float32).view(np.uint32) >> 16).astype(np.uint16)
 
 
+def bfloat16_values(bits):
+    """bfloat16 bit patterns (uint16) widened exactly to float64."""
+    return (np.asarray(bits, dtype=np.uint32) << 16).view(np.float32).astype(np.float64)
+
+
+def rounded_once(exact, bits):
+    """An mpmath value rounded once to `bits` significant bits (to nearest, ties
+    to even; normal range), as a float."""
+    with mpmath.workprec(bits):
+        return float(+exact)
+
+
+def exact_sigmoid(x):
+    """sigmoid(x) for a float x, in 200 bits."""
+    with mpmath.workprec(200):
+        return 1 / (1 + mpmath.exp(-mpmath.mpf(float(x))))
+
+
 def stable_sigmoid(x):
     e = np.exp(-np.abs(x))
     return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
@@ -174,6 +192,38 @@ class PythonClientTest(unittest.TestCase):
         self.assertEqual(streamed.shape, x.shape)
         np.testing.assert_array_equal(streamed.view(np.uint32),
                                       self.client.evaluate("silu", x).view(np.uint32))
+
+    def test_chunked_stream_keeps_the_dtype(self):
+        """evaluate_chunked sends and answers float16, bfloat16 (uint16 bits) and
+        float64 in their dtype: float16 and bfloat16 answers equal the exact value
+        (mpmath) rounded once, float64 ones are within 4 ULP of it."""
+        x = np.random.default_rng(11).uniform(-8, 8, (50, 100))
+        cases = [  # name, input, its values as float64, significant bits (None: float64)
+            ("float16", x.astype(np.float16), lambda a: a.astype(np.float64), 11),
+            ("bfloat16", bfloat16_bits(x), bfloat16_values, 8),
+            ("float64", x, lambda a: a, None),
+        ]
+        for name, inputs, widen, bits in cases:
+            got = self.client.evaluate_chunked("sigmoid", inputs, chunk=1536)  # 4 chunks, the last short
+            self.assertEqual(got.dtype, inputs.dtype, name)
+            self.assertEqual(got.shape, inputs.shape, name)
+            for xi, yi in zip(widen(inputs).ravel(), widen(got).ravel()):
+                exact = exact_sigmoid(xi)
+                if bits is None:
+                    ulps = abs(mpmath.mpf(float(yi)) - exact) / np.spacing(float(exact))
+                    self.assertLessEqual(ulps, MAX_ULP, f"sigmoid({xi}) in float64")
+                else:
+                    self.assertEqual(yi, rounded_once(exact, bits), f"sigmoid({xi}) in {name}")
+
+    def test_values_encoding_keeps_the_dtype(self):
+        """to_values_tensor sends float16, bfloat16 and float64 in their dtype
+        too: the answers equal the raw encoding's bit for bit."""
+        x = np.linspace(-6, 6, 97)
+        for inputs in (x.astype(np.float16), bfloat16_bits(x), x):
+            raw = self.client.evaluate("gelu", inputs)
+            values = self.client.evaluate("gelu", inputs, encode=to_values_tensor)
+            self.assertEqual(values.dtype, inputs.dtype)
+            np.testing.assert_array_equal(values.view(np.uint8), raw.view(np.uint8), err_msg=str(inputs.dtype))
 
     def test_nan_in_nan_out(self):
         for name in REFERENCES:

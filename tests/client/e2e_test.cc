@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <regex>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -155,9 +156,32 @@ TEST_F(ClientE2E, EvalInFloat16AndBFloat16) {
   r = Client("eval" + Target() + "--activation relu --dtype float16 -- 70000");  // beyond float16's 65504
   EXPECT_EQ(r.code, 2);
   EXPECT_THAT(r.err, HasSubstr("argument 1: '70000' is not a float16 number"));
-  r = Client("eval" + Target() + "--activation relu --dtype float16 --verify 1");
-  EXPECT_EQ(r.code, 2);
-  EXPECT_THAT(r.err, HasSubstr("--verify compares float32 answers only; the input is float16"));
+}
+
+// --verify in every dtype, against a server on this machine's target: the
+// answers (f; f' with f; the VJP), the specials included, equal the linked
+// library's bit for bit, over several chunks.
+TEST_F(ClientE2E, VerifyAgreesBitForBitInEveryDtype) {
+  const std::string x = *dir_ + "/verify_x.txt", g = *dir_ + "/verify_g.txt";
+  {
+    std::ofstream xs(x), gs(g);
+    for (int i = 0; i < 3000; ++i) {
+      xs << (i - 1500) * 0.00731 + 0.0001 << "\n";
+      gs << 1.5 - i * 0.001 << "\n";
+    }
+    xs << "nan\ninf\n-inf\n1e-30\n";
+    gs << "1\n-1\n1\n1\n";
+  }
+  for (const char* dtype : {"float16", "bfloat16", "float64"}) {
+    for (const std::string& command :
+         std::vector<std::string>{"eval -a gelu", "grad -a silu --include-output", "grad -a tanh --grad-output " + g}) {
+      const Result r = Client(command + Target() + "-q --verify --chunk 1000 --dtype " + dtype + " -i " + x + " -o " +
+                              *dir_ + "/verify_y.txt");
+      EXPECT_EQ(r.code, 0) << dtype << " " << command << ": " << r.err;
+      EXPECT_THAT(r.err, HasSubstr("verify, bit for bit (both on ")) << dtype << " " << command;
+      EXPECT_THAT(r.err, HasSubstr(": 3004 elements, 0 differ from the local library")) << dtype << " " << command;
+    }
+  }
 }
 
 // Every dtype through every input and output format, served and --local:
@@ -410,14 +434,58 @@ TEST_F(VerifyE2E, OnAnotherTargetThePublishedBoundsDecide) {
   EXPECT_THAT(beyond.err, HasSubstr("1000 elements, 16 differ"));
 }
 
+// Each dtype is compared in its own values: one step of the type is a
+// difference where both sides are exact, and within the bound where they
+// are not.
+TEST_F(VerifyE2E, EveryDtypeIsComparedInItsOwnValues) {
+  Server same(*dir_, {"--skew-ulp", "1"}, SKEWED_SERVER_PATH);
+  Server elsewhere(*dir_, {"--skew-ulp", "1", "--simd-target", "ELSEWHERE"}, SKEWED_SERVER_PATH);
+  ASSERT_NE(same.port(), 0);
+  ASSERT_NE(elsewhere.port(), 0);
+  auto verify = [](const Server& server, const std::string& args) {
+    return Client("eval --target " + server.address() + " --rpc unary --verify " + args + " -i " +
+                  Numbers(*dir_ + "/verify.txt") + " -o " + *dir_ + "/verified.txt");
+  };
+  for (const std::string dtype : {"float16", "bfloat16", "float64"}) {
+    const Result r = verify(same, "-a sigmoid --dtype " + dtype);
+    EXPECT_EQ(r.code, 3) << dtype << ": " << r.err;
+    EXPECT_THAT(r.err, HasSubstr("bit for bit (both on ")) << dtype;
+    EXPECT_THAT(r.err, HasSubstr("1000 elements, 16 differ from the local library")) << dtype;
+  }
+  // On another target: float16 and bfloat16 are correctly rounded on both
+  // sides at the default parameters, so one step apart is a difference...
+  for (const std::string dtype : {"float16", "bfloat16"}) {
+    const Result r = verify(elsewhere, "-a sigmoid --dtype " + dtype);
+    EXPECT_EQ(r.code, 3) << dtype << ": " << r.err;
+    EXPECT_THAT(r.err, HasSubstr("bit for bit (server on ELSEWHERE, here on ")) << dtype;
+    EXPECT_THAT(r.err, HasSubstr("; both correctly rounded)")) << dtype;
+    EXPECT_THAT(r.err, HasSubstr("1000 elements, 16 differ")) << dtype;
+  }
+  // ...while at other parameters both round float32 answers once, which may
+  // then be a step apart.
+  Result r = verify(elsewhere, "-a elu -p alpha=0.5 --dtype float16");
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("within 1 ULP (server on ELSEWHERE, here on "));
+  EXPECT_THAT(r.err, HasSubstr(" ULP, rounded once to float16)"));
+  EXPECT_THAT(r.err, HasSubstr("1000 elements, 0 differ"));
+  // float64: within the sum of both sides' published float64 figures.
+  r = verify(elsewhere, "-a sigmoid --dtype float64");
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.err, HasSubstr(" ULP (server on ELSEWHERE, here on "));
+  EXPECT_THAT(r.err, HasSubstr("1000 elements, 0 differ"));
+}
+
 TEST_F(VerifyE2E, BenchCountsEveryMismatchedAnswerAndExitsThree) {
   Server skewed(*dir_, {"--skew-ulp", "1"}, SKEWED_SERVER_PATH);
   ASSERT_NE(skewed.port(), 0);
-  const Result r = Client("bench --target " + skewed.address() +
-                          " -a gelu --sizes 1024 --requests 20 --warmup 0 --verify-every 1 --json");
-  EXPECT_EQ(r.code, 3) << r.err;
-  EXPECT_THAT(r.out, HasSubstr("\"verified\": 20, \"verify\": \"bit for bit (both on "));
-  EXPECT_THAT(r.out, HasSubstr("\"mismatches\": 20,"));
+  for (const std::string dtype : {"float32", "bfloat16"}) {
+    const Result r = Client("bench --target " + skewed.address() + " -a gelu --dtype " + dtype +
+                            " --sizes 1024 --requests 20 --warmup 0 --verify-every 1 --json");
+    EXPECT_EQ(r.code, 3) << r.err;
+    EXPECT_THAT(r.out, HasSubstr("\"dtype\": \"" + dtype + "\""));
+    EXPECT_THAT(r.out, HasSubstr("\"verified\": 20, \"verify\": \"bit for bit (both on "));
+    EXPECT_THAT(r.out, HasSubstr("\"mismatches\": 20,"));
+  }
 }
 
 TEST_F(ClientE2E, LocalEqualsRemoteBitForBit) {
@@ -552,6 +620,31 @@ TEST_F(ClientE2E, BenchReportsAndVerifies) {
   const Result s = Client("bench" + Target() + "--method stream --requests 200 --warmup 0 --sizes 4096");
   ASSERT_EQ(s.code, 0) << s.err;
   EXPECT_THAT(s.out, HasSubstr("p99_ms"));
+}
+
+// float16 requests through both protocols, each answer checked; the payload
+// counts 2 bytes an element.
+TEST_F(ClientE2E, BenchSendsTheDtypeItIsGiven) {
+  const Result r = Client("bench" + Target() + "--dtype float16 --protocol v1,oip --sizes 1000 --requests 30 "
+                          "--warmup 0 --verify-every 1 --json");
+  ASSERT_EQ(r.code, 0) << r.err << r.out;
+  const std::regex record("\"protocol\": \"(v1|oip)\".*?\"dtype\": \"float16\".*?\"req_per_s\": ([0-9.]+), "
+                          "\"payload_mb_per_s\": ([0-9.]+).*?\"verified\": 30, \"verify\": \"bit for bit \\(both on "
+                          "[A-Z0-9_]+\\)\", \"mismatches\": 0, \"errors\": \\{\\}");
+  int records = 0;
+  for (auto it = std::sregex_iterator(r.out.begin(), r.out.end(), record); it != std::sregex_iterator(); ++it) {
+    ++records;
+    const double req_per_s = std::stod((*it)[2]), mb_per_s = std::stod((*it)[3]);
+    EXPECT_GT(req_per_s, 0) << (*it)[1];
+    EXPECT_NEAR(mb_per_s, req_per_s * 1000 * 2 / 1e6, 0.01) << (*it)[1];
+  }
+  EXPECT_EQ(records, 2) << r.out;
+  const Result text = Client("bench" + Target() + "--dtype float64 --encoding values --requests 10 --warmup 0");
+  ASSERT_EQ(text.code, 0) << text.err;
+  EXPECT_THAT(text.out, HasSubstr(" float64 "));
+  const Result refused = Client("bench" + Target() + "--dtype bfloat16 --encoding values --protocol oip");
+  EXPECT_EQ(refused.code, 2);
+  EXPECT_THAT(refused.err, HasSubstr("carries 16-bit floats only as raw bytes"));
 }
 
 }  // namespace

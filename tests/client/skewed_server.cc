@@ -1,11 +1,13 @@
 // A test double for the client's --verify and bench --verify-every: an
 // activation.v1 server (unary calls only) that computes with the real
-// evaluation path, then moves one answer in every 64 by --skew-ulp floats,
+// evaluation path, then moves one answer in every 64 by --skew-ulp values of
+// its dtype (float32 values or raw bytes of any dtype),
 // and names --simd-target (default: the target it runs on) as its target in
 // ListActivations.
 //
 //   skewed_server --port-file F --skew-ulp K --simd-target NAME
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -17,27 +19,60 @@
 #include "activation/v1/activation.grpc.pb.h"
 #include "server/catalogue_info.h"
 #include "server/evaluation.h"
+#include "wire/tensor_codec.h"
 
 namespace {
 
 using activation::v1::ActivationService;
 namespace v1 = activation::v1;
 
-float Skew(float v, int ulp) {
-  if (!std::isfinite(v) || v == 0) return v;  // keep the specials as they are
-  for (int i = 0; i < ulp; ++i) v = std::nextafter(v, INFINITY);
+// `v` moved `ulp` representable values up; specials and zero stay as they are.
+template <typename T>
+T Skew(T v, int ulp) {
+  if (!std::isfinite(v) || v == 0) return v;
+  for (int i = 0; i < ulp; ++i) v = std::nextafter(v, static_cast<T>(INFINITY));
   return v;
 }
 
+// The same for a float16 / bfloat16 bit pattern: one step up is one more
+// in magnitude above zero, one less below it.
+std::uint16_t SkewNarrow(activation::DataType dtype, std::uint16_t bits, int ulp) {
+  const float v = activation::NarrowToFloat(dtype, bits);
+  if (!std::isfinite(v) || v == 0) return bits;
+  for (int i = 0; i < ulp; ++i) bits = static_cast<std::uint16_t>(bits & 0x8000 ? bits - 1 : bits + 1);
+  return bits;
+}
+
+// The element of `dtype` at `p`, moved `ulp` values up.
+void SkewAt(activation::DataType dtype, char* p, int ulp) {
+  if (dtype == activation::DataType::kFloat64) {
+    double v;
+    std::memcpy(&v, p, sizeof v);
+    v = Skew(v, ulp);
+    std::memcpy(p, &v, sizeof v);
+  } else if (activation::IsNarrow(dtype)) {
+    std::uint16_t bits;
+    std::memcpy(&bits, p, sizeof bits);
+    bits = SkewNarrow(dtype, bits, ulp);
+    std::memcpy(p, &bits, sizeof bits);
+  } else {
+    float v;
+    std::memcpy(&v, p, sizeof v);
+    v = Skew(v, ulp);
+    std::memcpy(p, &v, sizeof v);
+  }
+}
+
+// One element in every 64, in the tensor's dtype (raw) or float32 values.
 void SkewTensor(v1::Tensor* t, int ulp) {
+  activation::DataType dtype = activation::DataType::kFloat32;
+  activation::wire::ReadDataType(*t, &dtype);
   if (!t->raw().empty()) {
     std::string& raw = *t->mutable_raw();
-    for (std::size_t i = 0; i + 4 <= raw.size(); i += 64 * 4) {
-      float v;
-      std::memcpy(&v, &raw[i], 4);
-      v = Skew(v, ulp);
-      std::memcpy(&raw[i], &v, 4);
-    }
+    const std::size_t size = activation::ElementBytes(dtype);
+    for (std::size_t i = 0; i + size <= raw.size(); i += 64 * size) SkewAt(dtype, &raw[i], ulp);
+  } else if (t->double_values_size() > 0) {
+    for (int i = 0; i < t->double_values_size(); i += 64) t->set_double_values(i, Skew(t->double_values(i), ulp));
   } else {
     for (int i = 0; i < t->values_size(); i += 64) t->set_values(i, Skew(t->values(i), ulp));
   }
