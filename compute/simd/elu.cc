@@ -27,7 +27,7 @@ struct ExponentialLinear {
   template <class D, class V>
   V Negative(D d, V x) const { return divisor == 1.0 ? x : hn::Div(x, hn::Set(d, divisor)); }
   template <class D, class V>
-  V Forward(D d, V x) const {
+  HWY_INLINE V Forward(D d, V x) const {
     const V curved = hn::Mul(hn::Set(d, alpha), Expm1All(d, Negative(d, x)));
     const V body = hn::IfThenElse(hn::Gt(x, hn::Zero(d)), x, curved);
     return scale == 1.0 ? body : hn::Mul(hn::Set(d, scale), body);
@@ -37,7 +37,7 @@ struct ExponentialLinear {
 struct EluInDouble : ExponentialLinear {
   explicit EluInDouble(const KernelArgs& a) : ExponentialLinear{a.param[0], 1.0, 1.0} {}
   template <class D, class V>
-  V Derivative(D d, V x) const {
+  HWY_INLINE V Derivative(D d, V x) const {
     const V curved = hn::Mul(hn::Set(d, alpha), ExpAll(d, x));
     return hn::IfThenElse(hn::Gt(x, hn::Zero(d)), hn::Set(d, 1.0), curved);
   }
@@ -49,7 +49,7 @@ constexpr double kSeluScale = 1.0507009873554804934193349852946;
 struct SeluInDouble : ExponentialLinear {
   explicit SeluInDouble(const KernelArgs&) : ExponentialLinear{kSeluAlpha, 1.0, kSeluScale} {}
   template <class D, class V>
-  V Derivative(D d, V x) const {
+  HWY_INLINE V Derivative(D d, V x) const {
     const V curved = hn::Mul(hn::Set(d, kSeluAlpha), ExpAll(d, x));
     return hn::Mul(hn::Set(d, kSeluScale), hn::IfThenElse(hn::Gt(x, hn::Zero(d)), hn::Set(d, 1.0), curved));
   }
@@ -58,7 +58,7 @@ struct SeluInDouble : ExponentialLinear {
 struct CeluInDouble : ExponentialLinear {
   explicit CeluInDouble(const KernelArgs& a) : ExponentialLinear{a.param[0], a.param[0], 1.0} {}
   template <class D, class V>
-  V Derivative(D d, V x) const {
+  HWY_INLINE V Derivative(D d, V x) const {
     return hn::IfThenElse(hn::Gt(x, hn::Zero(d)), hn::Set(d, 1.0), ExpAll(d, Negative(d, x)));
   }
 };
@@ -69,8 +69,7 @@ template <class D, class V>
 HWY_INLINE V MulFiniteByConstant(D d, V v, const SplitConstant& c) {
   if (c.hi == 1.0f && c.lo == 0.0f && c.scale == 1.0f) return v;
   if (c.scale != 1.0f) return MulByConstant(d, v, c);
-  const V product = hn::MulAdd(v, hn::Set(d, c.hi), hn::Mul(v, hn::Set(d, c.lo)));
-  return hn::IfThenElse(hn::Eq(v, hn::Zero(d)), hn::Mul(v, hn::Set(d, c.hi)), product);
+  return WithProductSign(d, v, c.hi, hn::MulAdd(v, hn::Set(d, c.hi), hn::Mul(v, hn::Set(d, c.lo))));
 }
 
 // Float lanes: scale_pos * x above 0; below, scale_neg * expm1(x) and its
@@ -96,14 +95,15 @@ struct ExponentialLinearInFloat {
     return hn::Not(hn::Lt(x, hn::Set(d, -80.0f)));
   }
   template <class D, class V>
-  V Forward(D d, V x) const {
+  HWY_INLINE V Forward(D d, V x) const {
     const V positive = pos.hi == 1.0f && pos.lo == 0.0f && pos.scale == 1.0f ? x : MulByConstant(d, x, pos);
-    const V clamped = hn::Max(hn::IfThenZeroElse(hn::Gt(x, hn::Zero(d)), x), hn::Set(d, -87.0f));  // keeps -0
+    // min(0, x): x where both are zeros, so -0 stays -0.
+    const V clamped = hn::Max(hn::Min(hn::Zero(d), x), hn::Set(d, -87.0f));
     const V negative = MulFiniteByConstant(d, Expm1InRange(d, clamped), neg);
     return KeepNaN(x, hn::IfThenElse(hn::Gt(x, hn::Zero(d)), positive, negative));
   }
   template <class D, class V>
-  V Derivative(D d, V x) const {
+  HWY_INLINE V Derivative(D d, V x) const {
     const V negative = MulFiniteByConstant(d, ExpInRange(d, hn::Min(x, hn::Zero(d))), slope_neg);
     return KeepNaN(x, hn::IfThenElse(hn::Gt(x, hn::Zero(d)), hn::Set(d, slope_pos), negative));
   }
@@ -129,7 +129,7 @@ using Selu64 = SeluInDouble;
 struct Celu64 : CeluInDouble {
   using CeluInDouble::CeluInDouble;
   template <class D, class V>
-  V Derivative(D d, V x) const {
+  HWY_INLINE V Derivative(D d, V x) const {
     const V a = hn::Set(d, alpha);
     const V hi = hn::Div(x, a);
     V product_error;

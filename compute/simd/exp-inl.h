@@ -106,7 +106,15 @@ template <int kDegree, class D, class V>
 HWY_INLINE V ExpPolynomial(D d, V r) {
   if constexpr (std::is_same_v<hn::TFromD<D>, double>) {
     static_assert(kDegree == 0 || kDegree == 10, "fit/exp.py supplies double degree 10");
-    return Polynomial(d, r, exp_fit::kDoubleDegree10);
+    // Estrin's scheme: a dependency chain of four fmas instead of Horner's ten.
+    const auto& c = exp_fit::kDoubleDegree10;
+    const auto pair = [&](int i) { return hn::MulAdd(hn::Set(d, c[i + 1]), r, hn::Set(d, c[i])); };
+    const V r2 = hn::Mul(r, r);
+    const V r4 = hn::Mul(r2, r2);
+    const V low = hn::MulAdd(pair(2), r2, pair(0));                        // c0 .. c3
+    const V middle = hn::MulAdd(pair(6), r2, pair(4));                     // c4 .. c7
+    const V high = hn::MulAdd(hn::Set(d, c[10]), r2, pair(8));             // c8 .. c10
+    return hn::MulAdd(high, hn::Mul(r4, r4), hn::MulAdd(middle, r4, low));
   } else if constexpr (kDegree == 4) {
     return Polynomial(d, r, exp_fit::kDegree4);
   } else {
@@ -115,26 +123,39 @@ HWY_INLINE V ExpPolynomial(D d, V r) {
   }
 }
 
-template <int kDegree = 0, class D, class V>
-HWY_INLINE ReducedExp<V> ReduceExp(D d, V x, V lo) {
+// r = x - k ln 2, with k = round(x / ln 2) in the low mantissa bits of
+// `shifted` (adding the shifter rounds to an integer).
+template <class D, class V>
+HWY_INLINE V ReduceArgument(D d, V x, V& shifted) {
+  using L = ExpLimits<hn::TFromD<D>>;
+  const V shifter = hn::Set(d, L::kShifter);
+  shifted = hn::MulAdd(x, hn::Set(d, L::kLog2E), shifter);
+  const V k = hn::Sub(shifted, shifter);
+  return hn::NegMulAdd(k, hn::Set(d, L::kLn2Lo), hn::NegMulAdd(k, hn::Set(d, L::kLn2Hi), x));
+}
+
+template <int kDegree, class D, class V>
+HWY_INLINE ReducedExp<V> ExpOfReduced(D d, V shifted, V r) {
   using L = ExpLimits<hn::TFromD<D>>;
   const hn::RebindToSigned<D> di;
-  // Adding the shifter rounds x / ln 2 to the integer k in the low mantissa bits.
-  const V shifter = hn::Set(d, L::kShifter);
-  const V t = hn::MulAdd(x, hn::Set(d, L::kLog2E), shifter);
-  const V k = hn::Sub(t, shifter);
-  V r = hn::NegMulAdd(k, hn::Set(d, L::kLn2Hi), x);
-  r = hn::Add(hn::NegMulAdd(k, hn::Set(d, L::kLn2Lo), r), lo);
   const V m = hn::MulAdd(hn::Mul(r, r), ExpPolynomial<kDegree>(d, r), r);
-  // k sits in the low bits of t; the shifter's own bits leave the word in the shift.
-  const auto t_bits = hn::BitCast(di, t);
-  const auto exponent = hn::ShiftLeft<L::kMantissaBits>(hn::Add(t_bits, hn::Set(di, L::kBias)));
-  return {hn::BitCast(d, exponent), m, t};
+  // The shifter's own bits leave the word in the shift: k + bias lands in the exponent.
+  const auto exponent = hn::ShiftLeft<L::kMantissaBits>(hn::Add(hn::BitCast(di, shifted), hn::Set(di, L::kBias)));
+  return {hn::BitCast(d, exponent), m, shifted};
+}
+
+template <int kDegree = 0, class D, class V>
+HWY_INLINE ReducedExp<V> ReduceExp(D d, V x, V lo) {
+  V shifted;
+  const V r = ReduceArgument(d, x, shifted);
+  return ExpOfReduced<kDegree>(d, shifted, hn::Add(r, lo));
 }
 
 template <int kDegree = 0, class D, class V>
 HWY_INLINE ReducedExp<V> ReduceExp(D d, V x) {
-  return ReduceExp<kDegree>(d, x, hn::Zero(d));
+  V shifted;
+  const V r = ReduceArgument(d, x, shifted);
+  return ExpOfReduced<kDegree>(d, shifted, r);
 }
 
 template <int kDegree = 0, class D, class V>

@@ -112,7 +112,7 @@ struct GeluInDouble {
     return hn::Mul(hn::Set(d, kSqrt2OverPi), hn::MulAdd(hn::Mul(hn::Set(d, kGeluCubic), x), hn::Mul(x, x), x));
   }
   template <class D, class V>
-  V Forward(D d, V x) const {
+  HWY_INLINE V Forward(D d, V x) const {
     V body;
     if (tanh_form) {
       body = hn::Mul(x, Logistic(d, hn::Add(TanhArgument(d, x), TanhArgument(d, x))));
@@ -122,7 +122,7 @@ struct GeluInDouble {
     return AtInfinity(d, x, body, x);
   }
   template <class D, class V>
-  V Derivative(D d, V x) const {
+  HWY_INLINE V Derivative(D d, V x) const {
     V body;
     if (tanh_form) {
       // sigmoid(2u) + 2 x u' sigmoid'(2u)
@@ -184,7 +184,7 @@ struct GeluErf {
   // Phi(-t) = E Q, phi(x) = E / sqrt(2 pi). The factors 1 + p and
   // 1 + residual go into one fma, so each is rounded only once.
   template <class D, class V>
-  V Forward(D d, V x) const {
+  HWY_INLINE V Forward(D d, V x) const {
     const V t = hn::Min(hn::Abs(x), hn::Set(d, 13.0f));
     V residual;
     const ReducedExp<V> e = ExpMinusHalfSquare(d, t);  // E = 2^n (1 + m)
@@ -197,7 +197,7 @@ struct GeluErf {
   // Phi(x) + x phi(x) = E H(t) below 0 and 1 - E H(t) above, H = Q - t / sqrt(2 pi);
   // H cancels around its root (x = -0.75): there the fitted window.
   template <class D, class V>
-  V Derivative(D d, V x) const {
+  HWY_INLINE V Derivative(D d, V x) const {
     using namespace gelu_fit;
     const V t = hn::Min(hn::Abs(x), hn::Set(d, 13.0f));
     V residual;
@@ -225,7 +225,7 @@ struct GeluTanh {
   }
   // x / (1 + e) above 0, x e / (1 + e) below, e = e^-|a|.
   template <class D, class V>
-  V Forward(D d, V x) const {
+  HWY_INLINE V Forward(D d, V x) const {
     const ReducedExp<V> a = ExpMinusAbsArgument(d, x);
     const V e = hn::Mul(hn::Add(hn::Set(d, 1.0f), a.m), a.scale);
     const V x_scaled = hn::Mul(x, a.scale);  // exact: a power of 2
@@ -255,7 +255,7 @@ struct GeluTanhSlope {
   static constexpr bool kInDouble = true;
   explicit GeluTanhSlope(const KernelArgs&) {}
   template <class D, class V>
-  V Derivative(D d, V x) const {
+  HWY_INLINE V Derivative(D d, V x) const {
     const V xc = hn::Min(hn::Max(x, hn::Set(d, -12.0)), hn::Set(d, 10.0));
     const V x2 = hn::Mul(xc, xc);
     const V a = hn::Mul(xc, hn::MulAdd(hn::Set(d, kGeluTanhC3), x2, hn::Set(d, kGeluTanhC1)));
@@ -297,12 +297,12 @@ struct Softsign {
   static constexpr bool kInDouble = true;
   explicit Softsign(const KernelArgs&) {}
   template <class D, class V>
-  V Forward(D d, V x) const {
+  HWY_INLINE V Forward(D d, V x) const {
     const V body = hn::Div(x, hn::Add(hn::Set(d, 1.0), hn::Abs(x)));
     return hn::IfThenElse(hn::IsInf(x), hn::CopySign(hn::Set(d, 1.0), x), body);
   }
   template <class D, class V>
-  V Derivative(D d, V x) const {
+  HWY_INLINE V Derivative(D d, V x) const {
     const V p = hn::Add(hn::Set(d, 1.0), hn::Abs(x));
     return hn::Div(hn::Set(d, 1.0), hn::Mul(p, p));
   }
@@ -315,7 +315,7 @@ ACTIVATION_SIMD_TARGET_KERNELS(Softsign)
 struct Softsign64 : Softsign {
   using Softsign::Softsign;
   template <class D, class V>
-  V Derivative(D d, V x) const {
+  HWY_INLINE V Derivative(D d, V x) const {
     const V p = hn::Add(hn::Set(d, 1.0), hn::Abs(x));
     return hn::Div(hn::Div(hn::Set(d, 1.0), p), p);
   }
@@ -380,11 +380,11 @@ struct Gelu64 {
   explicit Gelu64(const KernelArgs& a) : tanh_form(a.param[0] != 0) {}
 
   template <class D, class V>
-  V Forward(D d, V x) const {
+  HWY_INLINE V Forward(D d, V x) const {
     return AtInfinity(d, x, tanh_form ? TanhForward(d, x) : ErfForward(d, x), x);
   }
   template <class D, class V>
-  V Derivative(D d, V x) const {
+  HWY_INLINE V Derivative(D d, V x) const {
     return AtInfinity(d, x, tanh_form ? TanhDerivative(d, x) : ErfDerivative(d, x), hn::Set(d, 1.0));
   }
 

@@ -33,12 +33,12 @@ struct TanhInDouble {
   static constexpr bool kInDouble = true;
   explicit TanhInDouble(const KernelArgs&) {}
   template <class D, class V>
-  V Forward(D d, V x) const {
+  HWY_INLINE V Forward(D d, V x) const {
     const V y = Expm1All(d, hn::Mul(hn::Abs(x), hn::Set(d, -2.0)));
     return hn::CopySign(hn::Div(hn::Neg(y), hn::Add(hn::Set(d, 2.0), y)), x);
   }
   template <class D, class V>
-  V Derivative(D d, V x) const { return TanhSlope(d, x); }
+  HWY_INLINE V Derivative(D d, V x) const { return TanhSlope(d, x); }
 };
 
 // x tanh(softplus(x)) = x n / (n + 2) with e = e^x, n = e (e + 2) (no
@@ -48,7 +48,7 @@ struct MishInDouble {
   explicit MishInDouble(const KernelArgs&) {}
   static constexpr double kLinear = 40.0;
   template <class D, class V>
-  V Forward(D d, V x) const {
+  HWY_INLINE V Forward(D d, V x) const {
     const V safe = hn::Min(x, hn::Set(d, kLinear));  // keeps e^x finite
     const V e = ExpAll(d, safe);
     const V n = hn::Mul(e, hn::Add(e, hn::Set(d, 2.0)));
@@ -58,7 +58,7 @@ struct MishInDouble {
   }
   // n / (n + 2) + 4 x e (1 + e) / (n + 2)^2.
   template <class D, class V>
-  V Derivative(D d, V x) const {
+  HWY_INLINE V Derivative(D d, V x) const {
     const V one = hn::Set(d, 1.0);
     const V safe = hn::Min(x, hn::Set(d, kLinear));
     const V e = ExpAll(d, safe);
@@ -93,10 +93,10 @@ struct Tanh {
     return hn::Not(hn::Gt(hn::Abs(x), hn::Set(d, 40.0f)));
   }
   template <class D, class V>
-  V Forward(D d, V x) const { return TanhFloat(d, x); }
+  HWY_INLINE V Forward(D d, V x) const { return TanhFloat(d, x); }
   // 4e / (1 + e)^2 with e = e^-2|x|.
   template <class D, class V>
-  V Derivative(D d, V x) const {
+  HWY_INLINE V Derivative(D d, V x) const {
     const V e = ExpInRange(d, hn::Mul(hn::Abs(x), hn::Set(d, -2.0f)));
     return KeepNaN(x, DivideForFloat(d, hn::Mul(hn::Set(d, 4.0f), e), OnePlusSquared(d, e)));
   }
@@ -127,7 +127,7 @@ struct Tanhshrink {
     return ExpInRange(d, hn::Max(hn::Mul(hn::Abs(x), hn::Set(d, -2.0f)), hn::Set(d, -87.0f)));
   }
   template <class D, class V>
-  V Forward(D d, V x) const {
+  HWY_INLINE V Forward(D d, V x) const {
     const V one = hn::Set(d, 1.0f);
     // x^3 = w + w_lo and P = 1/3 + u Q(u) with 1/3 = c_hi + c_lo, so
     // x^3 P = w c_hi + (w (c_lo + u Q) + w_lo c_hi) rounds about once.
@@ -146,7 +146,7 @@ struct Tanhshrink {
     return KeepNaN(x, hn::CopySign(hn::IfThenElse(hn::Lt(hn::Abs(x), one), small, large), x));
   }
   template <class D, class V>
-  V Derivative(D d, V x) const {
+  HWY_INLINE V Derivative(D d, V x) const {
     const V u = hn::Mul(x, x);
     const V small = hn::Mul(u, Polynomial(d, u, kTanhSquaredSmall));
     const V e = ExpMinusTwiceAbs(d, x);
@@ -217,7 +217,7 @@ struct Mish {
     return hn::Not(hn::Lt(x, hn::Set(d, -80.0f)));
   }
   template <class D, class V>
-  V Forward(D d, V x) const {
+  HWY_INLINE V Forward(D d, V x) const {
     const V two = hn::Set(d, 2.0f);
     const V e = ExpInRange(d, hn::Min(x, hn::Set(d, 20.0f)));
     const V denominator = hn::MulAdd(e, hn::Add(e, two), two);
@@ -229,7 +229,7 @@ struct Mish {
     return KeepNaN(x, hn::CopySign(hn::IfThenElse(hn::Gt(x, hn::Set(d, 20.0f)), x, body), x));
   }
   template <class D, class V>
-  V Derivative(D d, V x) const {
+  HWY_INLINE V Derivative(D d, V x) const {
     const V xc = hn::Min(x, hn::Set(d, 20.0f));
     const V general = MishSlope(d, xc, ExpInRange(d, xc));
     const V t = hn::Sub(hn::Sub(hn::Sub(x, hn::Set(d, kMishRoot[0])), hn::Set(d, kMishRoot[1])),
@@ -268,14 +268,14 @@ HWY_INLINE V TanhshrinkSmall64(D d, V x) {
 struct Tanhshrink64 {
   explicit Tanhshrink64(const KernelArgs&) {}
   template <class D, class V>
-  V Forward(D d, V x) const {
+  HWY_INLINE V Forward(D d, V x) const {
     const V one = hn::Set(d, 1.0);
     const V e = ExpAll(d, hn::Mul(hn::Set(d, -2.0), hn::Abs(x)));
     const V large = hn::Add(hn::Sub(hn::Abs(x), one), hn::Div(hn::Add(e, e), hn::Add(one, e)));
     return hn::IfThenElse(hn::Lt(hn::Abs(x), one), TanhshrinkSmall64(d, x), hn::CopySignToAbs(large, x));
   }
   template <class D, class V>
-  V Derivative(D d, V x) const {
+  HWY_INLINE V Derivative(D d, V x) const {
     const V one = hn::Set(d, 1.0);
     const V tanh_small = hn::Sub(x, TanhshrinkSmall64(d, x));
     return hn::IfThenElse(hn::Lt(hn::Abs(x), one), hn::Mul(tanh_small, tanh_small), hn::Sub(one, TanhSlope(d, x)));
@@ -297,7 +297,7 @@ struct Mish64 {
   explicit Mish64(const KernelArgs&) {}
   static constexpr double kLinear = 40.0;
   template <class D, class V>
-  V Forward(D d, V x) const {
+  HWY_INLINE V Forward(D d, V x) const {
     const V two = hn::Set(d, 2.0);
     const V xc = hn::Min(x, hn::Set(d, kLinear));
     const V e = ExpAll(d, xc);
@@ -310,7 +310,7 @@ struct Mish64 {
     return hn::IfThenZeroElse(hn::Eq(x, hn::Set(d, -HUGE_VAL)), linear);
   }
   template <class D, class V>
-  V Derivative(D d, V x) const {
+  HWY_INLINE V Derivative(D d, V x) const {
     const V one = hn::Set(d, 1.0), four = hn::Set(d, 4.0), eight = hn::Set(d, 8.0);
     const V xc = hn::Min(hn::Max(x, hn::Set(d, -800.0)), hn::Set(d, kLinear));  // mish'(-800) = 0 in double
     const V e = ExpAll(d, xc);

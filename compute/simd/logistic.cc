@@ -26,11 +26,11 @@ struct SiluInDouble {
   static constexpr bool kInDouble = true;
   explicit SiluInDouble(const KernelArgs&) {}
   template <class D, class V>
-  V Forward(D d, V x) const {
+  HWY_INLINE V Forward(D d, V x) const {
     return hn::IfThenZeroElse(hn::Eq(x, hn::Set(d, -HUGE_VAL)), hn::Mul(x, Logistic(d, x)));
   }
   template <class D, class V>
-  V Derivative(D d, V x) const {
+  HWY_INLINE V Derivative(D d, V x) const {
     // With e = e^-|x| and p = 1 + e, s(x) (1 + x s(-x)) is (p + x e) / p^2
     // for x >= 0 and e (p + x) / p^2 below: one exp and one division. In
     // double, p + x near the root (-1.28) cancels only double rounding.
@@ -50,13 +50,13 @@ struct SoftplusInDouble {
   double beta, threshold;
   explicit SoftplusInDouble(const KernelArgs& a) : beta(a.param[0]), threshold(a.param[1]) {}
   template <class D, class V>
-  V Forward(D d, V x) const {
+  HWY_INLINE V Forward(D d, V x) const {
     const V bx = hn::Mul(hn::Set(d, beta), x);
     const V curved = hn::Div(Softplus1(d, bx), hn::Set(d, beta));
     return hn::IfThenElse(hn::Gt(bx, hn::Set(d, threshold)), x, curved);
   }
   template <class D, class V>
-  V Derivative(D d, V x) const {
+  HWY_INLINE V Derivative(D d, V x) const {
     const V bx = hn::Mul(hn::Set(d, beta), x);
     return hn::IfThenElse(hn::Gt(bx, hn::Set(d, threshold)), hn::Set(d, 1.0), Logistic(d, bx));
   }
@@ -72,9 +72,9 @@ struct SoftplusInDouble {
 struct Sigmoid {
   explicit Sigmoid(const KernelArgs&) {}
   template <class D, class V>
-  V Forward(D d, V x) const { return KeepNaN(x, Logistic<4>(d, x)); }
+  HWY_INLINE V Forward(D d, V x) const { return KeepNaN(x, Logistic<4>(d, x)); }
   template <class D, class V>
-  V Derivative(D d, V x) const { return KeepNaN(x, LogisticSlopeFloat(d, x)); }
+  HWY_INLINE V Derivative(D d, V x) const { return KeepNaN(x, LogisticSlopeFloat(d, x)); }
 };
 
 // silu'(x) = s(x) (1 + x s(-x)) has a root at r = -1.2785, where its two
@@ -131,9 +131,9 @@ struct Silu {
     return hn::Not(hn::Lt(x, hn::Set(d, -80.0f)));  // e^x stays a normal float (NaN: KeepNaN)
   }
   template <class D, class V>
-  V Forward(D d, V x) const { return KeepNaN(x, hn::Mul(x, Logistic<4>(d, x))); }
+  HWY_INLINE V Forward(D d, V x) const { return KeepNaN(x, hn::Mul(x, Logistic<4>(d, x))); }
   template <class D, class V>
-  V Derivative(D d, V x) const {
+  HWY_INLINE V Derivative(D d, V x) const {
     const auto near_root = hn::And(hn::Ge(x, hn::Set(d, kSiluWindowLow)), hn::Le(x, hn::Set(d, kSiluWindowHigh)));
     // silu'(80) is 1 in float, as at +inf (where x e would be inf * 0);
     // -inf is below FloatAccurate's range.
@@ -145,9 +145,9 @@ struct Silu {
 struct Logsigmoid {
   explicit Logsigmoid(const KernelArgs&) {}
   template <class D, class V>
-  V Forward(D d, V x) const { return KeepNaN(x, hn::Neg(Softplus1Float(d, hn::Neg(x)))); }
+  HWY_INLINE V Forward(D d, V x) const { return KeepNaN(x, hn::Neg(Softplus1Float(d, hn::Neg(x)))); }
   template <class D, class V>
-  V Derivative(D d, V x) const { return KeepNaN(x, Logistic<4>(d, hn::Neg(x))); }
+  HWY_INLINE V Derivative(D d, V x) const { return KeepNaN(x, Logistic<4>(d, hn::Neg(x))); }
 };
 
 struct Softplus {
@@ -160,11 +160,11 @@ struct Softplus {
   template <Pass kPass, class D, class V>
   auto FloatAccurate(D d, V) const { return unit_beta ? AllLanes(d) : hn::FirstN(d, 0); }
   template <class D, class V>
-  V Forward(D d, V x) const {
+  HWY_INLINE V Forward(D d, V x) const {
     return KeepNaN(x, hn::IfThenElse(hn::Gt(x, hn::Set(d, above)), x, Softplus1Float(d, x)));
   }
   template <class D, class V>
-  V Derivative(D d, V x) const {
+  HWY_INLINE V Derivative(D d, V x) const {
     return KeepNaN(x, hn::IfThenElse(hn::Gt(x, hn::Set(d, above)), hn::Set(d, 1.0f), Logistic<4>(d, x)));
   }
 };
@@ -173,16 +173,16 @@ struct Softplus {
 struct Sigmoid64 {
   explicit Sigmoid64(const KernelArgs&) {}
   template <class D, class V>
-  V Forward(D d, V x) const { return Logistic(d, x); }
+  HWY_INLINE V Forward(D d, V x) const { return Logistic(d, x); }
   template <class D, class V>
-  V Derivative(D d, V x) const { return LogisticSlope(d, x); }
+  HWY_INLINE V Derivative(D d, V x) const { return LogisticSlope(d, x); }
 };
 struct Logsigmoid64 {
   explicit Logsigmoid64(const KernelArgs&) {}
   template <class D, class V>
-  V Forward(D d, V x) const { return hn::Neg(Softplus1(d, hn::Neg(x))); }
+  HWY_INLINE V Forward(D d, V x) const { return hn::Neg(Softplus1(d, hn::Neg(x))); }
   template <class D, class V>
-  V Derivative(D d, V x) const { return Logistic(d, hn::Neg(x)); }
+  HWY_INLINE V Derivative(D d, V x) const { return Logistic(d, hn::Neg(x)); }
 };
 // softplus for binary64: beta x carried as hi + lo (TwoProduct) where it
 // reaches e^(beta x) below 0, since a rounded beta x would cost |beta x| / 2
@@ -202,7 +202,7 @@ struct Softplus64 {
     return hn::Or(hn::Gt(hi, t), hn::And(hn::Eq(hi, t), hn::Gt(lo, hn::Zero(d))));
   }
   template <class D, class V>
-  V Forward(D d, V x) const {
+  HWY_INLINE V Forward(D d, V x) const {
     V lo;
     const V hi = ScaledArgument(d, x, beta, lo);
     const V b = hn::Set(d, beta);
@@ -214,7 +214,7 @@ struct Softplus64 {
     return hn::IfThenElse(Linear(d, hi, lo), x, body);
   }
   template <class D, class V>
-  V Derivative(D d, V x) const {
+  HWY_INLINE V Derivative(D d, V x) const {
     V lo;
     const V hi = ScaledArgument(d, x, beta, lo);
     const V e = ExpTimes(d, hn::Neg(hn::Abs(hi)), hn::IfThenElse(hn::Lt(hi, hn::Zero(d)), lo, hn::Neg(lo)), hn::Set(d, 1.0));
@@ -235,14 +235,14 @@ constexpr double kSiluSlopeRootExp = 0.2784645427610738;
 struct Silu64 {
   explicit Silu64(const KernelArgs&) {}
   template <class D, class V>
-  V Forward(D d, V x) const {
+  HWY_INLINE V Forward(D d, V x) const {
     const V p = hn::Add(hn::Set(d, 1.0), ExpMinusAbs(d, x));
     const V below = ExpTimes(d, x, hn::Zero(d), x);
     const V body = hn::Div(hn::IfThenElse(hn::Lt(x, hn::Zero(d)), below, x), p);
     return hn::IfThenZeroElse(hn::Eq(x, hn::Set(d, -HUGE_VAL)), body);
   }
   template <class D, class V>
-  V Derivative(D d, V x) const {
+  HWY_INLINE V Derivative(D d, V x) const {
     const V e = ExpMinusAbs(d, x);
     const V above = hn::MulAdd(hn::Min(x, hn::Set(d, 800.0)), e, hn::Add(hn::Set(d, 1.0), e));  // +inf: e = 0
     const V t = hn::Sub(hn::Sub(x, hn::Set(d, kSiluSlopeRootHi)), hn::Set(d, kSiluSlopeRootLo));

@@ -33,15 +33,22 @@ HWY_INLINE V OnePlusSquared(D d, V e) {
   return hn::MulAdd(p, p, hn::Mul(hn::Add(p, p), p_error));
 }
 
+// A product v c whose zeros may carry the wrong sign (v hi + v lo adds two
+// zeros of opposite signs when hi and lo differ in sign) with the sign of
+// v c restored: one CopySign for c > 0, else zeros replaced by v hi.
+template <class D, class V>
+HWY_INLINE V WithProductSign(D d, V v, float hi, V product) {
+  if (hi > 0) return hn::CopySign(product, v);
+  return hn::IfThenElse(hn::Eq(v, hn::Zero(d)), hn::Mul(v, hn::Set(d, hi)), product);
+}
+
 // v * c rounded about once for a double constant c split by SplitConstant
-// (params.h); +-inf times c stays +-inf (the lo term would add inf - inf),
-// and +-0 times c is v hi, signed (the lo term could add a zero of the
-// other sign).
+// (params.h); +-inf times c stays +-inf (the lo term would add inf - inf);
+// +-0 times c is signed as v c.
 template <class D, class V>
 HWY_INLINE V MulByConstant(D d, V v, const SplitConstant& c) {
   const V lo = hn::Mul(hn::IfThenZeroElse(hn::IsInf(v), v), hn::Set(d, c.lo));
-  const V product = hn::Mul(hn::MulAdd(v, hn::Set(d, c.hi), lo), hn::Set(d, c.scale));
-  return hn::IfThenElse(hn::Eq(v, hn::Zero(d)), hn::Mul(v, hn::Set(d, c.hi)), product);
+  return WithProductSign(d, v, c.hi, hn::Mul(hn::MulAdd(v, hn::Set(d, c.hi), lo), hn::Set(d, c.scale)));
 }
 
 // c[0] + c[1] u + ... + c[N-1] u^(N-1) by Horner's rule; c float or double.

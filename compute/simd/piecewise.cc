@@ -12,6 +12,7 @@
 #include "hwy/foreach_target.h"  // IWYU pragma: keep
 
 #include "compute/simd/map-inl.h"
+#include "compute/simd/math-inl.h"  // WithProductSign
 #include "compute/simd/params.h"
 #include "hwy/highway.h"
 
@@ -28,17 +29,17 @@ struct Step {
   float above;  // x > threshold  <=>  x > above
   explicit Step(const KernelArgs& a) : above(RoundDown(a.param[0])) {}
   template <class D, class V>
-  V Forward(D d, V x) const { return UnitStepAbove(d, x, hn::Set(d, above)); }
+  HWY_INLINE V Forward(D d, V x) const { return UnitStepAbove(d, x, hn::Set(d, above)); }
   template <class D, class V>
-  V Derivative(D d, V x) const { return KeepNaN(x, hn::Zero(d)); }
+  HWY_INLINE V Derivative(D d, V x) const { return KeepNaN(x, hn::Zero(d)); }
 };
 
 struct Relu {
   explicit Relu(const KernelArgs&) {}
   template <class D, class V>
-  V Forward(D d, V x) const { return hn::IfThenZeroElse(hn::Le(x, hn::Zero(d)), x); }
+  HWY_INLINE V Forward(D d, V x) const { return hn::IfThenZeroElse(hn::Le(x, hn::Zero(d)), x); }
   template <class D, class V>
-  V Derivative(D d, V x) const { return UnitStepAbove(d, x, hn::Zero(d)); }
+  HWY_INLINE V Derivative(D d, V x) const { return UnitStepAbove(d, x, hn::Zero(d)); }
 };
 
 // x where x > 0, else slope * x rounded once like the double reference:
@@ -49,18 +50,18 @@ struct LeakyRelu {
   float derivative;  // the slope rounded once, as the reference returns it
   explicit LeakyRelu(const KernelArgs& a) : slope(a.param[0]), derivative(static_cast<float>(a.param[0])) {}
   template <class D, class V>
-  V Forward(D d, V x) const {
+  HWY_INLINE V Forward(D d, V x) const {
     const auto tiny = hn::Lt(hn::Abs(x), hn::Set(d, 0x1p-60f));
     const V xs = hn::IfThenElse(tiny, hn::Mul(x, hn::Set(d, 0x1p64f)), x);
     const V lo_term = hn::Mul(hn::IfThenZeroElse(hn::IsInf(x), xs), hn::Set(d, slope.lo));
     const V scaled = hn::Mul(hn::MulAdd(xs, hn::Set(d, slope.hi), lo_term), hn::Set(d, slope.scale));
     const V negative = hn::IfThenElse(tiny, hn::Mul(scaled, hn::Set(d, 0x1p-64f)), scaled);
-    // A zero x gives x slope, signed (the lo term could add a zero of the other sign).
-    const V signed_zero = hn::Mul(x, hn::Set(d, slope.hi));
-    return hn::IfThenElse(hn::Gt(x, hn::Zero(d)), x, hn::IfThenElse(hn::Eq(x, hn::Zero(d)), signed_zero, negative));
+    // A zero x gives x slope, signed: x itself for a slope >= 0.
+    if (slope.hi >= 0) return hn::IfThenElse(hn::Ge(x, hn::Zero(d)), x, negative);
+    return hn::IfThenElse(hn::Gt(x, hn::Zero(d)), x, WithProductSign(d, x, slope.hi, negative));
   }
   template <class D, class V>
-  V Derivative(D d, V x) const {
+  HWY_INLINE V Derivative(D d, V x) const {
     return KeepNaN(x, hn::IfThenElse(hn::Gt(x, hn::Zero(d)), hn::Set(d, 1.0f), hn::Set(d, derivative)));
   }
 };
@@ -74,12 +75,12 @@ struct Clamp {
       : below(RoundUp(lo)), above(RoundDown(hi)), lo_out(static_cast<float>(lo)),
         hi_out(static_cast<float>(hi)), lo_in(RoundDown(lo)), hi_in(RoundUp(hi)) {}
   template <class D, class V>
-  V Forward(D d, V x) const {
+  HWY_INLINE V Forward(D d, V x) const {
     const V low = hn::IfThenElse(hn::Lt(x, hn::Set(d, below)), hn::Set(d, lo_out), x);
     return hn::IfThenElse(hn::Gt(x, hn::Set(d, above)), hn::Set(d, hi_out), low);
   }
   template <class D, class V>
-  V Derivative(D d, V x) const {
+  HWY_INLINE V Derivative(D d, V x) const {
     const auto inside = hn::And(hn::Gt(x, hn::Set(d, lo_in)), hn::Lt(x, hn::Set(d, hi_in)));
     return KeepNaN(x, hn::IfThenElseZero(inside, hn::Set(d, 1.0f)));
   }
@@ -96,14 +97,14 @@ struct Relu6 : Clamp {
 struct Hardsigmoid {
   explicit Hardsigmoid(const KernelArgs&) {}
   template <class D, class V>
-  V Forward(D d, V x) const {
+  HWY_INLINE V Forward(D d, V x) const {
     const V three = hn::Set(d, 3.0f);
     const V mid = hn::Div(hn::Add(x, three), hn::Set(d, 6.0f));
     const V low = hn::IfThenZeroElse(hn::Le(x, hn::Neg(three)), mid);
     return hn::IfThenElse(hn::Ge(x, three), hn::Set(d, 1.0f), low);
   }
   template <class D, class V>
-  V Derivative(D d, V x) const {
+  HWY_INLINE V Derivative(D d, V x) const {
     const V three = hn::Set(d, 3.0f);
     const auto inside = hn::And(hn::Gt(x, hn::Neg(three)), hn::Lt(x, three));
     return KeepNaN(x, hn::IfThenElseZero(inside, hn::Set(d, static_cast<float>(1.0 / 6.0))));
@@ -115,14 +116,14 @@ struct Hardsigmoid {
 struct Hardswish {
   explicit Hardswish(const KernelArgs&) {}
   template <class D, class V>
-  V Forward(D d, V x) const {
+  HWY_INLINE V Forward(D d, V x) const {
     const V three = hn::Set(d, 3.0f);
     const V mid = hn::Div(hn::Mul(x, hn::Add(x, three)), hn::Set(d, 6.0f));
     const V low = hn::IfThenZeroElse(hn::Le(x, hn::Neg(three)), mid);
     return hn::IfThenElse(hn::Ge(x, three), x, low);
   }
   template <class D, class V>
-  V Derivative(D d, V x) const {
+  HWY_INLINE V Derivative(D d, V x) const {
     const V three = hn::Set(d, 3.0f);
     const V mid = hn::Div(hn::Add(x, hn::Set(d, 1.5f)), three);
     const V low = hn::IfThenZeroElse(hn::Lt(x, hn::Neg(three)), mid);
@@ -138,12 +139,12 @@ struct Shrink {
   template <class D, class V>
   auto Outside(D d, V x) const { return hn::Gt(hn::Abs(x), hn::Set(d, above)); }
   template <class D, class V>
-  V Derivative(D d, V x) const { return KeepNaN(x, hn::IfThenElseZero(Outside(d, x), hn::Set(d, 1.0f))); }
+  HWY_INLINE V Derivative(D d, V x) const { return KeepNaN(x, hn::IfThenElseZero(Outside(d, x), hn::Set(d, 1.0f))); }
 };
 struct Softshrink : Shrink {
   using Shrink::Shrink;
   template <class D, class V>
-  V Forward(D d, V x) const {
+  HWY_INLINE V Forward(D d, V x) const {
     const V hi = hn::CopySign(hn::Set(d, lambd.hi), x);
     const V lo = hn::CopySign(hn::Set(d, lambd.lo), x);
     return KeepNaN(x, hn::IfThenElseZero(Outside(d, x), hn::Sub(hn::Sub(x, hi), lo)));
@@ -152,7 +153,7 @@ struct Softshrink : Shrink {
 struct Hardshrink : Shrink {
   using Shrink::Shrink;
   template <class D, class V>
-  V Forward(D d, V x) const { return KeepNaN(x, hn::IfThenElseZero(Outside(d, x), x)); }
+  HWY_INLINE V Forward(D d, V x) const { return KeepNaN(x, hn::IfThenElseZero(Outside(d, x), x)); }
 };
 
 struct Threshold {
@@ -160,11 +161,11 @@ struct Threshold {
   explicit Threshold(const KernelArgs& a)
       : above(RoundDown(a.param[0])), value(static_cast<float>(a.param[1])) {}
   template <class D, class V>
-  V Forward(D d, V x) const {
+  HWY_INLINE V Forward(D d, V x) const {
     return KeepNaN(x, hn::IfThenElse(hn::Gt(x, hn::Set(d, above)), x, hn::Set(d, value)));
   }
   template <class D, class V>
-  V Derivative(D d, V x) const { return UnitStepAbove(d, x, hn::Set(d, above)); }
+  HWY_INLINE V Derivative(D d, V x) const { return UnitStepAbove(d, x, hn::Set(d, above)); }
 };
 
 // --- double lanes: the float64 kernels --------------------------------------
@@ -176,26 +177,26 @@ struct Step64 {
   double threshold;
   explicit Step64(const KernelArgs& a) : threshold(a.param[0]) {}
   template <class D, class V>
-  V Forward(D d, V x) const { return hn::IfThenElseZero(hn::Gt(x, hn::Set(d, threshold)), hn::Set(d, 1.0)); }
+  HWY_INLINE V Forward(D d, V x) const { return hn::IfThenElseZero(hn::Gt(x, hn::Set(d, threshold)), hn::Set(d, 1.0)); }
   template <class D, class V>
-  V Derivative(D d, V) const { return hn::Zero(d); }
+  HWY_INLINE V Derivative(D d, V) const { return hn::Zero(d); }
 };
 
 struct Relu64 {
   explicit Relu64(const KernelArgs&) {}
   template <class D, class V>
-  V Forward(D d, V x) const { return hn::IfThenZeroElse(hn::Le(x, hn::Zero(d)), x); }
+  HWY_INLINE V Forward(D d, V x) const { return hn::IfThenZeroElse(hn::Le(x, hn::Zero(d)), x); }
   template <class D, class V>
-  V Derivative(D d, V x) const { return hn::IfThenElseZero(hn::Gt(x, hn::Zero(d)), hn::Set(d, 1.0)); }
+  HWY_INLINE V Derivative(D d, V x) const { return hn::IfThenElseZero(hn::Gt(x, hn::Zero(d)), hn::Set(d, 1.0)); }
 };
 
 struct LeakyRelu64 {
   double slope;
   explicit LeakyRelu64(const KernelArgs& a) : slope(a.param[0]) {}
   template <class D, class V>
-  V Forward(D d, V x) const { return hn::IfThenElse(hn::Gt(x, hn::Zero(d)), x, hn::Mul(x, hn::Set(d, slope))); }
+  HWY_INLINE V Forward(D d, V x) const { return hn::IfThenElse(hn::Gt(x, hn::Zero(d)), x, hn::Mul(x, hn::Set(d, slope))); }
   template <class D, class V>
-  V Derivative(D d, V x) const {
+  HWY_INLINE V Derivative(D d, V x) const {
     return hn::IfThenElse(hn::Gt(x, hn::Zero(d)), hn::Set(d, 1.0), hn::Set(d, slope));
   }
 };
@@ -203,12 +204,12 @@ struct LeakyRelu64 {
 struct Clamp64 {
   double lo, hi;
   template <class D, class V>
-  V Forward(D d, V x) const {
+  HWY_INLINE V Forward(D d, V x) const {
     const V low = hn::IfThenElse(hn::Lt(x, hn::Set(d, lo)), hn::Set(d, lo), x);
     return hn::IfThenElse(hn::Gt(x, hn::Set(d, hi)), hn::Set(d, hi), low);
   }
   template <class D, class V>
-  V Derivative(D d, V x) const {
+  HWY_INLINE V Derivative(D d, V x) const {
     const auto inside = hn::And(hn::Gt(x, hn::Set(d, lo)), hn::Lt(x, hn::Set(d, hi)));
     return hn::IfThenElseZero(inside, hn::Set(d, 1.0));
   }
@@ -224,7 +225,7 @@ struct Relu664 : Clamp64 {
 struct Hardsigmoid64 : Hardsigmoid {
   using Hardsigmoid::Hardsigmoid;
   template <class D, class V>
-  V Derivative(D d, V x) const {
+  HWY_INLINE V Derivative(D d, V x) const {
     const V three = hn::Set(d, 3.0);
     const auto inside = hn::And(hn::Gt(x, hn::Neg(three)), hn::Lt(x, three));
     return hn::IfThenElseZero(inside, hn::Set(d, 1.0 / 6.0));
@@ -240,28 +241,28 @@ struct Shrink64 {
   template <class D, class V>
   auto Outside(D d, V x) const { return hn::Gt(hn::Abs(x), hn::Set(d, lambd)); }
   template <class D, class V>
-  V Derivative(D d, V x) const { return hn::IfThenElseZero(Outside(d, x), hn::Set(d, 1.0)); }
+  HWY_INLINE V Derivative(D d, V x) const { return hn::IfThenElseZero(Outside(d, x), hn::Set(d, 1.0)); }
 };
 struct Softshrink64 : Shrink64 {
   using Shrink64::Shrink64;
   template <class D, class V>
-  V Forward(D d, V x) const {
+  HWY_INLINE V Forward(D d, V x) const {
     return hn::IfThenElseZero(Outside(d, x), hn::Sub(x, hn::CopySign(hn::Set(d, lambd), x)));
   }
 };
 struct Hardshrink64 : Shrink64 {
   using Shrink64::Shrink64;
   template <class D, class V>
-  V Forward(D d, V x) const { return hn::IfThenElseZero(Outside(d, x), x); }
+  HWY_INLINE V Forward(D d, V x) const { return hn::IfThenElseZero(Outside(d, x), x); }
 };
 
 struct Threshold64 {
   double threshold, value;
   explicit Threshold64(const KernelArgs& a) : threshold(a.param[0]), value(a.param[1]) {}
   template <class D, class V>
-  V Forward(D d, V x) const { return hn::IfThenElse(hn::Gt(x, hn::Set(d, threshold)), x, hn::Set(d, value)); }
+  HWY_INLINE V Forward(D d, V x) const { return hn::IfThenElse(hn::Gt(x, hn::Set(d, threshold)), x, hn::Set(d, value)); }
   template <class D, class V>
-  V Derivative(D d, V x) const {
+  HWY_INLINE V Derivative(D d, V x) const {
     return hn::IfThenElseZero(hn::Gt(x, hn::Set(d, threshold)), hn::Set(d, 1.0));
   }
 };
