@@ -5,7 +5,7 @@
 // accuracy a caller needs (0: the lane type's most accurate; float 5,
 // double 10).
 //   ReduceExp<kDegree>(d, x, lo): 2^k and m for x where 2^k is a normal
-//     number (float [-87.33, 88.37], double [-708.39, 709.78]), with a low
+//     number (float [-87.33, 88.37], double [-708.39, 709.43]), with a low
 //     part |lo| <= 2^-20 of the argument that one rounding would lose.
 //     m = r + r^2 P(r); 2^k (1 + m) is within 1 ULP of e^(x + lo) before
 //     the caller's rounding. Float degree 4 is one fma cheaper and keeps
