@@ -40,16 +40,19 @@ __m128d Sleef_erfcd2_u15sse2(__m128d);
 HWY_BEFORE_NAMESPACE();
 namespace activation::simd::HWY_NAMESPACE {
 
-// erfc of every lane of a double vector.
+// erfc of every lane of a double vector: SLEEF's form for the vector's
+// width on every x86 target (the comparisons are ranges, so targets newer
+// than this Highway's, such as AVX3_ZEN4 or AVX3_SPR, keep the vector code);
+// a loop over the lanes only on the emulated targets.
 template <class D, class V>
 HWY_INLINE V Erfc(D d, V v) {
-#if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
+#if HWY_ARCH_X86 && HWY_TARGET != HWY_SCALAR && HWY_TARGET != HWY_EMU128
+#if HWY_TARGET <= HWY_AVX3
   if constexpr (hn::MaxLanes(d) == 8) return V{Sleef_erfcd8_u15avx512f(v.raw)};
 #endif
-#if HWY_TARGET == HWY_AVX2
+#if HWY_TARGET <= HWY_AVX2
   if constexpr (hn::MaxLanes(d) == 4) return V{Sleef_erfcd4_u15avx2(v.raw)};
 #endif
-#if HWY_TARGET == HWY_SSE4 || HWY_TARGET == HWY_SSSE3
   if constexpr (hn::MaxLanes(d) == 2) return V{Sleef_erfcd2_u15sse2(v.raw)};
 #endif
   alignas(HWY_MAX_BYTES) double lanes[HWY_MAX_BYTES / sizeof(double)];
