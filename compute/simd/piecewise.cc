@@ -44,18 +44,33 @@ struct Relu {
 
 // x where x > 0, else slope * x rounded once like the double reference:
 // fma(x, hi, x * lo). Tiny x is first scaled by 2^64 (exactly) so that
-// x * lo does not underflow, and inf skips the lo term (inf - inf).
+// x * lo does not underflow, and inf skips the lo term (inf - inf). A
+// vector without tiny lanes, for a slope of ordinary size whose hi and lo
+// share a sign (no inf - inf), needs neither step: one fma and one product;
+// a slope that is a float needs one product.
 struct LeakyRelu {
   SplitConstant slope;
   float derivative;  // the slope rounded once, as the reference returns it
-  explicit LeakyRelu(const KernelArgs& a) : slope(a.param[0]), derivative(static_cast<float>(a.param[0])) {}
+  bool exact;        // the slope is a float: x * hi is the rounded product
+  bool plain;        // slope.scale == 1 and lo has hi's sign
+  explicit LeakyRelu(const KernelArgs& a)
+      : slope(a.param[0]), derivative(static_cast<float>(a.param[0])),
+        exact(slope.scale == 1.0f && slope.lo == 0.0f),
+        plain(slope.scale == 1.0f && slope.lo != 0.0f && (slope.lo > 0) == (slope.hi > 0)) {}
   template <class D, class V>
   HWY_INLINE V Forward(D d, V x) const {
     const auto tiny = hn::Lt(hn::Abs(x), hn::Set(d, 0x1p-60f));
-    const V xs = hn::IfThenElse(tiny, hn::Mul(x, hn::Set(d, 0x1p64f)), x);
-    const V lo_term = hn::Mul(hn::IfThenZeroElse(hn::IsInf(x), xs), hn::Set(d, slope.lo));
-    const V scaled = hn::Mul(hn::MulAdd(xs, hn::Set(d, slope.hi), lo_term), hn::Set(d, slope.scale));
-    const V negative = hn::IfThenElse(tiny, hn::Mul(scaled, hn::Set(d, 0x1p-64f)), scaled);
+    V negative;
+    if (exact) {
+      negative = hn::Mul(x, hn::Set(d, slope.hi));
+    } else if (plain && hn::AllFalse(d, tiny)) {
+      negative = hn::MulAdd(x, hn::Set(d, slope.hi), hn::Mul(x, hn::Set(d, slope.lo)));
+    } else {
+      const V xs = hn::IfThenElse(tiny, hn::Mul(x, hn::Set(d, 0x1p64f)), x);
+      const V lo_term = hn::Mul(hn::IfThenZeroElse(hn::IsInf(x), xs), hn::Set(d, slope.lo));
+      const V scaled = hn::Mul(hn::MulAdd(xs, hn::Set(d, slope.hi), lo_term), hn::Set(d, slope.scale));
+      negative = hn::IfThenElse(tiny, hn::Mul(scaled, hn::Set(d, 0x1p-64f)), scaled);
+    }
     // A zero x gives x slope, signed: x itself for a slope >= 0.
     if (slope.hi >= 0) return hn::IfThenElse(hn::Ge(x, hn::Zero(d)), x, negative);
     return hn::IfThenElse(hn::Gt(x, hn::Zero(d)), x, WithProductSign(d, x, slope.hi, negative));
