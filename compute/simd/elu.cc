@@ -99,7 +99,7 @@ struct ExponentialLinearInFloat {
     const V positive = pos.hi == 1.0f && pos.lo == 0.0f && pos.scale == 1.0f ? x : MulByConstant(d, x, pos);
     // min(0, x): x where both are zeros, so -0 stays -0.
     const V clamped = hn::Max(hn::Min(hn::Zero(d), x), hn::Set(d, -87.0f));
-    const V negative = MulFiniteByConstant(d, Expm1InRange(d, clamped), neg);
+    const V negative = MulFiniteByConstant(d, hn::CopySign(Expm1InRange(d, clamped), clamped), neg);  // -0 stays
     return KeepNaN(x, hn::IfThenElse(hn::Gt(x, hn::Zero(d)), positive, negative));
   }
   template <class D, class V>

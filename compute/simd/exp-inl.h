@@ -11,7 +11,7 @@
 //     the caller's rounding. Float degree 4 is one fma cheaper and keeps
 //     only 1 + m's relative error small, not m's.
 //   ExpInRange(d, x): e^x on that range; within 1 ULP.
-//   Expm1InRange(d, x): e^x - 1 on that range; within 2 ULP.
+//   Expm1InRange(d, x): e^x - 1 on that range; within 2 ULP; -0 gives +0.
 //   ExpNonPositive<kDegree>(d, a): e^a for every a <= 0 (-inf gives 0),
 //     subnormal results included; within 1 ULP, float degree 4 within 1.1
 //     ULP (the logistic kernels: they divide and round again, and are short
@@ -165,12 +165,12 @@ HWY_INLINE V ExpInRange(D d, V x) {
 }
 
 // s m + (s - 1): s - 1 is exact for small k and m alone for k = 0, so
-// small x keep their relative accuracy. e^x - 1 has the sign of x, which
-// CopySign restores for -0 (r + r^2 P(r) adds +0 to it).
+// small x keep their relative accuracy. -0 gives +0 (r + r^2 P(r) adds +0
+// to it); Expm1All and callers that need the sign copy it from x.
 template <class D, class V>
 HWY_INLINE V Expm1InRange(D d, V x) {
   const ReducedExp<V> e = ReduceExp(d, x);
-  return hn::CopySign(hn::MulAdd(e.scale, e.m, hn::Sub(e.scale, hn::Set(d, 1))), x);
+  return hn::MulAdd(e.scale, e.m, hn::Sub(e.scale, hn::Set(d, 1)));
 }
 
 // Where 2^k is not a normal number: 2^k applied in two normal halves, so
@@ -211,7 +211,8 @@ template <class D, class V>
 HWY_INLINE V Expm1All(D d, V x) {
   using L = ExpLimits<hn::TFromD<D>>;
   const V highest = hn::Set(d, L::kHighest);
-  V result = Expm1InRange(d, hn::Min(hn::Max(x, hn::Set(d, L::kMinusOneBelow)), highest));
+  // e^x - 1 has the sign of x, -0 included.
+  V result = hn::CopySign(Expm1InRange(d, hn::Min(hn::Max(x, hn::Set(d, L::kMinusOneBelow)), highest)), x);
   const auto high = hn::Gt(x, highest);
   if (HWY_UNLIKELY(!hn::AllFalse(d, high))) result = hn::IfThenElse(high, ExpScaledTwice(d, x), result);
   return hn::IfThenElse(hn::IsNaN(x), x, result);
