@@ -40,8 +40,9 @@ void RoundToNarrow(DataType dtype, const float* in, std::uint16_t* out, std::siz
 // derivative of an elementwise function at its default parameters are
 // correctly rounded: the float32 kernel's answer rounded once, which
 // compute/narrow_exceptions.inc corrects where it can be wrong, through a
-// table per function, target and type, except for memory-bound functions that need no correction, which compute
-// directly. Elementwise VJPs round g * f'(x) once. Elsewhere (other
+// table per catalogue function, target and type (built once, then read
+// without a lock), except for memory-bound functions that need no
+// correction, which compute directly. Elementwise VJPs round g * f'(x) once. Elsewhere (other
 // parameters, row-wise functions) the float32 result is rounded to the type.
 void ComputeNarrow(const Activation& activation, Mode mode, const KernelArgs& args, DataType dtype,
                    const std::uint16_t* x, const std::uint16_t* grad_output, std::uint16_t* out, std::size_t n);

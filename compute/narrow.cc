@@ -1,11 +1,12 @@
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cmath>
 #include <cstring>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
-#include <tuple>
 #include <vector>
 
 #include "compute/dtype.h"
@@ -128,22 +129,14 @@ bool HasFixes(const Activation& activation, Mode mode, DataType dtype) {
   return false;
 }
 
-// The correctly rounded answers for `activation` at its table parameters,
-// or nullptr where rounding the float32 kernel's answer is already correct
-// for every input (no committed corrections) and the kernel is cheaper than
-// a lookup. Built on first use for the target dispatch runs on, so each
-// target's answers are what its own kernels give, corrected.
-const Table* TableFor(const Activation& activation, Mode mode, const KernelArgs& args, DataType dtype) {
-  static std::mutex mutex;
-  static std::map<std::tuple<const Activation*, int, int, std::int64_t>, std::unique_ptr<Table>> tables;
-  const auto key = std::make_tuple(&activation, static_cast<int>(mode), static_cast<int>(dtype),
-                                   simd::CurrentTarget());
-  std::lock_guard<std::mutex> lock(mutex);
-  const auto found = tables.find(key);
-  if (found != tables.end()) return found->second.get();
-  std::unique_ptr<Table>& table = tables[key];
+// Builds the correctly rounded answers for `activation` at its table
+// parameters on the current target, or returns nullptr where rounding the
+// float32 kernel's answer is already correct for every input (no committed
+// corrections) and the kernel is cheaper than a lookup. The table is never
+// freed.
+const Table* BuildTable(const Activation& activation, Mode mode, const KernelArgs& args, DataType dtype) {
   if (activation.cost == Cost::kMemoryBound && !HasFixes(activation, mode, dtype)) return nullptr;
-  table = std::make_unique<Table>();
+  Table* table = new Table;
   std::vector<std::uint16_t> all(65536);
   for (std::size_t i = 0; i < all.size(); ++i) all[i] = static_cast<std::uint16_t>(i);
   std::vector<float> x(all.size()), y(all.size());
@@ -153,7 +146,65 @@ const Table* TableFor(const Activation& activation, Mode mode, const KernelArgs&
   for (const NarrowFix& fix : kNarrowFixes) {
     if (FixApplies(fix, activation, mode, dtype)) (*table)[fix.in] = fix.out;
   }
-  return table.get();
+  return table;
+}
+
+// One table slot per catalogue function, mode (forward, derivative), narrow
+// type and compiled target. Concurrent calls read a built slot without a
+// lock; only the first use of a slot builds, under the lock.
+class TableSlots {
+ public:
+  TableSlots()
+      : targets_(simd::CompiledTargets()), slots_(new Slot[Catalogue().size() * 2 * 2 * targets_.size()]) {}
+
+  // nullptr for an activation outside the catalogue or a target not compiled.
+  const Table* Find(const Activation& activation, Mode mode, const KernelArgs& args, DataType dtype) {
+    Slot* slot = SlotFor(activation, mode, dtype, simd::CurrentTarget());
+    if (slot == nullptr) return nullptr;
+    if (!slot->built.load(std::memory_order_acquire)) {
+      std::lock_guard<std::mutex> lock(build_mutex_);
+      if (!slot->built.load(std::memory_order_relaxed)) {
+        slot->table = BuildTable(activation, mode, args, dtype);
+        slot->built.store(true, std::memory_order_release);
+      }
+    }
+    return slot->table;
+  }
+
+ private:
+  struct Slot {
+    std::atomic<bool> built{false};
+    const Table* table = nullptr;  // written once, before `built`
+  };
+
+  Slot* SlotFor(const Activation& activation, Mode mode, DataType dtype, std::int64_t target) {
+    const std::vector<Activation>& catalogue = Catalogue();
+    const auto* first = catalogue.data();
+    if (std::less<const Activation*>()(&activation, first) ||
+        !std::less<const Activation*>()(&activation, first + catalogue.size())) {
+      return nullptr;
+    }
+    const auto target_at = std::find(targets_.begin(), targets_.end(), target);
+    if (target_at == targets_.end()) return nullptr;
+    const std::size_t function = static_cast<std::size_t>(&activation - first);
+    const std::size_t mode_index = mode == Mode::kForward ? 0 : 1;
+    const std::size_t dtype_index = dtype == DataType::kFloat16 ? 0 : 1;
+    const std::size_t target_index = static_cast<std::size_t>(target_at - targets_.begin());
+    return &slots_[((function * 2 + mode_index) * 2 + dtype_index) * targets_.size() + target_index];
+  }
+
+  const std::vector<std::int64_t> targets_;
+  const std::unique_ptr<Slot[]> slots_;
+  std::mutex build_mutex_;
+};
+
+// The table for `activation` (a catalogue function) at its table parameters
+// on the target dispatch runs on, built on first use so that each target's
+// answers are what its own kernels give, corrected; nullptr where the kernel
+// is used directly.
+const Table* TableFor(const Activation& activation, Mode mode, const KernelArgs& args, DataType dtype) {
+  static TableSlots slots;
+  return slots.Find(activation, mode, args, dtype);
 }
 
 // Narrow elements through the float32 kernels on the calling thread, in

@@ -6,6 +6,7 @@
 
 #include "compute/client_text.h"
 #include "compute/registry.h"
+#include "wire/oip_datatype.h"
 
 namespace activation::server::oip {
 namespace {
@@ -52,11 +53,10 @@ absl::Status FindModel(std::string_view name, std::string_view version, const Ac
 std::string_view OutputName(Output output) { return output == Output::kY ? kOutputY : kOutputGradInput; }
 
 absl::Status ReadDatatype(std::string_view field, std::string_view datatype, DataType* dtype) {
-  if (datatype == kFp32) *dtype = DataType::kFloat32;
-  else if (datatype == kFp16) *dtype = DataType::kFloat16;
-  else if (datatype == kBf16) *dtype = DataType::kBFloat16;
-  else if (datatype == kFp64) *dtype = DataType::kFloat64;
-  else return Invalid(std::string(field) + ".datatype: '" + ClientText(datatype) + "' is not supported; send FP32, FP16, BF16 or FP64");
+  if (!wire::ReadOipDatatype(datatype, dtype)) {
+    return Invalid(std::string(field) + ".datatype: '" + ClientText(datatype) +
+                   "' is not supported; send FP32, FP16, BF16 or FP64");
+  }
   return absl::OkStatus();
 }
 
@@ -77,15 +77,6 @@ absl::Status DecodeBytes(std::string_view bytes, const std::string& field, std::
     tensor->size = storage->narrow.size();
   }
   return decoded.ok() ? absl::OkStatus() : Invalid(decoded.message());
-}
-
-std::string_view DatatypeName(DataType dtype) {
-  switch (dtype) {
-    case DataType::kFloat16: return kFp16;
-    case DataType::kBFloat16: return kBf16;
-    case DataType::kFloat64: return kFp64;
-    default: return kFp32;
-  }
 }
 
 absl::Status Prepare(const InferRequest& request, Plan* plan) {
@@ -170,11 +161,13 @@ void RunNarrow(const Plan& plan, std::uint16_t* y, std::uint16_t* grad_input) {
 void RunFloat64(const Plan& plan, double* y, double* grad_input) { plan.evaluation.RunFloat64(grad_input, y); }
 
 std::vector<TensorInfo> ModelInputs() {
-  return {{kInputX, kFp32, {-1}}, {kInputGradOutput, kFp32, {-1}}};
+  const std::string_view fp32 = wire::OipDatatypeName(DataType::kFloat32);
+  return {{kInputX, fp32, {-1}}, {kInputGradOutput, fp32, {-1}}};
 }
 
 std::vector<TensorInfo> ModelOutputs() {
-  return {{kOutputY, kFp32, {-1}}, {kOutputGradInput, kFp32, {-1}}};
+  const std::string_view fp32 = wire::OipDatatypeName(DataType::kFloat32);
+  return {{kOutputY, fp32, {-1}}, {kOutputGradInput, fp32, {-1}}};
 }
 
 std::vector<std::string_view> ServerExtensions() { return {"binary_tensor_data"}; }

@@ -26,10 +26,6 @@ namespace activation::server::oip {
 inline constexpr std::string_view kModelVersion = "1";
 inline constexpr std::string_view kPlatform = "activation";
 inline constexpr std::string_view kServerName = "activation-server";
-inline constexpr std::string_view kFp32 = "FP32";
-inline constexpr std::string_view kFp16 = "FP16";
-inline constexpr std::string_view kBf16 = "BF16";
-inline constexpr std::string_view kFp64 = "FP64";
 inline constexpr std::string_view kInputX = "x";
 inline constexpr std::string_view kInputGradOutput = "grad_output";
 inline constexpr std::string_view kOutputY = "y";
@@ -66,8 +62,8 @@ struct InferRequest {
   std::vector<std::string_view> outputs;  // names asked for; empty: y
 };
 
-// An input's datatype (FP32, FP16, BF16 or FP64), read before its data:
-// fills `dtype`, or names the field and the datatypes served.
+// An input's datatype (FP32, FP16, BF16 or FP64; wire/oip_datatype.h), read
+// before its data: fills `dtype`, or names the field and the datatypes served.
 absl::Status ReadDatatype(std::string_view field, std::string_view datatype, DataType* dtype);
 
 // An input's little-endian bytes (raw_input_contents, the binary data
@@ -81,8 +77,6 @@ struct InputBytes {
 };
 absl::Status DecodeBytes(std::string_view bytes, const std::string& field, std::string_view datatype,
                          InputBytes* storage, wire::TensorRef* tensor);
-// The protocol's name of a dtype ("FP32", "FP16", "BF16", "FP64").
-std::string_view DatatypeName(DataType dtype);
 
 // A request mapped onto the evaluation path, ready to run.
 struct Plan {

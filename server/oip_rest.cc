@@ -11,6 +11,7 @@
 #include "compute/dtype.h"
 #include "server/oip.h"
 #include "server/version.h"
+#include "wire/oip_datatype.h"
 
 namespace activation::server {
 namespace {
@@ -275,7 +276,7 @@ json Outputs(const oip::Plan& plan, const std::vector<bool>& binary_outputs, std
   for (std::size_t i = 0; i < plan.outputs.size(); ++i) {
     const std::vector<T>& data = plan.outputs[i] == oip::Output::kY ? y : grad_input;
     json output = {{"name", std::string(oip::OutputName(plan.outputs[i]))},
-                   {"datatype", std::string(oip::DatatypeName(dtype))},
+                   {"datatype", std::string(wire::OipDatatypeName(dtype))},
                    {"shape", plan.shape}};
     if (binary_outputs[i]) {
       output["parameters"] = {{"binary_data_size", n * sizeof(T)}};

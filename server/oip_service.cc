@@ -10,6 +10,7 @@
 #include "server/oip.h"
 #include "server/unary_reactor.h"
 #include "server/version.h"
+#include "wire/oip_datatype.h"
 
 namespace activation::server {
 namespace {
@@ -175,7 +176,7 @@ grpc::Status ServeModelInfer(ModelInferRequest* request, ModelInferResponse* res
     for (oip::Output output : plan.outputs) {
       ModelInferResponse::InferOutputTensor* tensor = response->add_outputs();
       tensor->set_name(std::string(oip::OutputName(output)));
-      tensor->set_datatype(std::string(oip::DatatypeName(dtype)));
+      tensor->set_datatype(std::string(wire::OipDatatypeName(dtype)));
       tensor->mutable_shape()->Add(plan.shape.begin(), plan.shape.end());
       const std::vector<std::uint16_t>& bits = output == oip::Output::kY ? y : grad_input;
       response->add_raw_output_contents()->assign(reinterpret_cast<const char*>(bits.data()), n * 2);
@@ -189,7 +190,7 @@ grpc::Status ServeModelInfer(ModelInferRequest* request, ModelInferResponse* res
     for (oip::Output output : plan.outputs) {
       ModelInferResponse::InferOutputTensor* tensor = response->add_outputs();
       tensor->set_name(std::string(oip::OutputName(output)));
-      tensor->set_datatype(std::string(oip::kFp64));
+      tensor->set_datatype(std::string(wire::OipDatatypeName(DataType::kFloat64)));
       tensor->mutable_shape()->Add(plan.shape.begin(), plan.shape.end());
       const std::vector<double>& values = output == oip::Output::kY ? y : grad_input;
       if (use_raw) {
@@ -212,7 +213,7 @@ grpc::Status ServeModelInfer(ModelInferRequest* request, ModelInferResponse* res
   for (oip::Output output : plan.outputs) {
     ModelInferResponse::InferOutputTensor* tensor = response->add_outputs();
     tensor->set_name(std::string(oip::OutputName(output)));
-    tensor->set_datatype(std::string(oip::kFp32));
+    tensor->set_datatype(std::string(wire::OipDatatypeName(DataType::kFloat32)));
     tensor->mutable_shape()->Add(plan.shape.begin(), plan.shape.end());
     float*& destination = output == oip::Output::kY ? y : grad_input;
     const bool take = in_place && output == last;

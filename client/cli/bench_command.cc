@@ -18,6 +18,7 @@
 #include <random>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -32,6 +33,7 @@
 #include "client/cli/ask_server.h"
 #include "client/cli/command.h"
 #include "client/cli/options.h"
+#include "wire/oip_datatype.h"
 
 namespace activation::client {
 namespace {
@@ -103,17 +105,6 @@ class Window {
   std::atomic<std::int64_t> budget_{0};
 };
 
-// The Open Inference Protocol's name of a dtype.
-const char* OipDatatype(DataType dtype) {
-  switch (dtype) {
-    case DataType::kFloat16: return "FP16";
-    case DataType::kBFloat16: return "BF16";
-    case DataType::kFloat64: return "FP64";
-    case DataType::kFloat32: break;
-  }
-  return "FP32";
-}
-
 // The same work as an Open Inference Protocol ModelInfer: model = the
 // activation, input x (and grad_output), one output (y, or grad_input for
 // gradients), parameters as double_param, raw or typed contents (fp32 or
@@ -129,7 +120,7 @@ void BuildRequest(const Job& job, const Chunk& chunk, inference::ModelInferReque
   auto add = [&](const char* name, const Elements& elements) {
     auto* input = request->add_inputs();
     input->set_name(name);
-    input->set_datatype(OipDatatype(elements.dtype()));
+    input->set_datatype(std::string(wire::OipDatatypeName(elements.dtype())));
     input->mutable_shape()->Add(shape.begin(), shape.end());
     if (job.raw_encoding) {
       request->add_raw_input_contents()->assign(elements.bytes(), elements.byte_size());
@@ -149,9 +140,10 @@ void BuildRequest(const Job& job, const Chunk& chunk, inference::ModelInferReque
 void TakeResponse(const Job& job, const inference::ModelInferResponse& response, Chunk* chunk) {
   const std::size_t n = chunk->input.size();
   if (response.outputs_size() != 1) throw std::runtime_error("ModelInfer: expected one output");
-  if (response.outputs(0).datatype() != OipDatatype(job.dtype)) {
+  const std::string_view datatype = wire::OipDatatypeName(job.dtype);
+  if (response.outputs(0).datatype() != datatype) {
     throw std::runtime_error("ModelInfer: output datatype " + response.outputs(0).datatype() + " for " +
-                             OipDatatype(job.dtype) + " inputs");
+                             std::string(datatype) + " inputs");
   }
   chunk->result.set_dtype(job.dtype);
   chunk->result.resize(n);

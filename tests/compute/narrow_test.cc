@@ -5,10 +5,13 @@
 // the compiler's _Float16 and against rounding by hand in long double.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstring>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "compute/dtype.h"
@@ -318,6 +321,64 @@ std::vector<std::string> TabledNames() {
     if (NarrowTableParams(a) != nullptr) names.emplace_back(a.name);
   }
   return names;
+}
+
+// Concurrent calls, each thread taking the functions in its own order so
+// that first uses (which build the tables) race with each other and with
+// lookups: every answer must equal the one a single thread gets afterwards,
+// when every table is complete.
+TEST(NarrowConcurrency, ConcurrentCallsGiveTheSingleThreadedAnswers) {
+  std::vector<const Activation*> functions;
+  for (const std::string& name : TabledNames()) functions.push_back(FindActivation(name));
+  functions.resize(std::min<std::size_t>(functions.size(), 6));
+  ASSERT_GE(functions.size(), 2u);
+  struct Case {
+    const Activation* activation;
+    Mode mode;
+    DataType dtype;
+  };
+  std::vector<Case> cases;
+  for (const Activation* activation : functions) {
+    for (Mode mode : {Mode::kForward, Mode::kDerivative}) {
+      for (DataType dtype : kNarrow) cases.push_back({activation, mode, dtype});
+    }
+  }
+  std::vector<std::uint16_t> all(65536);
+  for (std::size_t i = 0; i < all.size(); ++i) all[i] = static_cast<std::uint16_t>(i);
+  auto run = [&](const Case& c, std::vector<std::uint16_t>* out) {
+    out->resize(all.size());
+    ComputeNarrow(*c.activation, c.mode, *NarrowTableParams(*c.activation), c.dtype, all.data(), nullptr,
+                  out->data(), all.size());
+  };
+
+  constexpr std::size_t kThreads = 4;
+  using Answers = std::vector<std::vector<std::uint16_t>>;  // per case
+  std::vector<Answers> got(kThreads, Answers(cases.size()));
+  std::atomic<bool> go{false};
+  std::vector<std::thread> threads;
+  for (std::size_t t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      while (!go.load()) std::this_thread::yield();
+      for (std::size_t k = 0; k < cases.size(); ++k) {
+        // Each thread starts at its own quarter; odd threads go backwards.
+        const std::size_t rotated = (k + t * cases.size() / kThreads) % cases.size();
+        const std::size_t i = t % 2 == 0 ? rotated : cases.size() - 1 - rotated;
+        run(cases[i], &got[t][i]);
+      }
+    });
+  }
+  go.store(true);
+  for (std::thread& thread : threads) thread.join();
+
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    std::vector<std::uint16_t> expected;
+    run(cases[i], &expected);
+    for (std::size_t t = 0; t < kThreads; ++t) {
+      EXPECT_EQ(got[t][i], expected) << cases[i].activation->name << " " << DataTypeName(cases[i].dtype)
+                                     << (cases[i].mode == Mode::kForward ? " forward" : " derivative")
+                                     << ", thread " << t;
+    }
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(EveryFunction, NarrowExhaustive, ::testing::ValuesIn(TabledNames()),
