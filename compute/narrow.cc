@@ -2,6 +2,8 @@
 #include <array>
 #include <atomic>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <functional>
 #include <map>
@@ -157,10 +159,15 @@ class TableSlots {
   TableSlots()
       : targets_(simd::CompiledTargets()), slots_(new Slot[Catalogue().size() * 2 * 2 * targets_.size()]) {}
 
-  // nullptr for an activation outside the catalogue or a target not compiled.
+  // Stops the process for an activation outside the catalogue (or a target
+  // not compiled): its answers would silently lose their corrections.
   const Table* Find(const Activation& activation, Mode mode, const KernelArgs& args, DataType dtype) {
     Slot* slot = SlotFor(activation, mode, dtype, simd::CurrentTarget());
-    if (slot == nullptr) return nullptr;
+    if (slot == nullptr) {
+      std::fprintf(stderr, "ComputeNarrow: %.*s is not a catalogue entry\n", static_cast<int>(activation.name.size()),
+                   activation.name.data());
+      std::abort();
+    }
     if (!slot->built.load(std::memory_order_acquire)) {
       std::lock_guard<std::mutex> lock(build_mutex_);
       if (!slot->built.load(std::memory_order_relaxed)) {
