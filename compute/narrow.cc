@@ -210,8 +210,10 @@ class TableSlots {
 // answers are what its own kernels give, corrected; nullptr where the kernel
 // is used directly.
 const Table* TableFor(const Activation& activation, Mode mode, const KernelArgs& args, DataType dtype) {
-  static TableSlots slots;
-  return slots.Find(activation, mode, args, dtype);
+  // Never destroyed: tables stay reachable (and valid for threads still
+  // running) through process exit.
+  static TableSlots* const slots = new TableSlots();
+  return slots->Find(activation, mode, args, dtype);
 }
 
 // Narrow elements through the float32 kernels on the calling thread, in
