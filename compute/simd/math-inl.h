@@ -2,6 +2,7 @@
 // (lanes: float and double vectors, every Highway target):
 //   OnePlusSquared: (1 + e)^2 for e in [0, 1], rounded once;
 //   MulByConstant: v times a double constant, rounded about once;
+//   WithProductSign: a product's zeros given the sign of v c;
 //   TwoSum: a + b = sum + error exactly;
 //   Polynomial: c[0] + c[1] u + ... by Horner's rule;
 //   TwoProduct: a b = product + error exactly, with or without a hardware
