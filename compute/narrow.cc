@@ -6,9 +6,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <functional>
-#include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <vector>
 
 #include "compute/dtype.h"
@@ -118,6 +118,18 @@ const NarrowParams* FindTableParams(const Activation& activation) {
 
 using Table = std::array<std::uint16_t, 65536>;
 
+// The position of `activation` in the catalogue; none for a copy or any
+// other Activation outside it.
+std::optional<std::size_t> CatalogueIndex(const Activation& activation) {
+  const std::vector<Activation>& catalogue = Catalogue();
+  const Activation* first = catalogue.data();
+  if (std::less<const Activation*>()(&activation, first) ||
+      !std::less<const Activation*>()(&activation, first + catalogue.size())) {
+    return std::nullopt;
+  }
+  return static_cast<std::size_t>(&activation - first);
+}
+
 bool FixApplies(const NarrowFix& fix, const Activation& activation, Mode mode, DataType dtype) {
   const unsigned char wire_mode = mode == Mode::kForward ? 0 : 1;
   const unsigned char wire_dtype = dtype == DataType::kFloat16 ? 2 : 3;
@@ -185,19 +197,13 @@ class TableSlots {
   };
 
   Slot* SlotFor(const Activation& activation, Mode mode, DataType dtype, std::int64_t target) {
-    const std::vector<Activation>& catalogue = Catalogue();
-    const auto* first = catalogue.data();
-    if (std::less<const Activation*>()(&activation, first) ||
-        !std::less<const Activation*>()(&activation, first + catalogue.size())) {
-      return nullptr;
-    }
+    const std::optional<std::size_t> function = CatalogueIndex(activation);
     const auto target_at = std::find(targets_.begin(), targets_.end(), target);
-    if (target_at == targets_.end()) return nullptr;
-    const std::size_t function = static_cast<std::size_t>(&activation - first);
+    if (!function || target_at == targets_.end()) return nullptr;
     const std::size_t mode_index = mode == Mode::kForward ? 0 : 1;
     const std::size_t dtype_index = dtype == DataType::kFloat16 ? 0 : 1;
     const std::size_t target_index = static_cast<std::size_t>(target_at - targets_.begin());
-    return &slots_[((function * 2 + mode_index) * 2 + dtype_index) * targets_.size() + target_index];
+    return &slots_[((*function * 2 + mode_index) * 2 + dtype_index) * targets_.size() + target_index];
   }
 
   const std::vector<std::int64_t> targets_;
@@ -297,14 +303,26 @@ void RoundToNarrow(DataType dtype, const float* in, std::uint16_t* out, std::siz
 }
 
 const KernelArgs* NarrowTableParams(const Activation& activation) {
-  static std::mutex mutex;
-  static std::map<const Activation*, KernelArgs> args;
-  const NarrowParams* table = FindTableParams(activation);
-  if (table == nullptr || activation.rowwise) return nullptr;
-  std::lock_guard<std::mutex> lock(mutex);
-  KernelArgs& found = args[&activation];
-  found.param = table->params;
-  return &found;
+  // One entry per catalogue function, built once; never destroyed, like the
+  // tables themselves.
+  struct Entry {
+    bool tabled = false;
+    KernelArgs args;
+  };
+  static const std::vector<Entry>* const entries = [] {
+    auto* all = new std::vector<Entry>(Catalogue().size());
+    for (std::size_t i = 0; i < all->size(); ++i) {
+      const Activation& a = Catalogue()[i];
+      const NarrowParams* table = FindTableParams(a);
+      if (table == nullptr || a.rowwise) continue;
+      (*all)[i].tabled = true;
+      (*all)[i].args.param = table->params;
+    }
+    return all;
+  }();
+  const std::optional<std::size_t> index = CatalogueIndex(activation);
+  if (!index || !(*entries)[*index].tabled) return nullptr;
+  return &(*entries)[*index].args;
 }
 
 void ComputeNarrow(const Activation& activation, Mode mode, const KernelArgs& args, DataType dtype,
