@@ -25,7 +25,7 @@
 // ReduceExp, ExpInRange, Expm1InRange and ExpNonPositive leave NaN and
 // other arguments unspecified; callers route them (KeepNaN, clamps).
 // Tested alone in both lane types on every target, against long double:
-// tests/compute/exp_simd_test.cc.
+// tests/compute/primitives_simd_test.cc.
 // Per-target include: see map-inl.h for the toggle pattern.
 #if defined(ACTIVATION_COMPUTE_SIMD_EXP_INL_H_) == defined(HWY_TARGET_TOGGLE)
 #ifdef ACTIVATION_COMPUTE_SIMD_EXP_INL_H_

@@ -14,7 +14,6 @@
 
 #include "compute/simd/exp-inl.h"
 #include "compute/simd/math-inl.h"  // Polynomial, TwoSum
-#include "hwy/contrib/math/math-inl.h"
 #include "hwy/highway.h"
 
 HWY_BEFORE_NAMESPACE();

@@ -63,7 +63,7 @@ struct SoftplusInDouble {
 };
 
 // --- float lanes: the kernels the catalogue runs ----------------------------
-// The same tail-stable forms on logistic-inl.h's float exp and log1p (1 ULP
+// The same tail-stable forms on the float exp and log1p (log1p-inl.h; 1 ULP
 // each, no division in log1p). Where a float intermediate would become
 // subnormal and lose bits (silu below -80), or a parameter makes the float
 // argument inexact (softplus with beta != 1), the double kernels above take
@@ -207,7 +207,7 @@ struct Softplus64 {
     const V hi = ScaledArgument(d, x, beta, lo);
     const V b = hn::Set(d, beta);
     const V e = ExpTimes(d, hn::Neg(hn::Abs(hi)), hn::IfThenElse(hn::Lt(hi, hn::Zero(d)), lo, hn::Neg(lo)), hn::Set(d, 1.0));
-    const V curved = hn::Div(hn::Add(hn::IfThenElseZero(hn::Gt(hi, hn::Zero(d)), hi), hn::Log1p(d, e)), b);
+    const V curved = hn::Div(hn::Add(hn::IfThenElseZero(hn::Gt(hi, hn::Zero(d)), hi), Log1pUnit(d, e)), b);
     // Far below, log1p(e) = e: e / beta from ExpTimes, exact where e alone is subnormal.
     const V far = ExpTimes(d, hi, lo, hn::Set(d, 1.0 / beta));
     const V body = hn::IfThenElse(hn::Lt(hi, hn::Set(d, -600.0)), far, curved);

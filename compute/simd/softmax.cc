@@ -29,7 +29,6 @@
 #include "compute/simd/map-inl.h"
 #include "compute/simd/math-inl.h"
 #include "compute/softmax.h"
-#include "hwy/contrib/math/math-inl.h"
 #include "hwy/highway.h"
 
 HWY_BEFORE_NAMESPACE();

@@ -1,42 +1,44 @@
-// The exponential of compute/simd/exp-inl.h alone, in float and double
-// lanes, on every instruction set this machine runs: each function against
-// long double expl/expm1l (64-bit significands: 11 bits beyond double's)
-// over its documented range, sampled evenly in bit patterns, with every
-// float whose e^a is subnormal or rounds to 0, and +-0, +-inf and NaN where
-// the function takes them.
+// The exponential (compute/simd/exp-inl.h) and log1p (log1p-inl.h)
+// primitives alone, in float and double lanes, on every instruction set this
+// machine runs: each function against long double expl/expm1l/log1pl (64-bit
+// significands: 11 bits beyond double's) over its documented range, sampled
+// evenly in bit patterns, with every float whose e^a is subnormal or rounds
+// to 0, and +-0, +-inf and NaN where the function takes them.
 #undef HWY_TARGET_INCLUDE
-#define HWY_TARGET_INCLUDE "tests/compute/exp_simd_test.cc"
+#define HWY_TARGET_INCLUDE "tests/compute/primitives_simd_test.cc"
 #include "hwy/foreach_target.h"  // IWYU pragma: keep
 
 #include <cstddef>
 
 #include "compute/simd/exp-inl.h"
+#include "compute/simd/log1p-inl.h"
 #include "hwy/highway.h"
 
 HWY_BEFORE_NAMESPACE();
 namespace activation::simd::HWY_NAMESPACE {
 
-enum class ExpPrimitive { kInRange, kExpm1InRange, kNonPositive, kLeanNonPositive, kAll, kExpm1All, kReducedWithLow };
+enum class Primitive { kInRange, kExpm1InRange, kNonPositive, kLeanNonPositive, kAll, kExpm1All, kReducedWithLow, kLog1pUnit };
 
 // y[i] = f(x[i]); kReducedWithLow: e^(x + lo) = scale (1 + y), scale in
 // `scale`. n a multiple of 16, so whole vectors on every target.
 template <class T>
-void ApplyExp(int primitive, const T* x, const T* lo, T* y, T* scale, std::size_t n) {
+void ApplyPrimitive(int primitive, const T* x, const T* lo, T* y, T* scale, std::size_t n) {
   const hn::ScalableTag<T> d;
   using V = hn::Vec<decltype(d)>;
   for (std::size_t i = 0; i < n; i += hn::Lanes(d)) {
     const V v = hn::LoadU(d, x + i);
     V r = v;
-    switch (static_cast<ExpPrimitive>(primitive)) {
-      case ExpPrimitive::kInRange: r = ExpInRange(d, v); break;
-      case ExpPrimitive::kExpm1InRange: r = Expm1InRange(d, v); break;
-      case ExpPrimitive::kNonPositive: r = ExpNonPositive(d, v); break;
-      case ExpPrimitive::kLeanNonPositive:
+    switch (static_cast<Primitive>(primitive)) {
+      case Primitive::kInRange: r = ExpInRange(d, v); break;
+      case Primitive::kExpm1InRange: r = Expm1InRange(d, v); break;
+      case Primitive::kNonPositive: r = ExpNonPositive(d, v); break;
+      case Primitive::kLeanNonPositive:
         if constexpr (sizeof(T) == 4) r = ExpNonPositive<4>(d, v);
         break;
-      case ExpPrimitive::kAll: r = ExpAll(d, v); break;
-      case ExpPrimitive::kExpm1All: r = Expm1All(d, v); break;
-      case ExpPrimitive::kReducedWithLow: {
+      case Primitive::kAll: r = ExpAll(d, v); break;
+      case Primitive::kExpm1All: r = Expm1All(d, v); break;
+      case Primitive::kLog1pUnit: r = Log1pUnit(d, v); break;
+      case Primitive::kReducedWithLow: {
         const ReducedExp<V> e = ReduceExp(d, v, hn::LoadU(d, lo + i));
         hn::StoreU(e.scale, d, scale + i);
         r = e.m;
@@ -47,11 +49,11 @@ void ApplyExp(int primitive, const T* x, const T* lo, T* y, T* scale, std::size_
   }
 }
 
-void ApplyExpFloat(int primitive, const float* x, const float* lo, float* y, float* scale, std::size_t n) {
-  ApplyExp(primitive, x, lo, y, scale, n);
+void ApplyPrimitiveFloat(int primitive, const float* x, const float* lo, float* y, float* scale, std::size_t n) {
+  ApplyPrimitive(primitive, x, lo, y, scale, n);
 }
-void ApplyExpDouble(int primitive, const double* x, const double* lo, double* y, double* scale, std::size_t n) {
-  ApplyExp(primitive, x, lo, y, scale, n);
+void ApplyPrimitiveDouble(int primitive, const double* x, const double* lo, double* y, double* scale, std::size_t n) {
+  ApplyPrimitive(primitive, x, lo, y, scale, n);
 }
 
 }  // namespace activation::simd::HWY_NAMESPACE
@@ -70,11 +72,11 @@ HWY_AFTER_NAMESPACE();
 #include "compute/simd/target.h"
 
 namespace activation::simd {
-HWY_EXPORT(ApplyExpFloat);
-HWY_EXPORT(ApplyExpDouble);
+HWY_EXPORT(ApplyPrimitiveFloat);
+HWY_EXPORT(ApplyPrimitiveDouble);
 namespace {
 
-using HWY_NAMESPACE::ExpPrimitive;
+using HWY_NAMESPACE::Primitive;
 
 template <class T>
 using Bits = std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>;
@@ -128,21 +130,22 @@ std::vector<T> Sweep(T low, T high, std::uint64_t samples, std::vector<T> extra 
 }
 
 template <class T>
-void Apply(ExpPrimitive p, const T* x, const T* lo, T* y, T* scale, std::size_t n) {
+void Apply(Primitive p, const T* x, const T* lo, T* y, T* scale, std::size_t n) {
   if constexpr (sizeof(T) == 4) {
-    HWY_DYNAMIC_DISPATCH(ApplyExpFloat)(static_cast<int>(p), x, lo, y, scale, n);
+    HWY_DYNAMIC_DISPATCH(ApplyPrimitiveFloat)(static_cast<int>(p), x, lo, y, scale, n);
   } else {
-    HWY_DYNAMIC_DISPATCH(ApplyExpDouble)(static_cast<int>(p), x, lo, y, scale, n);
+    HWY_DYNAMIC_DISPATCH(ApplyPrimitiveDouble)(static_cast<int>(p), x, lo, y, scale, n);
   }
 }
 
 long double Exp(long double v) { return std::exp(v); }
 long double Expm1(long double v) { return std::expm1(v); }
+long double Log1p(long double v) { return std::log1p(v); }
 
 // The worst ULP error of `primitive` over xs (plus lows, if any) on every
 // target is at most `bound`; the reference is computed once.
 template <class T>
-void ExpectWithin(ExpPrimitive primitive, const std::vector<T>& xs, long double (*exact)(long double),
+void ExpectWithin(Primitive primitive, const std::vector<T>& xs, long double (*exact)(long double),
                   long double bound, const std::vector<T>& lows = {}) {
   std::vector<long double> reference(xs.size());
   for (std::size_t i = 0; i < xs.size(); ++i) {
@@ -158,7 +161,7 @@ void ExpectWithin(ExpPrimitive primitive, const std::vector<T>& xs, long double 
     long double worst = 0;
     T worst_x = 0;
     for (std::size_t i = 0; i < xs.size(); ++i) {
-      const long double value = primitive == ExpPrimitive::kReducedWithLow
+      const long double value = primitive == Primitive::kReducedWithLow
                                     ? static_cast<long double>(scale[i]) * (1.0L + y[i])
                                     : static_cast<long double>(y[i]);
       const long double e = UlpError<T>(value, reference[i]);
@@ -179,13 +182,13 @@ const float kNanF = std::numeric_limits<float>::quiet_NaN();
 const double kNan = std::numeric_limits<double>::quiet_NaN();
 
 TEST(ExpPrimitives, InRangeWithinOneUlp) {
-  ExpectWithin(ExpPrimitive::kInRange, Sweep(-87.33f, 88.02f, 1u << 21), Exp, 1.0L);
-  ExpectWithin(ExpPrimitive::kInRange, Sweep(-708.39, 709.08, 1u << 21), Exp, 1.0L);
+  ExpectWithin(Primitive::kInRange, Sweep(-87.33f, 88.02f, 1u << 21), Exp, 1.0L);
+  ExpectWithin(Primitive::kInRange, Sweep(-708.39, 709.08, 1u << 21), Exp, 1.0L);
 }
 
 TEST(ExpPrimitives, Expm1InRangeWithinTwoUlp) {
-  ExpectWithin(ExpPrimitive::kExpm1InRange, Sweep(-87.33f, 88.02f, 1u << 21), Expm1, 2.0L);
-  ExpectWithin(ExpPrimitive::kExpm1InRange, Sweep(-708.39, 709.08, 1u << 21), Expm1, 2.0L);
+  ExpectWithin(Primitive::kExpm1InRange, Sweep(-87.33f, 88.02f, 1u << 21), Expm1, 2.0L);
+  ExpectWithin(Primitive::kExpm1InRange, Sweep(-708.39, 709.08, 1u << 21), Expm1, 2.0L);
 }
 
 // Sampled down to -inf, and densely where e^a is subnormal or rounds to 0
@@ -194,9 +197,9 @@ TEST(ExpPrimitives, NonPositiveDownToZero) {
   std::vector<float> floats = Sweep(-kInfF, 0.0f, 1u << 21);
   const std::vector<float> float_tail = Sweep(-104.5f, -87.0f, 1u << 23);
   floats.insert(floats.end(), float_tail.begin(), float_tail.end());
-  ExpectWithin(ExpPrimitive::kNonPositive, floats, Exp, 1.0L);
-  ExpectWithin(ExpPrimitive::kLeanNonPositive, floats, Exp, 1.1L);  // degree 4 (exp-inl.h)
-  ExpectWithin(ExpPrimitive::kNonPositive, Sweep(-kInf, 0.0, 1u << 21, Sweep(-746.5, -708.0, 1u << 20)), Exp, 1.0L);
+  ExpectWithin(Primitive::kNonPositive, floats, Exp, 1.0L);
+  ExpectWithin(Primitive::kLeanNonPositive, floats, Exp, 1.1L);  // degree 4 (exp-inl.h)
+  ExpectWithin(Primitive::kNonPositive, Sweep(-kInf, 0.0, 1u << 21, Sweep(-746.5, -708.0, 1u << 20)), Exp, 1.0L);
 }
 
 // A vector with one lane below the normal range takes the two-step scaling
@@ -204,24 +207,24 @@ TEST(ExpPrimitives, NonPositiveDownToZero) {
 TEST(ExpPrimitives, NonPositiveLanesBesideASubnormalOne) {
   std::vector<float> floats = Sweep(-87.5f, 0.0f, 1u << 20);
   for (std::size_t i = 0; i < floats.size(); i += 2) floats[i] = -100.0f;
-  ExpectWithin(ExpPrimitive::kNonPositive, floats, Exp, 1.0L);
-  ExpectWithin(ExpPrimitive::kLeanNonPositive, floats, Exp, 1.1L);
+  ExpectWithin(Primitive::kNonPositive, floats, Exp, 1.0L);
+  ExpectWithin(Primitive::kLeanNonPositive, floats, Exp, 1.1L);
   std::vector<double> doubles = Sweep(-708.5, 0.0, 1u << 20);
   for (std::size_t i = 0; i < doubles.size(); i += 2) doubles[i] = -740.0;
-  ExpectWithin(ExpPrimitive::kNonPositive, doubles, Exp, 1.0L);
+  ExpectWithin(Primitive::kNonPositive, doubles, Exp, 1.0L);
 }
 
 // Every argument: overflow to inf, subnormals, +-inf, NaN.
 TEST(ExpPrimitives, ExpAllEverywhere) {
-  ExpectWithin(ExpPrimitive::kAll, Sweep(-kInfF, kInfF, 1u << 21, {kNanF, -kNanF, 88.5f, 88.72f, 88.73f}), Exp, 1.0L);
-  ExpectWithin(ExpPrimitive::kAll, Sweep(-kInf, kInf, 1u << 21, Sweep(709.0, 709.8, 1u << 16, {kNan, -kNan})), Exp,
+  ExpectWithin(Primitive::kAll, Sweep(-kInfF, kInfF, 1u << 21, {kNanF, -kNanF, 88.5f, 88.72f, 88.73f}), Exp, 1.0L);
+  ExpectWithin(Primitive::kAll, Sweep(-kInf, kInf, 1u << 21, Sweep(709.0, 709.8, 1u << 16, {kNan, -kNan})), Exp,
                1.0L);
 }
 
 TEST(ExpPrimitives, Expm1AllEverywhere) {
-  ExpectWithin(ExpPrimitive::kExpm1All, Sweep(-kInfF, kInfF, 1u << 21, {kNanF, -kNanF, 88.5f, 88.72f, 88.73f}), Expm1,
+  ExpectWithin(Primitive::kExpm1All, Sweep(-kInfF, kInfF, 1u << 21, {kNanF, -kNanF, 88.5f, 88.72f, 88.73f}), Expm1,
                2.0L);
-  ExpectWithin(ExpPrimitive::kExpm1All, Sweep(-kInf, kInf, 1u << 21, Sweep(709.0, 709.8, 1u << 16, {kNan, -kNan})),
+  ExpectWithin(Primitive::kExpm1All, Sweep(-kInf, kInf, 1u << 21, Sweep(709.0, 709.8, 1u << 16, {kNan, -kNan})),
                Expm1, 2.0L);
 }
 
@@ -234,12 +237,19 @@ void ExpectLowPartCarried(T low) {
   for (std::size_t i = 0; i < xs.size(); ++i) {
     lows[i] = std::ldexp(static_cast<T>(i % 7) - 3, -22) * xs[i] / -low;  // |lo| < 2^-20
   }
-  ExpectWithin(ExpPrimitive::kReducedWithLow, xs, Exp, 1.0L, lows);
+  ExpectWithin(Primitive::kReducedWithLow, xs, Exp, 1.0L, lows);
 }
 
 TEST(ExpPrimitives, ReduceExpCarriesTheLowPart) {
   ExpectLowPartCarried(-87.0f);
   ExpectLowPartCarried(-708.0);
+}
+
+// Every argument on [0, 1] (e^-|x| in the softplus family), and densely on
+// [1/16, 1], where the polynomial term weighs most and the reduction switches.
+TEST(Log1pPrimitive, UnitWithinOneUlp) {
+  ExpectWithin(Primitive::kLog1pUnit, Sweep(0.0f, 1.0f, 1u << 21, Sweep(0.0625f, 1.0f, 1u << 22)), Log1p, 1.0L);
+  ExpectWithin(Primitive::kLog1pUnit, Sweep(0.0, 1.0, 1u << 21, Sweep(0.0625, 1.0, 1u << 22)), Log1p, 1.0L);
 }
 
 }  // namespace
