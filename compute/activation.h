@@ -107,7 +107,7 @@ struct Activation {
   // error message, empty when valid. Single-parameter ranges are in ParamSpec.
   std::string (*check_params)(const KernelArgs& args) = nullptr;
   Kernels reference;  // scalar, written for clarity and accuracy
-  Kernels fast;       // vectorized (compute/simd/kernels.h); required
+  Kernels fast;       // vectorized (compute/simd/<family>.h); required
   Kernels64 float64;  // vectorized in double lanes; required
   Cost cost = Cost::kHeavy;  // of `fast`; set with it
   Accuracy accuracy;

@@ -4,7 +4,9 @@
 #include <limits>
 
 #include "compute/elementwise.h"
-#include "compute/simd/kernels.h"
+#include "compute/simd/hyperbolic.h"
+#include "compute/simd/logistic.h"
+#include "compute/simd/piecewise.h"
 
 namespace activation::classic {
 namespace {
@@ -52,10 +54,6 @@ float LeakyReluDerivative(float x, const KernelArgs& a) {
   if (std::isnan(x)) return x;
   return x > 0 ? 1.0f : static_cast<float>(a.param[0]);
 }
-
-}  // namespace
-
-Kernels LeakyReluKernels() { return ElementwiseKernels<LeakyReluForward, LeakyReluDerivative>(); }
 
 Activation Step() {
   Activation a;
@@ -126,6 +124,14 @@ Activation LeakyRelu() {
   a.cost = Cost::kMemoryBound;
   a.float64 = simd::LeakyRelu64();
   return a;
+}
+
+}  // namespace
+
+Kernels LeakyReluKernels() { return ElementwiseKernels<LeakyReluForward, LeakyReluDerivative>(); }
+
+std::vector<Activation> Entries() {
+  return {Step(), Sigmoid(), Tanh(), Relu(), LeakyRelu()};
 }
 
 }  // namespace activation::classic

@@ -3,15 +3,14 @@
 // evaluated in double and rounded once.
 #pragma once
 
+#include <vector>
+
 #include "compute/activation.h"
 
 namespace activation::classic {
 
-Activation Step();
-Activation Sigmoid();
-Activation Tanh();
-Activation Relu();
-Activation LeakyRelu();
+// The family's catalogue entries, in catalogue order.
+std::vector<Activation> Entries();
 
 // x where x > 0, else param[0] * x (leaky_relu and prelu share it).
 Kernels LeakyReluKernels();

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "compute/elementwise.h"
-#include "compute/simd/kernels.h"
+#include "compute/simd/elu.h"
 
 namespace activation::exponential {
 namespace {
@@ -40,8 +40,6 @@ float CeluForward(float x, const KernelArgs& a) {
 float CeluDerivative(float x, const KernelArgs& a) {
   return x > 0 ? 1.0f : static_cast<float>(std::exp(static_cast<double>(x) / a.param[0]));
 }
-
-}  // namespace
 
 Activation Elu() {
   Activation a;
@@ -82,6 +80,12 @@ Activation Celu() {
   a.cost = Cost::kTranscendental;
   a.float64 = simd::Celu64();
   return a;
+}
+
+}  // namespace
+
+std::vector<Activation> Entries() {
+  return {Elu(), Selu(), Celu()};
 }
 
 }  // namespace activation::exponential

@@ -2,12 +2,13 @@
 // that tiny negative inputs keep full relative accuracy.
 #pragma once
 
+#include <vector>
+
 #include "compute/activation.h"
 
 namespace activation::exponential {
 
-Activation Elu();
-Activation Selu();
-Activation Celu();
+// The family's catalogue entries, in catalogue order.
+std::vector<Activation> Entries();
 
 }  // namespace activation::exponential

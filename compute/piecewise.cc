@@ -8,7 +8,7 @@
 
 #include "compute/classic.h"
 #include "compute/elementwise.h"
-#include "compute/simd/kernels.h"
+#include "compute/simd/piecewise.h"
 
 namespace activation::piecewise {
 namespace {
@@ -94,8 +94,6 @@ float ThresholdDerivative(float x, const KernelArgs& a) {
 ParamSpec Lambd() {
   return {"lambd", 0.5, 0.0, kInf, true, true, false, "half-width of the zero band [-lambd, lambd]", {}};
 }
-
-}  // namespace
 
 Activation Hardtanh() {
   Activation a;
@@ -207,6 +205,12 @@ Activation Prelu() {
   a.cost = Cost::kMemoryBound;
   a.float64 = simd::LeakyRelu64();
   return a;
+}
+
+}  // namespace
+
+std::vector<Activation> Entries() {
+  return {Hardtanh(), Relu6(), Hardsigmoid(), Hardswish(), Softshrink(), Hardshrink(), Threshold(), Prelu()};
 }
 
 }  // namespace activation::piecewise

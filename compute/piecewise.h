@@ -3,17 +3,13 @@
 // follow PyTorch autograd; NaN propagates (PyTorch's comparisons drop it).
 #pragma once
 
+#include <vector>
+
 #include "compute/activation.h"
 
 namespace activation::piecewise {
 
-Activation Hardtanh();
-Activation Relu6();
-Activation Hardsigmoid();
-Activation Hardswish();
-Activation Softshrink();
-Activation Hardshrink();
-Activation Threshold();
-Activation Prelu();
+// The family's catalogue entries, in catalogue order.
+std::vector<Activation> Entries();
 
 }  // namespace activation::piecewise

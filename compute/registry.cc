@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <utility>
 
 #include "compute/classic.h"
 #include "compute/client_text.h"
@@ -54,15 +55,11 @@ Accuracy ToAccuracy(const MeasuredAccuracy& m) {
 }
 
 std::vector<Activation> BuildCatalogue() {
-  std::vector<Activation> all = {
-      classic::Step(),        classic::Sigmoid(),        classic::Tanh(),          classic::Relu(),
-      classic::LeakyRelu(),   exponential::Elu(),        exponential::Selu(),      exponential::Celu(),
-      smooth::Gelu(),         smooth::Silu(),            smooth::Mish(),           smooth::Softplus(),
-      smooth::Softsign(),     piecewise::Hardtanh(),     piecewise::Relu6(),       piecewise::Hardsigmoid(),
-      piecewise::Hardswish(), smooth::Logsigmoid(),      smooth::Tanhshrink(),     piecewise::Softshrink(),
-      piecewise::Hardshrink(), piecewise::Threshold(),   piecewise::Prelu(),       softmax::Softmax(),
-      softmax::LogSoftmax(),
-  };
+  // The catalogue's order: the families in this order, each listing its own entries.
+  std::vector<Activation> all;
+  for (auto family : {classic::Entries, exponential::Entries, smooth::Entries, piecewise::Entries, softmax::Entries}) {
+    for (Activation& a : family()) all.push_back(std::move(a));
+  }
   const std::string problem = simd::ApplyTargetFromEnvironment();
   if (!problem.empty()) std::fprintf(stderr, "%s\n", problem.c_str());
   for (Activation& a : all) {

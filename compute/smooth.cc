@@ -6,7 +6,9 @@
 
 #include "compute/elementwise.h"
 #include "compute/registry.h"
-#include "compute/simd/kernels.h"
+#include "compute/simd/gelu.h"
+#include "compute/simd/hyperbolic.h"
+#include "compute/simd/logistic.h"
 
 namespace activation::smooth {
 namespace {
@@ -141,8 +143,6 @@ float SoftsignDerivative(float x, const KernelArgs&) {
   return static_cast<float>(1.0 / (d * d));
 }
 
-}  // namespace
-
 Activation Gelu() {
   Activation a;
   a.name = "gelu";
@@ -200,6 +200,19 @@ Activation Softplus() {
   return a;
 }
 
+Activation Softsign() {
+  Activation a;
+  a.name = "softsign";
+  a.description = "Rational sigmoid-like gate.";
+  a.formula = "x / (1 + |x|)";
+  a.derivative_formula = "1 / (1 + |x|)^2";
+  a.reference = ElementwiseKernels<SoftsignForward, SoftsignDerivative>();
+  a.fast = simd::Softsign();
+  a.cost = Cost::kTranscendental;
+  a.float64 = simd::Softsign64();
+  return a;
+}
+
 Activation Logsigmoid() {
   Activation a;
   a.name = "logsigmoid";
@@ -226,17 +239,10 @@ Activation Tanhshrink() {
   return a;
 }
 
-Activation Softsign() {
-  Activation a;
-  a.name = "softsign";
-  a.description = "Rational sigmoid-like gate.";
-  a.formula = "x / (1 + |x|)";
-  a.derivative_formula = "1 / (1 + |x|)^2";
-  a.reference = ElementwiseKernels<SoftsignForward, SoftsignDerivative>();
-  a.fast = simd::Softsign();
-  a.cost = Cost::kTranscendental;
-  a.float64 = simd::Softsign64();
-  return a;
+}  // namespace
+
+std::vector<Activation> Entries() {
+  return {Gelu(), Silu(), Mish(), Softplus(), Softsign(), Logsigmoid(), Tanhshrink()};
 }
 
 }  // namespace activation::smooth

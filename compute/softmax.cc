@@ -4,7 +4,7 @@
 #include <cstddef>
 #include <limits>
 
-#include "compute/simd/kernels.h"
+#include "compute/simd/softmax.h"
 
 namespace activation::softmax {
 namespace {
@@ -126,22 +126,6 @@ constexpr std::string_view kRowNote =
     "the Jacobian's diagonal d y_i / d x_i; with grad_output, the full row-coupled vector-Jacobian product. "
     "Rows with NaN, with two or more +inf, or with only -inf are NaN; a single +inf takes all the mass.";
 
-}  // namespace
-
-Kernels SoftmaxReference() {
-  return Kernels{&MapRows<&Element::s, float>, &SoftmaxDiagonal<float>, &SoftmaxVjp<float>};
-}
-Kernels LogSoftmaxReference() {
-  return Kernels{&MapRows<&Element::log_s, float>, &MapRows<&Element::one_minus_s, float>, &LogSoftmaxVjp<float>};
-}
-Kernels64 SoftmaxLimits64() {
-  return Kernels64{&MapRows<&Element::s, double>, &SoftmaxDiagonal<double>, &SoftmaxVjp<double>};
-}
-Kernels64 LogSoftmaxLimits64() {
-  return Kernels64{&MapRows<&Element::log_s, double>, &MapRows<&Element::one_minus_s, double>,
-                   &LogSoftmaxVjp<double>};
-}
-
 Activation Softmax() {
   Activation a;
   a.name = "softmax";
@@ -170,6 +154,26 @@ Activation LogSoftmax() {
   a.cost = Cost::kHeavy;
   a.float64 = simd::LogSoftmax64();
   return a;
+}
+
+}  // namespace
+
+Kernels SoftmaxReference() {
+  return Kernels{&MapRows<&Element::s, float>, &SoftmaxDiagonal<float>, &SoftmaxVjp<float>};
+}
+Kernels LogSoftmaxReference() {
+  return Kernels{&MapRows<&Element::log_s, float>, &MapRows<&Element::one_minus_s, float>, &LogSoftmaxVjp<float>};
+}
+Kernels64 SoftmaxLimits64() {
+  return Kernels64{&MapRows<&Element::s, double>, &SoftmaxDiagonal<double>, &SoftmaxVjp<double>};
+}
+Kernels64 LogSoftmaxLimits64() {
+  return Kernels64{&MapRows<&Element::log_s, double>, &MapRows<&Element::one_minus_s, double>,
+                   &LogSoftmaxVjp<double>};
+}
+
+std::vector<Activation> Entries() {
+  return {Softmax(), LogSoftmax()};
 }
 
 }  // namespace activation::softmax

@@ -4,12 +4,14 @@
 // the true row-coupled vector-Jacobian product.
 #pragma once
 
+#include <vector>
+
 #include "compute/activation.h"
 
 namespace activation::softmax {
 
-Activation Softmax();
-Activation LogSoftmax();
+// The family's catalogue entries, in catalogue order.
+std::vector<Activation> Entries();
 
 // The scalar reference kernels alone: the vector kernels (compute/simd/softmax.cc)
 // hand them the rows whose limits they define (NaN, +inf, all -inf).

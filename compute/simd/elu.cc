@@ -153,7 +153,7 @@ HWY_AFTER_NAMESPACE();
 
 #if HWY_ONCE
 #include "compute/simd/export.h"
-#include "compute/simd/kernels.h"
+#include "compute/simd/elu.h"
 
 namespace activation::simd {
 ACTIVATION_SIMD_EXPORT_KERNELS(Elu)

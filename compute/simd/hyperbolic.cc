@@ -354,7 +354,7 @@ HWY_AFTER_NAMESPACE();
 
 #if HWY_ONCE
 #include "compute/simd/export.h"
-#include "compute/simd/kernels.h"
+#include "compute/simd/hyperbolic.h"
 
 namespace activation::simd {
 ACTIVATION_SIMD_EXPORT_KERNELS(Tanh)

@@ -470,7 +470,7 @@ HWY_AFTER_NAMESPACE();
 
 #if HWY_ONCE
 #include "compute/simd/export.h"
-#include "compute/simd/kernels.h"
+#include "compute/simd/softmax.h"
 
 namespace activation::simd {
 ACTIVATION_SIMD_EXPORT_KERNELS(Softmax)
