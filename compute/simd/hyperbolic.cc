@@ -213,8 +213,9 @@ struct Mish {
   explicit Mish(const KernelArgs& a) : precise(a) {}
   template <Pass kPass, class D, class V>
   auto FloatAccurate(D d, V x) const {
-    return hn::Ge(x, hn::Set(d, -80.0f));  // NaN too goes to the double kernel
+    return hn::Not(hn::Lt(x, hn::Set(d, -80.0f)));
   }
+  // NaN propagates through a = x u.
   template <class D, class V>
   HWY_INLINE V Forward(D d, V x) const {
     const V two = hn::Set(d, 2.0f);
@@ -232,7 +233,8 @@ struct Mish {
   HWY_INLINE V Derivative(D d, V x) const {
     const V xc = hn::Min(x, hn::Set(d, 20.0f));
     const auto window = hn::And(hn::Gt(x, hn::Set(d, kMishWindowLow)), hn::Lt(x, hn::Set(d, kMishWindowHigh)));
-    return hn::IfThenElse(window, MishSlopeNearRoot(d, x), MishSlopeAwayFromRoot(d, xc, ExpInRange<4>(d, xc)));
+    return KeepNaN(x, hn::IfThenElse(window, MishSlopeNearRoot(d, x),
+                                     MishSlopeAwayFromRoot(d, xc, ExpInRange<4>(d, xc))));
   }
 };
 
