@@ -164,12 +164,12 @@ struct Tanhshrink {
 // a - a (b / D) with u = min(e, 1), a = x u, b = u (u + 1) (2 at u = 1),
 // so no select picks the form.
 // mish' = e g / D^2, g = e (e^2 + 4e + 6 + 4x) + 4 (1 + x), is evaluated as
-// c + (e g - c D^2) / D^2 with c a multiple of 1/8 near mish' (0 below
-// x = -0.9, 1 above 0.56): the quotient is small next to c, which damps the
-// rounding of D^2 and of the numerator (a polynomial in e whose terms do
-// not cancel). Where c = 0, 6 + 4x and 1 + x are exact near the root of g
-// (Sterbenz). The division is a true one: on AVX-512 it costs no more than
-// DivideForFloat's reciprocal and correction. On (-1.45, -0.75),
+// c + (e g - c D^2) / D^2 with c a short number near mish' (its pieces in
+// MishSlopeAwayFromRoot): the quotient is small next to c, which damps the
+// rounding of D^2 and of the numerator (a polynomial in e with exact
+// coefficients). Both kernels divide with a true division, which rounds
+// once and on AVX-512 Zen cores is no slower than DivideForFloat's
+// reciprocal and correction. On (-1.45, -0.75),
 // around the root r = -1.1924, the rounding errors of g are comparable to
 // its value: there mish' = t P(t), t = x - r, from
 // compute/simd/fit/mish_derivative.py -1.45 -0.75 8.
