@@ -1,8 +1,8 @@
 // Vector kernels built on tanh: tanh, tanhshrink, mish. Lanes: every
 // Highway target; float lanes on the exp of exp-inl.h, the division of
 // divide-inl.h and fitted polynomials (compute/simd/fit/); measured
-// accuracy per target: docs/accuracy.md. mish' forms its numerator and D^2 in double lanes; below
-// x = -80 mish, and beyond |x| = 40 tanh', take their double kernels.
+// accuracy per target: docs/accuracy.md. Below x = -80 mish, and beyond
+// |x| = 40 tanh', take their double kernels.
 // Range: all floats; NaN propagates.
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "compute/simd/hyperbolic.cc"
@@ -160,12 +160,18 @@ struct Tanhshrink {
 // is x and 1 in float) and D = e^2 + 2e + 2, mish = x n / D (n = D - 2) is
 //   x - x (2 / D)              for x >= 0 (2 / D <= 0.4),
 //   x e - x e (e (e + 1) / D)  below (that ratio <= 0.4),
-// one fma each, so no rounded factor near 1 multiplies the result;
-//   mish' = e g / D^2, g = e (e^2 + 4e + 6 + 4x) + 4 (1 + x),
-// with D^2 expanded in e (rounded once), 6 + 4x and 1 + x exact near the
-// root of g (Sterbenz) and each fma rounding once. On (-1.45, -0.75), around
-// the root r = -1.1924, the rounding errors of g are comparable to its value:
-// there mish' = t P(t), t = x - r, from
+// one fma each, so no rounded factor near 1 multiplies the result; both are
+// a - a (b / D) with u = min(e, 1), a = x u, b = u (u + 1) (2 at u = 1),
+// so no select picks the form.
+// mish' = e g / D^2, g = e (e^2 + 4e + 6 + 4x) + 4 (1 + x), is evaluated as
+// c + (e g - c D^2) / D^2 with c a short number near mish' (its pieces in
+// MishSlopeAwayFromRoot): the quotient is small next to c, which damps the
+// rounding of D^2 and of the numerator (a polynomial in e with exact
+// coefficients). Both kernels divide with a true division, which rounds
+// once and on AVX-512 Zen cores is no slower than DivideForFloat's
+// reciprocal and correction. On (-1.45, -0.75),
+// around the root r = -1.1924, the rounding errors of g are comparable to
+// its value: there mish' = t P(t), t = x - r, from
 // compute/simd/fit/mish_derivative.py -1.45 -0.75 8.
 constexpr float kMishRoot[3] = {-1.1924312114715576f, -3.0439375464652585e-09f, -4.8484830954048644e-17f};
 constexpr float kMishSlope[] = {0.2669479250907898f,    0.2047312706708908f,     0.04190782830119133f,
@@ -173,39 +179,32 @@ constexpr float kMishSlope[] = {0.2669479250907898f,    0.2047312706708908f,    
                                 0.0011023577535524964f, 0.0010004063369706273f,  0.00017595246026758105f};
 constexpr float kMishWindowLow = -1.45f, kMishWindowHigh = -0.75f;
 
-// e g and D^2 (see above) in double lanes from the float e = e^x (<= 1 ULP),
-// each rounded to float once, then divided in float: in float throughout,
-// the rounding errors of g and D^2 add up to 4 ULP and more on [-3, 1].
-template <class DD, class VD>
-HWY_INLINE void MishSlopeTerms(DD dd, VD x, VD e, VD& numerator, VD& squared) {
-  const VD four = hn::Set(dd, 4.0);
-  const VD eight = hn::Set(dd, 8.0);
-  // D^2 = (((e + 4) e + 8) e + 8) e + 4; g = ((e + 4) e + 6 + 4x) e + 4 (1 + x).
-  squared = hn::MulAdd(hn::Add(e, four), e, eight);
-  squared = hn::MulAdd(hn::MulAdd(squared, e, eight), e, four);
-  const VD h = hn::MulAdd(e, hn::Add(e, four), hn::MulAdd(x, four, hn::Set(dd, 6.0)));
-  numerator = hn::Mul(e, hn::MulAdd(e, h, hn::MulAdd(x, four, four)));
+// mish' away from its root (see above), x <= 20, e = e^x.
+template <class D, class V>
+HWY_INLINE V MishSlopeAwayFromRoot(D d, V x, V e) {
+  const V four = hn::Set(d, 4.0f), eight = hn::Set(d, 8.0f);
+  const V e_plus_four = hn::Add(e, four);
+  // D^2 = (((e + 4) e + 8) e + 8) e + 4
+  const V squared = hn::MulAdd(hn::MulAdd(hn::MulAdd(e_plus_four, e, eight), e, eight), e, four);
+  // c near mish': 0.6 + 0.6x rounded to eighths in [0, 1]; below x = -1,
+  // e (1 + x + 1.5 e) rounded to a multiple of 2^-18 (so 4x - 8c is exact).
+  const V rising = hn::Min(hn::Max(hn::Round(hn::MulAdd(x, hn::Set(d, 4.8f), hn::Set(d, 4.8f))), hn::Zero(d)), eight);
+  const V dip = hn::Round(hn::Mul(hn::Mul(e, hn::Set(d, 262144.0f)), hn::MulAdd(e, hn::Set(d, 1.5f), hn::Add(x, hn::Set(d, 1.0f)))));
+  const V c = hn::MulAdd(rising, hn::Set(d, 0.125f), hn::Mul(hn::Min(dip, hn::Zero(d)), hn::Set(d, 1.0f / 262144.0f)));
+  const V k = hn::Sub(hn::Set(d, 1.0f), c);
+  const V y = hn::NegMulAdd(c, eight, hn::Mul(x, four));  // 4x - 8c
+  // N = e g - c D^2 = ((k (e + 4) e + y + 6) e + y + 4) e - 4c
+  V n = hn::MulAdd(hn::Mul(k, e_plus_four), e, hn::Add(y, hn::Set(d, 6.0f)));
+  n = hn::MulAdd(n, e, hn::Add(y, four));
+  n = hn::MulSub(n, e, hn::Mul(c, four));
+  return hn::Add(c, hn::Div(n, squared));
 }
 
 template <class D, class V>
-HWY_INLINE V MishSlope(D d, V x, V e) {
-#if HWY_TARGET == HWY_SCALAR
-  const hn::Rebind<double, D> dd;
-  hn::Vec<decltype(dd)> numerator, squared;
-  MishSlopeTerms(dd, hn::PromoteTo(dd, x), hn::PromoteTo(dd, e), numerator, squared);
-  return DivideForFloat(d, hn::DemoteTo(d, numerator), hn::DemoteTo(d, squared));
-#else
-  const hn::Half<D> dh;
-  const hn::Rebind<double, decltype(dh)> dd;
-  hn::Vec<decltype(dd)> numerator_lo, squared_lo, numerator_hi, squared_hi;
-  MishSlopeTerms(dd, hn::PromoteTo(dd, hn::LowerHalf(dh, x)), hn::PromoteTo(dd, hn::LowerHalf(dh, e)),
-                 numerator_lo, squared_lo);
-  MishSlopeTerms(dd, hn::PromoteTo(dd, hn::UpperHalf(dh, x)), hn::PromoteTo(dd, hn::UpperHalf(dh, e)),
-                 numerator_hi, squared_hi);
-  const V numerator = hn::Combine(d, hn::DemoteTo(dh, numerator_hi), hn::DemoteTo(dh, numerator_lo));
-  const V squared = hn::Combine(d, hn::DemoteTo(dh, squared_hi), hn::DemoteTo(dh, squared_lo));
-  return DivideForFloat(d, numerator, squared);
-#endif
+HWY_INLINE V MishSlopeNearRoot(D d, V x) {
+  const V t = hn::Sub(hn::Sub(hn::Sub(x, hn::Set(d, kMishRoot[0])), hn::Set(d, kMishRoot[1])),
+                      hn::Set(d, kMishRoot[2]));
+  return hn::Mul(t, Polynomial(d, t, kMishSlope));
 }
 
 struct Mish {
@@ -216,27 +215,26 @@ struct Mish {
   auto FloatAccurate(D d, V x) const {
     return hn::Not(hn::Lt(x, hn::Set(d, -80.0f)));
   }
+  // NaN propagates through a = x u.
   template <class D, class V>
   HWY_INLINE V Forward(D d, V x) const {
     const V two = hn::Set(d, 2.0f);
-    const V e = ExpInRange(d, hn::Min(x, hn::Set(d, 20.0f)));
+    const V e = ExpInRange<4>(d, hn::Min(x, hn::Set(d, 20.0f)));
     const V denominator = hn::MulAdd(e, hn::Add(e, two), two);
-    const auto positive = hn::Ge(x, hn::Zero(d));
-    const V a = hn::IfThenElse(positive, x, hn::Mul(x, e));
-    const V b = hn::IfThenElse(positive, two, hn::MulAdd(e, e, e));
-    const V body = hn::NegMulAdd(a, DivideForFloat(d, b, denominator), a);
-    // mish has the sign of x, -0 included.
-    return KeepNaN(x, hn::CopySign(hn::IfThenElse(hn::Gt(x, hn::Set(d, 20.0f)), x, body), x));
+    const V u = hn::Min(e, hn::Set(d, 1.0f));
+    const V a = hn::Mul(x, u);
+    const V body = hn::NegMulAdd(a, hn::Div(hn::MulAdd(u, u, u), denominator), a);
+    // mish has the sign of x; body has it too, except +0 for x = -0.
+    return hn::OrAnd(hn::IfThenElse(hn::Gt(x, hn::Set(d, 20.0f)), x, body), x, hn::SignBit(d));
   }
+  // Both forms in every vector: a branch on the window would be
+  // mispredicted for about every other vector of mixed inputs.
   template <class D, class V>
   HWY_INLINE V Derivative(D d, V x) const {
     const V xc = hn::Min(x, hn::Set(d, 20.0f));
-    const V general = MishSlope(d, xc, ExpInRange(d, xc));
-    const V t = hn::Sub(hn::Sub(hn::Sub(x, hn::Set(d, kMishRoot[0])), hn::Set(d, kMishRoot[1])),
-                        hn::Set(d, kMishRoot[2]));
-    const V near_root = hn::Mul(t, Polynomial(d, t, kMishSlope));
     const auto window = hn::And(hn::Gt(x, hn::Set(d, kMishWindowLow)), hn::Lt(x, hn::Set(d, kMishWindowHigh)));
-    return KeepNaN(x, hn::IfThenElse(window, near_root, general));
+    return KeepNaN(x, hn::IfThenElse(window, MishSlopeNearRoot(d, x),
+                                     MishSlopeAwayFromRoot(d, xc, ExpInRange<4>(d, xc))));
   }
 };
 

@@ -101,19 +101,19 @@ HWY_INLINE V SiluSlopeNearRoot(D d, V x) {
   return hn::Mul(t, p);
 }
 
+// x in [-80, 80] (Silu's FloatAccurate range and clamp).
 template <class D, class V>
 HWY_INLINE V SiluSlopeAwayFromRoot(D d, V x) {
   const V one = hn::Set(d, 1.0f);
-  const V e = ExpMinusAbs<4>(d, x);
+  const V e = ExpInRange<4>(d, hn::Or(x, hn::SignBit(d)));  // e^-|x|, 2^k normal
   const V p = hn::Add(one, e);
   const V p_error = hn::Sub(e, hn::Sub(p, one));
   const auto non_negative = hn::Ge(x, hn::Zero(d));
-  // 1 + e + x below 0: under -0.5, 1 + x is exact (x is a multiple of
-  // ulp(x) <= 1 and |1 + x| < |x|), so only the last sum rounds.
-  const V sum_below_half = hn::Add(hn::Add(one, x), e);
-  const V sum_above_half = hn::Add(hn::Add(p, x), p_error);
-  const V sum_below = hn::IfThenElse(hn::Lt(x, hn::Set(d, -0.5f)), sum_below_half, sum_above_half);
-  const V sum = hn::IfThenElse(non_negative, hn::Add(hn::MulAdd(x, e, p), p_error), sum_below);
+  // p + x m + p_error, m = e from 0 up (p + x e), else 1 (p + x). Under
+  // -0.5, 1 + x is exact (x is a multiple of ulp(x) <= 1 and |1 + x| < |x|),
+  // so only the last sum of (1 + x) + e rounds.
+  const V upper = hn::Add(hn::MulAdd(x, hn::IfThenElse(non_negative, e, one), p), p_error);
+  const V sum = hn::IfThenElse(hn::Lt(x, hn::Set(d, -0.5f)), hn::Add(hn::Add(one, x), e), upper);
   const V factor = hn::IfThenElse(non_negative, one, e);
   const V numerator = hn::Mul(factor, sum);
   const V numerator_lo = hn::MulSub(factor, sum, numerator);
