@@ -303,26 +303,19 @@ void RoundToNarrow(DataType dtype, const float* in, std::uint16_t* out, std::siz
 }
 
 const KernelArgs* NarrowTableParams(const Activation& activation) {
-  // One entry per catalogue function, built once; never destroyed, like the
-  // tables themselves.
-  struct Entry {
-    bool tabled = false;
-    KernelArgs args;
-  };
-  static const std::vector<Entry>* const entries = [] {
-    auto* all = new std::vector<Entry>(Catalogue().size());
+  // One per catalogue function, built once; never destroyed, like the tables.
+  static const std::vector<std::optional<KernelArgs>>* const params = [] {
+    auto* all = new std::vector<std::optional<KernelArgs>>(Catalogue().size());
     for (std::size_t i = 0; i < all->size(); ++i) {
-      const Activation& a = Catalogue()[i];
-      const NarrowParams* table = FindTableParams(a);
-      if (table == nullptr || a.rowwise) continue;
-      (*all)[i].tabled = true;
-      (*all)[i].args.param = table->params;
+      const NarrowParams* table = FindTableParams(Catalogue()[i]);
+      if (table == nullptr || Catalogue()[i].rowwise) continue;
+      (*all)[i].emplace().param = table->params;
     }
     return all;
   }();
   const std::optional<std::size_t> index = CatalogueIndex(activation);
-  if (!index || !(*entries)[*index].tabled) return nullptr;
-  return &(*entries)[*index].args;
+  if (!index || !(*params)[*index]) return nullptr;
+  return &*(*params)[*index];
 }
 
 void ComputeNarrow(const Activation& activation, Mode mode, const KernelArgs& args, DataType dtype,
