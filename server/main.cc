@@ -42,7 +42,7 @@ int main(int argc, char** argv) {
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
-  activation::server::KeepLargeBuffersMapped();
+  activation::server::SetAllocatorPolicy();
   activation::server::InitLogging(config.log_level, config.log_format);
   std::string settings;
   for (const auto& [name, value] : activation::server::DescribeServerConfig(config)) {

@@ -30,12 +30,13 @@ std::int64_t DefaultMemoryBudget() {
   return std::max<std::int64_t>(memory / 3, 1 << 20);
 }
 
-void KeepLargeBuffersMapped() {
+void SetAllocatorPolicy() {
   // 32 MiB is glibc's ceiling for the mmap threshold on 64-bit; setting it
   // also turns off the dynamic threshold. Freed memory beyond 256 MiB at the
   // top of the heap still goes back to the OS.
   mallopt(M_MMAP_THRESHOLD, 32 << 20);
   mallopt(M_TRIM_THRESHOLD, 256 << 20);
+  mallopt(M_ARENA_MAX, 1);
 }
 
 }  // namespace activation::server

@@ -87,7 +87,7 @@ int main(int argc, char** argv) {
   sigaddset(&stop, SIGINT);
   sigaddset(&stop, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop, nullptr);
-  activation::server::KeepLargeBuffersMapped();
+  activation::server::SetAllocatorPolicy();
 
   EchoService service;
   grpc::ServerBuilder builder;
