@@ -2,7 +2,8 @@
 # Which allocator activation-server should run with, measured: the same
 # large-payload load against the server under
 #   glibc-default  glibc as is (mallopt calls disabled by a preloaded no-op)
-#   glibc-tuned    the shipped policy (server/memory.cc: mmap threshold 32 MiB)
+#   glibc-tuned    the shipped policy (server/memory.cc: mmap threshold 32 MiB, one heap)
+#   glibc-tuned-thread-heaps  the same with glibc's heap per thread (M_ARENA_MAX ignored)
 #   jemalloc       libjemalloc2 preloaded        mimalloc  libmimalloc2.0 preloaded
 # Prints median req/s and p99 of REPEATS runs, and the server's peak RSS.
 #   apt-get install libjemalloc2 libmimalloc2.0; bench/serving/allocators.sh
@@ -24,8 +25,10 @@ trap cleanup EXIT
 
 printf 'int mallopt(int param, int value) { (void)param; (void)value; return 1; }\n' >"$work/nomallopt.c"
 cc -shared -fPIC -O2 -o "$work/nomallopt.so" "$work/nomallopt.c"
+printf '#include <malloc.h>\nint __libc_mallopt(int, int);\nint mallopt(int param, int value) { return param == M_ARENA_MAX ? 1 : __libc_mallopt(param, value); }\n' >"$work/noarenamax.c"
+cc -shared -fPIC -O2 -o "$work/noarenamax.so" "$work/noarenamax.c"
 
-variants=("glibc-default|$work/nomallopt.so" "glibc-tuned|" "jemalloc|$lib/libjemalloc.so.2" "mimalloc|$lib/libmimalloc.so.2")
+variants=("glibc-default|$work/nomallopt.so" "glibc-tuned|" "glibc-tuned-thread-heaps|$work/noarenamax.so" "jemalloc|$lib/libjemalloc.so.2" "mimalloc|$lib/libmimalloc.so.2")
 loads=(
   "1M raw|--sizes 1048576 --encoding raw -c 1"
   "1M values|--sizes 1048576 --encoding values -c 1"
