@@ -8,7 +8,7 @@ packages=(
   build-essential cmake pkg-config git
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libspdlog-dev libgtest-dev libgmock-dev libbenchmark-dev
-  libhwy-dev libsleef-dev libdnnl-dev
+  libhwy-dev libdnnl-dev
   libcli11-dev grpc-proto help2man file
   prometheus-cpp-dev openssl
   libcpp-httplib-dev libsimdjson-dev nlohmann-json3-dev

@@ -16,8 +16,7 @@ targets=(evaluate gradient oip_infer oip_http text csv npy)
 scripts/install-deps.sh ninja-build clang-14 libclang-rt-14-dev
 
 # HWY_COMPILE_ONLY_STATIC: the kernels for one SIMD target (SSE4, from
-# -march) instead of every one: a fraction of the compile time, and clang-14
-# rejects the per-target SLEEF calls in compute/simd/gelu.cc. Not the
+# -march) instead of every one: a fraction of the compile time. Not the
 # baseline (EMU128): Highway 1.0.3's emulated float->int conversion is
 # undefined for NaN lanes, which UBSan reports on the first NaN input. The
 # ASan stage runs every SIMD target's kernels.

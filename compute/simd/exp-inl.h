@@ -176,17 +176,25 @@ HWY_INLINE V Expm1InRange(D d, V x) {
 // Where 2^k is not a normal number: 2^k applied in two normal halves, so
 // only the last product rounds (into the subnormals, or to inf). Any x;
 // NaN propagates.
+// 2^k = first * second, both normal, for k in `shifted` (ReducedExp).
+template <class D, class V>
+HWY_INLINE void PowerOfTwoHalves(D d, V shifted, V& first, V& second) {
+  using L = ExpLimits<hn::TFromD<D>>;
+  const hn::RebindToSigned<D> di;
+  const auto k = hn::Sub(hn::BitCast(di, shifted), hn::BitCast(di, hn::Set(d, L::kShifter)));
+  const auto half = hn::ShiftRight<1>(k);  // arithmetic
+  const auto bias = hn::Set(di, L::kBias);
+  first = hn::BitCast(d, hn::ShiftLeft<L::kMantissaBits>(hn::Add(half, bias)));
+  second = hn::BitCast(d, hn::ShiftLeft<L::kMantissaBits>(hn::Add(hn::Sub(k, half), bias)));
+}
+
 template <int kDegree = 0, class D, class V>
 HWY_INLINE V ExpScaledTwice(D d, V x) {
   using L = ExpLimits<hn::TFromD<D>>;
-  const hn::RebindToSigned<D> di;
   const V clamped = hn::Min(hn::Max(x, hn::Set(d, L::kZeroBelow)), hn::Set(d, L::kInfAbove));
   const ReducedExp<V> e = ReduceExp<kDegree>(d, clamped);
-  const auto k = hn::Sub(hn::BitCast(di, e.shifted), hn::BitCast(di, hn::Set(d, L::kShifter)));
-  const auto half = hn::ShiftRight<1>(k);  // arithmetic
-  const auto bias = hn::Set(di, L::kBias);
-  const V first = hn::BitCast(d, hn::ShiftLeft<L::kMantissaBits>(hn::Add(half, bias)));
-  const V second = hn::BitCast(d, hn::ShiftLeft<L::kMantissaBits>(hn::Add(hn::Sub(k, half), bias)));
+  V first, second;
+  PowerOfTwoHalves(d, e.shifted, first, second);
   const V result = hn::Mul(hn::MulAdd(first, e.m, first), second);
   return hn::IfThenElse(hn::IsNaN(x), x, result);
 }

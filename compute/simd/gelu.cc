@@ -9,8 +9,7 @@
 // Measured accuracy per target: docs/accuracy.md. Range: all floats; x below -13 (erf) or -9.5 (tanh
 // forward), where float intermediates would become subnormal, and targets
 // without fma go per vector to GeluInDouble: the scalar references'
-// formulas in double lanes (Chebyshev erfc for the forward, SLEEF's vector
-// erfc for the derivative), <= 2 ULP. Limits at +-inf as the references;
+// formulas in double lanes (erfc-inl.h's erfc), <= 2 ULP. Limits at +-inf as the references;
 // NaN propagates. softsign: double lanes, rounded once.
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "compute/simd/gelu.cc"
@@ -19,6 +18,7 @@
 #include <cmath>
 
 #include "compute/simd/divide-inl.h"
+#include "compute/simd/erfc-inl.h"
 #include "compute/simd/exp-inl.h"
 #include "compute/simd/gelu-inl.h"
 #include "compute/simd/logistic-inl.h"
@@ -26,69 +26,8 @@
 #include "compute/simd/math-inl.h"
 #include "hwy/highway.h"
 
-#if HWY_ARCH_X86
-#include <immintrin.h>
-// libsleef's per-ISA erfc. sleef.h declares them only when the whole file
-// is compiled for that ISA; here each Highway target enables its ISA itself.
-extern "C" {
-__m512d Sleef_erfcd8_u15avx512f(__m512d);
-__m256d Sleef_erfcd4_u15avx2(__m256d);
-__m128d Sleef_erfcd2_u15sse2(__m128d);
-}
-#endif
-
 HWY_BEFORE_NAMESPACE();
 namespace activation::simd::HWY_NAMESPACE {
-
-// erfc of every lane of a double vector: SLEEF's form for the vector's
-// width on every x86 target (the comparisons are ranges, so targets newer
-// than this Highway's, such as AVX3_ZEN4 or AVX3_SPR, keep the vector code);
-// a loop over the lanes only on the emulated targets.
-template <class D, class V>
-HWY_INLINE V Erfc(D d, V v) {
-#if HWY_ARCH_X86 && HWY_TARGET != HWY_SCALAR && HWY_TARGET != HWY_EMU128
-#if HWY_TARGET <= HWY_AVX3
-  if constexpr (hn::MaxLanes(d) == 8) return V{Sleef_erfcd8_u15avx512f(v.raw)};
-#endif
-#if HWY_TARGET <= HWY_AVX2
-  if constexpr (hn::MaxLanes(d) == 4) return V{Sleef_erfcd4_u15avx2(v.raw)};
-#endif
-  if constexpr (hn::MaxLanes(d) == 2) return V{Sleef_erfcd2_u15sse2(v.raw)};
-#endif
-  alignas(HWY_MAX_BYTES) double lanes[HWY_MAX_BYTES / sizeof(double)];
-  hn::Store(v, d, lanes);
-  for (std::size_t i = 0; i < hn::Lanes(d); ++i) lanes[i] = std::erfc(lanes[i]);
-  return hn::Load(d, lanes);
-}
-
-// erfc(z) for z >= 0 as t e^(-z^2 + P(t)), t = 1 / (1 + z/2): the Chebyshev
-// fit of Press et al., Numerical Recipes (erfcc), fractional error below
-// 1.2e-7 for every z. About 2 float ULP: used only for gelu's forward
-// (x Phi(x) has no cancellation); the derivative, Phi(x) + x phi(x), cancels
-// near its root at -0.75 and keeps the 1.5-double-ULP erfc above.
-template <class D, class V>
-HWY_INLINE V ErfcChebyshev(D d, V z) {
-  const V t = hn::Div(hn::Set(d, 1.0), hn::MulAdd(hn::Set(d, 0.5), z, hn::Set(d, 1.0)));
-  V p = hn::Set(d, 0.17087277);
-  p = hn::MulAdd(p, t, hn::Set(d, -0.82215223));
-  p = hn::MulAdd(p, t, hn::Set(d, 1.48851587));
-  p = hn::MulAdd(p, t, hn::Set(d, -1.13520398));
-  p = hn::MulAdd(p, t, hn::Set(d, 0.27886807));
-  p = hn::MulAdd(p, t, hn::Set(d, -0.18628806));
-  p = hn::MulAdd(p, t, hn::Set(d, 0.09678418));
-  p = hn::MulAdd(p, t, hn::Set(d, 0.37409196));
-  p = hn::MulAdd(p, t, hn::Set(d, 1.00002368));
-  p = hn::MulAdd(p, t, hn::Set(d, -1.26551223));
-  return hn::Mul(t, ExpAll(d, hn::Sub(p, hn::Mul(z, z))));
-}
-
-// Phi(x) = erfc(-x / sqrt 2) / 2, with erfc(-z) = 2 - erfc(z).
-template <class D, class V>
-HWY_INLINE V NormalCdf(D d, V x) {
-  const V z = hn::Mul(hn::Abs(x), hn::Set(d, 0.70710678118654752440));
-  const V upper = hn::Mul(hn::Set(d, 0.5), ErfcChebyshev(d, z));  // Phi(-|x|)
-  return hn::IfThenElse(hn::Lt(x, hn::Zero(d)), upper, hn::Sub(hn::Set(d, 1.0), upper));
-}
 
 constexpr double kSqrtHalf = 0.70710678118654752440;     // 1 / sqrt(2)
 constexpr double kInvSqrt2Pi = 0.39894228040143267794;   // 1 / sqrt(2 pi)
@@ -120,7 +59,7 @@ struct GeluInDouble {
     if (tanh_form) {
       body = hn::Mul(x, Logistic(d, hn::Add(TanhArgument(d, x), TanhArgument(d, x))));
     } else {
-      body = hn::Mul(x, NormalCdf(d, x));
+      body = hn::Mul(x, hn::Mul(hn::Set(d, 0.5), ErfcAll(d, hn::Mul(hn::Neg(x), hn::Set(d, kSqrtHalf)))));
     }
     return AtInfinity(d, x, body, x);
   }
@@ -140,7 +79,7 @@ struct GeluInDouble {
       body = hn::Div(numerator, hn::Mul(p, p));
     } else {
       // Phi(x) + x phi(x)
-      const V cdf = hn::Mul(hn::Set(d, 0.5), Erfc(d, hn::Mul(hn::Neg(x), hn::Set(d, kSqrtHalf))));
+      const V cdf = hn::Mul(hn::Set(d, 0.5), ErfcAll(d, hn::Mul(hn::Neg(x), hn::Set(d, kSqrtHalf))));
       const V pdf = ExpAll(d, hn::Mul(hn::Set(d, -0.5), hn::Mul(x, x)));
       body = hn::MulAdd(hn::Mul(x, hn::Set(d, kInvSqrt2Pi)), pdf, cdf);
     }
@@ -368,7 +307,7 @@ HWY_INLINE V MillsSeries(D d, V v) {
 // a = 2u) are carried as double pairs and taken by ExpTimes, since a rounded
 // argument near -700 would cost hundreds of ULP.
 //  erf form: x Phi(x), Phi(x) = erfc(z) / 2, z = -x / sqrt 2 = z_hi + z_lo:
-//    erfc(z_hi) (SLEEF's Erfc above) - z_lo 2/sqrt(pi) e^(-z^2); below x = -30,
+//    erfc(z_hi) (ErfcAll) - z_lo 2/sqrt(pi) e^(-z^2); below x = -30,
 //    -phi(x) S(1/x^2) (MillsSeries). Slope Phi(x) + x phi(x), below -30
 //    x phi(x) (1 - S / x^2), and on [-1.75, -0.25] around its root t P(t)
 //    (t = x - r, P from fit/float64.py), where the two terms cancel.
@@ -406,7 +345,7 @@ struct Gelu64 {
     V z_lo;
     const V z = TimesSplit(d, hn::Neg(x), kSqrtHalfHi, kSqrtHalfLo, z_lo);
     const V correction = hn::Mul(hn::Mul(e, hn::Set(d, kInvSqrtPi)), z_lo);  // z_lo e^(-z^2) / sqrt(pi)
-    return hn::Sub(hn::Mul(hn::Set(d, 0.5), Erfc(d, z)), correction);
+    return hn::Sub(hn::Mul(hn::Set(d, 0.5), ErfcAll(d, z)), correction);
   }
   // x clamped to [-limit, limit].
   template <class D, class V>

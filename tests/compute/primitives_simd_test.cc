@@ -1,7 +1,7 @@
-// The exponential (compute/simd/exp-inl.h) and log1p (log1p-inl.h)
-// primitives alone, in float and double lanes, on every instruction set this
-// machine runs: each function against long double expl/expm1l/log1pl (64-bit
-// significands: 11 bits beyond double's) over its documented range, sampled
+// The exponential (compute/simd/exp-inl.h), log1p (log1p-inl.h) and erfc
+// (erfc-inl.h, double lanes) primitives alone, on every instruction set this
+// machine runs: each function against long double expl/expm1l/log1pl/erfcl
+// (64-bit significands: 11 bits beyond double's) over its documented range, sampled
 // evenly in bit patterns, with every float whose e^a is subnormal or rounds
 // to 0, and +-0, +-inf and NaN where the function takes them.
 #undef HWY_TARGET_INCLUDE
@@ -10,6 +10,7 @@
 
 #include <cstddef>
 
+#include "compute/simd/erfc-inl.h"
 #include "compute/simd/exp-inl.h"
 #include "compute/simd/log1p-inl.h"
 #include "hwy/highway.h"
@@ -17,7 +18,7 @@
 HWY_BEFORE_NAMESPACE();
 namespace activation::simd::HWY_NAMESPACE {
 
-enum class Primitive { kInRange, kExpm1InRange, kNonPositive, kLeanNonPositive, kAll, kExpm1All, kReducedWithLow, kLog1pUnit };
+enum class Primitive { kInRange, kExpm1InRange, kNonPositive, kLeanNonPositive, kAll, kExpm1All, kReducedWithLow, kLog1pUnit, kErfcAll };
 
 // y[i] = f(x[i]); kReducedWithLow: e^(x + lo) = scale (1 + y), scale in
 // `scale`. n a multiple of 16, so whole vectors on every target.
@@ -38,6 +39,9 @@ void ApplyPrimitive(int primitive, const T* x, const T* lo, T* y, T* scale, std:
       case Primitive::kAll: r = ExpAll(d, v); break;
       case Primitive::kExpm1All: r = Expm1All(d, v); break;
       case Primitive::kLog1pUnit: r = Log1pUnit(d, v); break;
+      case Primitive::kErfcAll:
+        if constexpr (sizeof(T) == 8) r = ErfcAll(d, v);
+        break;
       case Primitive::kReducedWithLow: {
         const ReducedExp<V> e = ReduceExp(d, v, hn::LoadU(d, lo + i));
         hn::StoreU(e.scale, d, scale + i);
@@ -67,6 +71,7 @@ HWY_AFTER_NAMESPACE();
 #include <cstdio>
 #include <cstring>
 #include <limits>
+#include <utility>
 #include <vector>
 
 #include "compute/simd/target.h"
@@ -141,6 +146,7 @@ void Apply(Primitive p, const T* x, const T* lo, T* y, T* scale, std::size_t n) 
 long double Exp(long double v) { return std::exp(v); }
 long double Expm1(long double v) { return std::expm1(v); }
 long double Log1p(long double v) { return std::log1p(v); }
+long double Erfc(long double v) { return std::erfc(v); }
 
 // The worst ULP error of `primitive` over xs (plus lows, if any) on every
 // target is at most `bound`; the reference is computed once.
@@ -250,6 +256,17 @@ TEST(ExpPrimitives, ReduceExpCarriesTheLowPart) {
 TEST(Log1pPrimitive, UnitWithinOneUlp) {
   ExpectWithin(Primitive::kLog1pUnit, Sweep(0.0f, 1.0f, 1u << 21, Sweep(0.0625f, 1.0f, 1u << 22)), Log1p, 1.0L);
   ExpectWithin(Primitive::kLog1pUnit, Sweep(0.0, 1.0, 1u << 21, Sweep(0.0625, 1.0, 1u << 22)), Log1p, 1.0L);
+}
+
+// Every argument, densely where the forms meet (|z| = 1/2 and 5/2), and
+// where erfc turns subnormal and rounds to 0.
+TEST(ErfcPrimitive, ErfcAllEverywhere) {
+  std::vector<double> zs = Sweep(-kInf, kInf, 1u << 21, {kNan, -kNan});
+  for (const auto& [low, high] : {std::pair{-0.75, 0.75}, {2.0, 3.0}, {26.0, 27.6}, {-6.0, -0.25}}) {
+    const std::vector<double> dense = Sweep(low, high, 1u << 19);
+    zs.insert(zs.end(), dense.begin(), dense.end());
+  }
+  ExpectWithin(Primitive::kErfcAll, zs, Erfc, 2.0L);
 }
 
 }  // namespace
