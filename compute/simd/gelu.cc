@@ -1,16 +1,19 @@
-// Vector kernels of gelu, both forms (approximate = 0: x Phi(x) with erfc;
-// 1: PyTorch's tanh approximation, written as x sigmoid(2u)), and softsign.
-// gelu, the catalogue's kernels: GeluErf and GeluTanh's forward in float
-// lanes on every target with a fused multiply-add (AVX2, AVX-512), built
-// from gelu-inl.h: a fitted Mills ratio times e^(-x^2/2) with x^2 split
-// exactly (erf form), 2u in double-float (tanh form), and a fitted
-// polynomial around the root of the erf form's gelu' (fit/gelu.py); the
-// tanh form's derivative (GeluTanhSlope) in double lanes, on every target.
-// Measured accuracy per target: docs/accuracy.md. Range: all floats; x below -13 (erf) or -9.5 (tanh
-// forward), where float intermediates would become subnormal, and targets
-// without fma go per vector to GeluInDouble: the scalar references'
-// formulas in double lanes (erfc-inl.h's erfc), <= 2 ULP. Limits at +-inf as the references;
-// NaN propagates. softsign: double lanes, rounded once.
+// Vector kernels of gelu, both forms (approximate = 0: x Phi(x); 1:
+// PyTorch's tanh approximation, written as x sigmoid(2u)), and softsign.
+//   gelu, float results (GeluErf, GeluTanh, GeluTanhSlope):
+//     Lanes: float on targets with a fused multiply-add (AVX2, AVX-512);
+//       the tanh form's derivative in double on every target; a vector with
+//       x below -13 (erf) or -9.5 (tanh forward), where float intermediates
+//       would turn subnormal, and targets without an fma take GeluInDouble.
+//     Method: a fitted float Mills ratio times e^(-x^2/2), x^2 split exactly
+//       (erf form); 2u as a float pair (tanh form); a fitted polynomial
+//       around the root of the erf form's gelu' (gelu-inl.h, fit/gelu.py).
+//     GeluInDouble: the scalar references' formulas in double lanes, with
+//       erfc-inl.h's erfc, rounded to float once.
+//   gelu, float64 results (Gelu64): double lanes, every target; see Gelu64.
+//   softsign: double lanes, rounded once; float64 in double lanes.
+//   Range: all inputs; limits at +-inf as the references; NaN propagates.
+//   Accuracy per target, measured: docs/accuracy.md.
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "compute/simd/gelu.cc"
 #include "hwy/foreach_target.h"  // IWYU pragma: keep

@@ -12,8 +12,8 @@
 // Vectors with a lane whose e_i would be a float subnormal (x_i - m in
 // [-746, -87]) take e_i in double instead, so many tiny terms still add up.
 // No overflow for any finite row; -inf elements get e = 0 (s = 0, log s = -inf).
-// Highway's float Exp is the only float rounding before the sums; everything
-// after it runs in double and rounds once. The VJP sums in double.
+// The float exp (exp-inl.h) is the only float rounding before the sums;
+// everything after it runs in double and rounds once. The VJP sums in double.
 // Phase 2 writes e_i to `out` as scratch; `out` may be `x` (each element of x
 // is read before it is written, and not read again) but not `grad_output`.
 #undef HWY_TARGET_INCLUDE
