@@ -163,9 +163,28 @@ const Table* BuildTable(const Activation& activation, Mode mode, const KernelArg
   return table;
 }
 
+// The float32 kernel's derivative at every input of the type, computed on
+// this target as the forward tables are, for the VJP: g f'(x) then takes
+// f'(x) from here instead of widening x and running the kernel. None for
+// memory-bound functions, whose kernels are as cheap as a lookup. Never
+// freed.
+using SlopeTable = std::array<float, 65536>;
+const SlopeTable* BuildSlopeTable(const Activation& activation, Mode, const KernelArgs& args, DataType dtype) {
+  if (activation.cost == Cost::kMemoryBound) return nullptr;
+  SlopeTable* table = new SlopeTable;
+  std::vector<std::uint16_t> all(65536);
+  for (std::size_t i = 0; i < all.size(); ++i) all[i] = static_cast<std::uint16_t>(i);
+  std::vector<float> x(all.size());
+  WidenNarrow(dtype, all.data(), x.data(), x.size());
+  Compute(activation, Mode::kDerivative, args, x.data(), nullptr, table->data(), table->size());
+  return table;
+}
+
 // One table slot per catalogue function, mode (forward, derivative), narrow
-// type and compiled target. Concurrent calls read a built slot without a
-// lock; only the first use of a slot builds, under the lock.
+// type and compiled target, for tables of type T made by Build. Concurrent
+// calls read a built slot without a lock; only the first use of a slot
+// builds, under the lock.
+template <class T, const T* (*Build)(const Activation&, Mode, const KernelArgs&, DataType)>
 class TableSlots {
  public:
   TableSlots()
@@ -173,7 +192,7 @@ class TableSlots {
 
   // Stops the process for an activation outside the catalogue (or a target
   // not compiled): its answers would silently lose their corrections.
-  const Table* Find(const Activation& activation, Mode mode, const KernelArgs& args, DataType dtype) {
+  const T* Find(const Activation& activation, Mode mode, const KernelArgs& args, DataType dtype) {
     Slot* slot = SlotFor(activation, mode, dtype, simd::CurrentTarget());
     if (slot == nullptr) {
       std::fprintf(stderr, "ComputeNarrow: %.*s is not a catalogue entry\n", static_cast<int>(activation.name.size()),
@@ -183,7 +202,7 @@ class TableSlots {
     if (!slot->built.load(std::memory_order_acquire)) {
       std::lock_guard<std::mutex> lock(build_mutex_);
       if (!slot->built.load(std::memory_order_relaxed)) {
-        slot->table = BuildTable(activation, mode, args, dtype);
+        slot->table = Build(activation, mode, args, dtype);
         slot->built.store(true, std::memory_order_release);
       }
     }
@@ -193,7 +212,7 @@ class TableSlots {
  private:
   struct Slot {
     std::atomic<bool> built{false};
-    const Table* table = nullptr;  // written once, before `built`
+    const T* table = nullptr;  // written once, before `built`
   };
 
   Slot* SlotFor(const Activation& activation, Mode mode, DataType dtype, std::int64_t target) {
@@ -218,25 +237,38 @@ class TableSlots {
 const Table* TableFor(const Activation& activation, Mode mode, const KernelArgs& args, DataType dtype) {
   // Never destroyed: tables stay reachable (and valid for threads still
   // running) through process exit.
-  static TableSlots* const slots = new TableSlots();
+  static auto* const slots = new TableSlots<Table, BuildTable>();
   return slots->Find(activation, mode, args, dtype);
+}
+
+// The derivative table for the VJP of `activation` at its table parameters;
+// nullptr where the kernel is used directly.
+const SlopeTable* SlopeTableFor(const Activation& activation, const KernelArgs& args, DataType dtype) {
+  static auto* const slots = new TableSlots<SlopeTable, BuildSlopeTable>();
+  return slots->Find(activation, Mode::kDerivative, args, dtype);
 }
 
 // Narrow elements through the float32 kernels on the calling thread, in
 // blocks that stay in the L1 cache: widen, compute, round once. The VJP
-// takes the float32 derivative times g, exact, rounded to odd, so that the
-// rounding to the type is the product's only one.
+// takes the float32 derivative (from `slopes` where there is one) times g,
+// exact, rounded to odd, so that the rounding to the type is the product's
+// only one.
 void ComputeBlocks(const Activation& activation, Mode mode, const KernelArgs& args, DataType dtype,
-                   const std::uint16_t* x, const std::uint16_t* grad_output, std::uint16_t* out, std::size_t n) {
+                   const SlopeTable* slopes, const std::uint16_t* x, const std::uint16_t* grad_output,
+                   std::uint16_t* out, std::size_t n) {
   constexpr std::size_t kBlock = 1024;
   alignas(64) float wide[kBlock];
   alignas(64) float result[kBlock];
   alignas(64) float grad[kBlock];
   for (std::size_t begin = 0; begin < n; begin += kBlock) {
     const std::size_t count = std::min(kBlock, n - begin);
-    WidenNarrow(dtype, x + begin, wide, count);
+    if (slopes != nullptr) {
+      for (std::size_t i = 0; i < count; ++i) result[i] = (*slopes)[x[begin + i]];
+    } else {
+      WidenNarrow(dtype, x + begin, wide, count);
+    }
     if (mode == Mode::kVjp) {
-      ComputePart(activation, Mode::kDerivative, args, wide, nullptr, result, count);
+      if (slopes == nullptr) ComputePart(activation, Mode::kDerivative, args, wide, nullptr, result, count);
       WidenNarrow(dtype, grad_output + begin, grad, count);
       simd::ProductRoundToOdd(grad, result, result, count);
     } else {
@@ -325,16 +357,16 @@ void ComputeNarrow(const Activation& activation, Mode mode, const KernelArgs& ar
     return;
   }
   const NarrowParams* table_params = FindTableParams(activation);
-  const Table* table = mode != Mode::kVjp && table_params != nullptr && MatchesTable(activation, args, *table_params)
-                           ? TableFor(activation, mode, args, dtype)
-                           : nullptr;
+  const bool at_table_params = table_params != nullptr && MatchesTable(activation, args, *table_params);
+  const Table* table = mode != Mode::kVjp && at_table_params ? TableFor(activation, mode, args, dtype) : nullptr;
+  const SlopeTable* slopes = mode == Mode::kVjp && at_table_params ? SlopeTableFor(activation, args, dtype) : nullptr;
   ForEachPart(activation, args, n, [&](std::size_t begin, std::size_t end) {
     if (table != nullptr) {
       // A plain loop: 32-bit gathers (Highway 1.0 has no 16-bit one) lose to it on AMD's AVX-512 CPUs.
       for (std::size_t i = begin; i < end; ++i) out[i] = (*table)[x[i]];
     } else {
-      ComputeBlocks(activation, mode, args, dtype, x + begin, mode == Mode::kVjp ? grad_output + begin : nullptr,
-                    out + begin, end - begin);
+      ComputeBlocks(activation, mode, args, dtype, slopes, x + begin,
+                    mode == Mode::kVjp ? grad_output + begin : nullptr, out + begin, end - begin);
     }
   });
 }
