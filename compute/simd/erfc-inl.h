@@ -13,6 +13,9 @@
 //       carried into the exponential's last fma; 2 - that below 0.
 //     Q and G from fit/erfc.py. Results below DBL_MIN round once into the
 //     subnormals.
+//   ScaledErfcOfPositive(d, a): e^(a^2) erfc(a) for a in [1/2, 27.5] as
+//     (g + g_lo)(1 + rho), for a caller that has e^(-a^2) already (gelu's
+//     e^(-x^2/2)); the same G as ErfcAll.
 // Tested alone on every target against long double:
 // tests/compute/primitives_simd_test.cc.
 // Per-target include: see map-inl.h for the toggle pattern.
@@ -58,9 +61,15 @@ HWY_INLINE V ErfcNearZero(D d, V z) {
   return hn::NegMulAdd(z, tail, hn::NegMulAdd(z, hn::Set(d, kTwoOverSqrtPiHi), hn::Set(d, 1.0)));
 }
 
-// erfc(a) for a in [1/2, 27.5] (elsewhere unspecified).
+template <class V>
+struct ScaledErfc {
+  V g, g_lo;  // G / (a + 4) = (g + g_lo) (1 + rho)
+  V rho;
+};
+
+// a in [1/2, 27.5] (elsewhere unspecified).
 template <class D, class V>
-HWY_INLINE V ErfcOfPositive(D d, V a) {
+HWY_INLINE ScaledErfc<V> ScaledErfcOfPositive(D d, V a) {
   using namespace erfc_fit;
   const V one = hn::Set(d, 1.0);
   // 1 / (a + 4) = q (1 + rho): the sum's rounding error and the division's
@@ -87,17 +96,26 @@ HWY_INLINE V ErfcOfPositive(D d, V a) {
   const V tail = hn::Mul(w, p);
   const V p_hi = hn::Add(c0, tail);
   const V p_lo = hn::Sub(tail, hn::Sub(p_hi, c0));
-  V g_lo;
-  const V g = TwoProduct(d, q, p_hi, g_lo);
-  g_lo = hn::MulAdd(q, p_lo, g_lo);  // G / (a + 4) = (g + g_lo) (1 + rho)
+  ScaledErfc<V> scaled;
+  scaled.g = TwoProduct(d, q, p_hi, scaled.g_lo);
+  scaled.g_lo = hn::MulAdd(q, p_lo, scaled.g_lo);
+  scaled.rho = rho;
+  return scaled;
+}
+
+// erfc(a) for a in [1/2, 27.5] (elsewhere unspecified).
+template <class D, class V>
+HWY_INLINE V ErfcOfPositive(D d, V a) {
+  const V one = hn::Set(d, 1.0);
+  const ScaledErfc<V> s = ScaledErfcOfPositive(d, a);
   // e^(-a^2) = 2^k (1 + m) with a^2 = h + l exactly. 2^k is applied as two
   // normal halves, so only the last product rounds, into the subnormals
   // where erfc is that small.
   V l;
   const V h = TwoProduct(d, a, a, l);
   const ReducedExp<V> e = ReduceExp(d, hn::Neg(h), hn::Neg(l));
-  const V m = hn::MulAdd(rho, hn::Add(one, e.m), e.m);  // (1 + m)(1 + rho) - 1
-  const V body = hn::Add(hn::MulAdd(g, m, hn::MulAdd(g_lo, m, g_lo)), g);
+  const V m = hn::MulAdd(s.rho, hn::Add(one, e.m), e.m);  // (1 + m)(1 + rho) - 1
+  const V body = hn::Add(hn::MulAdd(s.g, m, hn::MulAdd(s.g_lo, m, s.g_lo)), s.g);
   V first, second;
   PowerOfTwoHalves(d, e.shifted, first, second);
   return hn::Mul(hn::Mul(body, first), second);

@@ -310,7 +310,8 @@ HWY_INLINE V MillsSeries(D d, V v) {
 // a = 2u) are carried as double pairs and taken by ExpTimes, since a rounded
 // argument near -700 would cost hundreds of ULP.
 //  erf form: x Phi(x), Phi(x) = erfc(z) / 2, z = -x / sqrt 2 = z_hi + z_lo:
-//    erfc(z_hi) (ErfcAll) - z_lo 2/sqrt(pi) e^(-z^2); below x = -30,
+//    erfc(z_hi) (ErfcAll, or e^(-x^2/2) times the scaled erfc: see Cdf)
+//    - z_lo 2/sqrt(pi) e^(-z^2); below x = -30,
 //    -phi(x) S(1/x^2) (MillsSeries). Slope Phi(x) + x phi(x), below -30
 //    x phi(x) (1 - S / x^2), and on [-1.75, -0.25] around its root t P(t)
 //    (t = x - r, P from fit/float64.py), where the two terms cancel.
@@ -342,13 +343,45 @@ struct Gelu64 {
     const V minus_half = hn::Set(d, -0.5);
     return ExpTimes(d, hn::Mul(square, minus_half), hn::Mul(square_lo, minus_half), factor);
   }
-  // Phi(x) for x >= -30 and e = e^(-x^2/2).
+  // z = -x / sqrt 2 = z_hi + z_lo, and e^(a^2) erfc(a) at a = |z_hi| (clamped
+  // to [1/2, 27.5]): beyond |z| = 1/2, erfc(|z|) is e^(-x^2/2) times it, e
+  // with the exact square and the scaled erfc at z_hi (its relative slope
+  // there is about 1/|z|, so z_lo does not show). This saves ErfcAll's own
+  // exponential; without a hardware fma its products round twice, so those
+  // targets keep ErfcAll (the same bound either way).
+  template <class V>
+  struct ErfPieces {
+    V z, z_lo;
+    ScaledErfc<V> scaled;
+  };
+  static constexpr bool kReuseExp = HWY_NATIVE_FMA;
   template <class D, class V>
-  static V Cdf(D d, V x, V e) {
-    V z_lo;
-    const V z = TimesSplit(d, hn::Neg(x), kSqrtHalfHi, kSqrtHalfLo, z_lo);
-    const V correction = hn::Mul(hn::Mul(e, hn::Set(d, kInvSqrtPi)), z_lo);  // z_lo e^(-z^2) / sqrt(pi)
-    return hn::Sub(hn::Mul(hn::Set(d, 0.5), ErfcAll(d, z)), correction);
+  static ErfPieces<V> Pieces(D d, V x) {
+    ErfPieces<V> p;
+    p.z = TimesSplit(d, hn::Neg(x), kSqrtHalfHi, kSqrtHalfLo, p.z_lo);
+    if constexpr (kReuseExp) {
+      p.scaled = ScaledErfcOfPositive(d, hn::Min(hn::Max(hn::Abs(p.z), hn::Set(d, 0.5)), hn::Set(d, 27.5)));
+    }
+    return p;
+  }
+  // factor e^(a^2) erfc(a), rounded once.
+  template <class V>
+  static V TimesScaledErfc(V factor, const ScaledErfc<V>& s) {
+    return hn::MulAdd(factor, s.g, hn::Mul(factor, hn::MulAdd(s.g, s.rho, s.g_lo)));
+  }
+  // Phi(x) for x >= -30 and e = e^(-x^2/2) = e^(-z^2); erfc(z_hi) - z_lo
+  // 2/sqrt(pi) e where ErfcAll gives the erfc (nearer 0 than |z| = 1/2).
+  template <class D, class V>
+  static V Cdf(D d, const ErfPieces<V>& p, V e) {
+    const V correction = hn::Mul(hn::Mul(e, hn::Set(d, kInvSqrtPi)), p.z_lo);  // z_lo e^(-z^2) / sqrt(pi)
+    if constexpr (kReuseExp) {
+      const V half_tail = TimesScaledErfc(hn::Mul(hn::Set(d, 0.5), e), p.scaled);  // Phi(-|x|)
+      const V near = hn::Sub(hn::Mul(hn::Set(d, 0.5), ErfcNearZero(d, p.z)), correction);
+      const V far = hn::IfThenElse(hn::Gt(p.z, hn::Zero(d)), half_tail, hn::Sub(hn::Set(d, 1.0), half_tail));
+      return hn::IfThenElse(hn::Lt(hn::Abs(p.z), hn::Set(d, 0.5)), near, far);
+    } else {
+      return hn::Sub(hn::Mul(hn::Set(d, 0.5), ErfcAll(d, p.z)), correction);
+    }
   }
   // x clamped to [-limit, limit].
   template <class D, class V>
@@ -362,9 +395,20 @@ struct Gelu64 {
     const V x = ClampedTo(d, x_in, kErfLimit);
     const auto far = hn::Lt(x, hn::Set(d, -30.0));
     const V v = hn::Div(hn::Set(d, 1.0), hn::Mul(x, x));
-    const V factor = hn::IfThenElse(far, hn::Mul(hn::Set(d, -kInvSqrt2Pi), MillsSeries(d, v)), hn::Set(d, 1.0));
+    const ErfPieces<V> pieces = Pieces(d, x);
+    // Where z >= 1/2, x Phi(x) = e^(-x^2/2) (x/2) e^(z^2) erfc(z): the
+    // product goes into the exponential's factor, rounded once.
+    auto left = hn::Ge(pieces.z, hn::Set(d, 0.5));
+    V factor = hn::Set(d, 1.0);
+    if constexpr (kReuseExp) {
+      factor = hn::IfThenElse(left, TimesScaledErfc(hn::Mul(hn::Set(d, 0.5), x), pieces.scaled), factor);
+    } else {
+      left = hn::FirstN(d, 0);
+    }
+    factor = hn::IfThenElse(far, hn::Mul(hn::Set(d, -kInvSqrt2Pi), MillsSeries(d, v)), factor);
     const V e = TimesMinusHalfSquare(d, x, factor);
-    return hn::IfThenElse(hn::Gt(x_in, x), x_in, hn::IfThenElse(far, e, hn::Mul(x, Cdf(d, x, e))));
+    const V body = hn::IfThenElse(hn::Or(far, left), e, hn::Mul(x, Cdf(d, pieces, e)));
+    return hn::IfThenElse(hn::Gt(x_in, x), x_in, body);
   }
   template <class D, class V>
   static V ErfDerivative(D d, V x_in) {
@@ -374,7 +418,7 @@ struct Gelu64 {
     const V far_factor = hn::Mul(hn::Mul(x, hn::Set(d, kInvSqrt2Pi)),
                                  hn::NegMulAdd(v, MillsSeries(d, v), hn::Set(d, 1.0)));
     const V e = TimesMinusHalfSquare(d, x, hn::IfThenElse(far, far_factor, hn::Set(d, 1.0)));
-    const V general = hn::MulAdd(hn::Mul(x, hn::Set(d, kInvSqrt2Pi)), e, Cdf(d, x, e));
+    const V general = hn::MulAdd(hn::Mul(x, hn::Set(d, kInvSqrt2Pi)), e, Cdf(d, Pieces(d, x), e));
     const V t = hn::Sub(hn::Sub(x, hn::Set(d, kErfSlopeRootHi)), hn::Set(d, kErfSlopeRootLo));
     V p = hn::Set(d, kErfSlopeWindow64[24]);
     for (int k = 23; k >= 0; --k) p = hn::MulAdd(p, t, hn::Set(d, kErfSlopeWindow64[k]));
