@@ -143,6 +143,16 @@ bool HasFixes(const Activation& activation, Mode mode, DataType dtype) {
   return false;
 }
 
+// Every value of the type, widened, in bit-pattern order: what a table is
+// built over.
+std::vector<float> EveryInput(DataType dtype) {
+  std::vector<std::uint16_t> all(65536);
+  for (std::size_t i = 0; i < all.size(); ++i) all[i] = static_cast<std::uint16_t>(i);
+  std::vector<float> x(all.size());
+  WidenNarrow(dtype, all.data(), x.data(), x.size());
+  return x;
+}
+
 // Builds the correctly rounded answers for `activation` at its table
 // parameters on the current target, or returns nullptr where rounding the
 // float32 kernel's answer is already correct for every input (no committed
@@ -151,10 +161,8 @@ bool HasFixes(const Activation& activation, Mode mode, DataType dtype) {
 const Table* BuildTable(const Activation& activation, Mode mode, const KernelArgs& args, DataType dtype) {
   if (activation.cost == Cost::kMemoryBound && !HasFixes(activation, mode, dtype)) return nullptr;
   Table* table = new Table;
-  std::vector<std::uint16_t> all(65536);
-  for (std::size_t i = 0; i < all.size(); ++i) all[i] = static_cast<std::uint16_t>(i);
-  std::vector<float> x(all.size()), y(all.size());
-  WidenNarrow(dtype, all.data(), x.data(), x.size());
+  const std::vector<float> x = EveryInput(dtype);
+  std::vector<float> y(x.size());
   Compute(activation, mode, args, x.data(), nullptr, y.data(), y.size());
   RoundToNarrow(dtype, y.data(), table->data(), y.size());
   for (const NarrowFix& fix : kNarrowFixes) {
@@ -172,10 +180,7 @@ using SlopeTable = std::array<float, 65536>;
 const SlopeTable* BuildSlopeTable(const Activation& activation, Mode, const KernelArgs& args, DataType dtype) {
   if (activation.cost == Cost::kMemoryBound) return nullptr;
   SlopeTable* table = new SlopeTable;
-  std::vector<std::uint16_t> all(65536);
-  for (std::size_t i = 0; i < all.size(); ++i) all[i] = static_cast<std::uint16_t>(i);
-  std::vector<float> x(all.size());
-  WidenNarrow(dtype, all.data(), x.data(), x.size());
+  const std::vector<float> x = EveryInput(dtype);
   Compute(activation, Mode::kDerivative, args, x.data(), nullptr, table->data(), table->size());
   return table;
 }

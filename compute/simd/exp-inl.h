@@ -173,9 +173,6 @@ HWY_INLINE V Expm1InRange(D d, V x) {
   return hn::MulAdd(e.scale, e.m, hn::Sub(e.scale, hn::Set(d, 1)));
 }
 
-// Where 2^k is not a normal number: 2^k applied in two normal halves, so
-// only the last product rounds (into the subnormals, or to inf). Any x;
-// NaN propagates.
 // 2^k = first * second, both normal, for k in `shifted` (ReducedExp).
 template <class D, class V>
 HWY_INLINE void PowerOfTwoHalves(D d, V shifted, V& first, V& second) {
@@ -188,6 +185,9 @@ HWY_INLINE void PowerOfTwoHalves(D d, V shifted, V& first, V& second) {
   second = hn::BitCast(d, hn::ShiftLeft<L::kMantissaBits>(hn::Add(hn::Sub(k, half), bias)));
 }
 
+// Where 2^k is not a normal number: 2^k applied in two normal halves, so
+// only the last product rounds (into the subnormals, or to inf). Any x;
+// NaN propagates.
 template <int kDegree = 0, class D, class V>
 HWY_INLINE V ExpScaledTwice(D d, V x) {
   using L = ExpLimits<hn::TFromD<D>>;

@@ -46,6 +46,12 @@ HWY_INLINE V AtInfinity(D d, V x, V body, V at_plus_inf) {
   return hn::IfThenElse(hn::IsInf(x), limit, body);
 }
 
+// Phi(x) = erfc(-x / sqrt 2) / 2.
+template <class D, class V>
+HWY_INLINE V NormalCdf(D d, V x) {
+  return hn::Mul(hn::Set(d, 0.5), ErfcAll(d, hn::Mul(hn::Neg(x), hn::Set(d, kSqrtHalf))));
+}
+
 struct GeluInDouble {
   static constexpr bool kInDouble = true;
   bool tanh_form;
@@ -62,7 +68,7 @@ struct GeluInDouble {
     if (tanh_form) {
       body = hn::Mul(x, Logistic(d, hn::Add(TanhArgument(d, x), TanhArgument(d, x))));
     } else {
-      body = hn::Mul(x, hn::Mul(hn::Set(d, 0.5), ErfcAll(d, hn::Mul(hn::Neg(x), hn::Set(d, kSqrtHalf)))));
+      body = hn::Mul(x, NormalCdf(d, x));
     }
     return AtInfinity(d, x, body, x);
   }
@@ -82,7 +88,7 @@ struct GeluInDouble {
       body = hn::Div(numerator, hn::Mul(p, p));
     } else {
       // Phi(x) + x phi(x)
-      const V cdf = hn::Mul(hn::Set(d, 0.5), ErfcAll(d, hn::Mul(hn::Neg(x), hn::Set(d, kSqrtHalf))));
+      const V cdf = NormalCdf(d, x);
       const V pdf = ExpAll(d, hn::Mul(hn::Set(d, -0.5), hn::Mul(x, x)));
       body = hn::MulAdd(hn::Mul(x, hn::Set(d, kInvSqrt2Pi)), pdf, cdf);
     }
