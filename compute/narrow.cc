@@ -256,30 +256,26 @@ const SlopeTable* SlopeTableFor(const Activation& activation, const KernelArgs& 
 // Narrow elements through the float32 kernels on the calling thread, in
 // blocks that stay in the L1 cache: widen, compute, round once. The VJP
 // takes the float32 derivative (from `slopes` where there is one) times g,
-// exact, rounded to odd, so that the rounding to the type is the product's
-// only one.
+// rounded once to the type (NarrowProduct).
 void ComputeBlocks(const Activation& activation, Mode mode, const KernelArgs& args, DataType dtype,
                    const SlopeTable* slopes, const std::uint16_t* x, const std::uint16_t* grad_output,
                    std::uint16_t* out, std::size_t n) {
   constexpr std::size_t kBlock = 1024;
   alignas(64) float wide[kBlock];
   alignas(64) float result[kBlock];
-  alignas(64) float grad[kBlock];
   for (std::size_t begin = 0; begin < n; begin += kBlock) {
     const std::size_t count = std::min(kBlock, n - begin);
     if (slopes != nullptr) {
       for (std::size_t i = 0; i < count; ++i) result[i] = (*slopes)[x[begin + i]];
     } else {
       WidenNarrow(dtype, x + begin, wide, count);
+      ComputePart(activation, mode == Mode::kVjp ? Mode::kDerivative : mode, args, wide, nullptr, result, count);
     }
     if (mode == Mode::kVjp) {
-      if (slopes == nullptr) ComputePart(activation, Mode::kDerivative, args, wide, nullptr, result, count);
-      WidenNarrow(dtype, grad_output + begin, grad, count);
-      simd::ProductRoundToOdd(grad, result, result, count);
+      simd::NarrowProduct(dtype == DataType::kFloat16, grad_output + begin, result, out + begin, count);
     } else {
-      ComputePart(activation, mode, args, wide, nullptr, result, count);
+      RoundToNarrow(dtype, result, out + begin, count);
     }
-    RoundToNarrow(dtype, result, out + begin, count);
   }
 }
 

@@ -1,5 +1,5 @@
 // Vector conversions between float32 and float16 / bfloat16 bit patterns,
-// and the VJP's product rounded to odd.
+// and the narrow VJP's product, rounded once.
 // Lanes: every Highway target. Widening is exact; narrowing rounds to
 // nearest, ties to even, keeps NaN a NaN and overflows to inf. float16 uses
 // PromoteTo/DemoteTo where they are F16C's instructions (AVX2 and up), else
@@ -68,12 +68,12 @@ HWY_INLINE VI BFloatBits(D, VI bits) {
   return hn::IfThenElse(hn::Gt(abs, hn::Set(di, 0x7F800000)), quiet, rounded);
 }
 
-// One full vector at `in` / `out`.
+// One full vector at `out`.
 template <class D>
-HWY_INLINE void NarrowVector(D df, bool half, const float* in, std::uint16_t* out) {
+HWY_INLINE void NarrowVector(D df, bool half, hn::Vec<D> v, std::uint16_t* out) {
   const hn::RebindToSigned<D> di;
+  const hn::RebindToUnsigned<D> du;
   const hn::Rebind<std::uint16_t, D> du16;
-  const auto v = hn::LoadU(df, in);
 #if HWY_TARGET <= HWY_AVX2
   if (half) {
     const hn::Rebind<hwy::float16_t, D> df16;
@@ -83,38 +83,36 @@ HWY_INLINE void NarrowVector(D df, bool half, const float* in, std::uint16_t* ou
 #endif
   const auto bits = hn::BitCast(di, v);
   const auto narrow = half ? HalfBits(df, bits) : BFloatBits(df, bits);
-  hn::StoreU(hn::DemoteTo(du16, narrow), du16, out);  // every lane is in [0, 65535]
+  hn::StoreU(hn::TruncateTo(du16, hn::BitCast(du, narrow)), du16, out);  // every lane is in [0, 65535]
 }
 
+// One full vector from `in`.
 template <class D>
-HWY_INLINE void WidenVector(D df, bool half, const std::uint16_t* in, float* out) {
+HWY_INLINE hn::Vec<D> WidenVector(D df, bool half, const std::uint16_t* in) {
   if (half) {
 #if HWY_TARGET <= HWY_AVX2
     const hn::Rebind<hwy::float16_t, D> df16;
-    hn::StoreU(hn::PromoteTo(df, hn::LoadU(df16, reinterpret_cast<const hwy::float16_t*>(in))), df, out);
+    return hn::PromoteTo(df, hn::LoadU(df16, reinterpret_cast<const hwy::float16_t*>(in)));
 #else
     const hn::Rebind<std::uint16_t, D> du16;
     const hn::RebindToSigned<D> di;
-    hn::StoreU(HalfToFloat(df, hn::BitCast(di, hn::PromoteTo(hn::RebindToUnsigned<D>(), hn::LoadU(du16, in)))), df,
-               out);
+    return HalfToFloat(df, hn::BitCast(di, hn::PromoteTo(hn::RebindToUnsigned<D>(), hn::LoadU(du16, in))));
 #endif
-  } else {
-    const hn::Rebind<hwy::bfloat16_t, D> dbf16;
-    hn::StoreU(hn::PromoteTo(df, hn::LoadU(dbf16, reinterpret_cast<const hwy::bfloat16_t*>(in))), df, out);
   }
+  const hn::Rebind<hwy::bfloat16_t, D> dbf16;
+  return hn::PromoteTo(df, hn::LoadU(dbf16, reinterpret_cast<const hwy::bfloat16_t*>(in)));
 }
 
 void NarrowFloats(bool half, const float* in, std::uint16_t* out, std::size_t n) {
   const hn::ScalableTag<float> df;
   const std::size_t lanes = hn::Lanes(df);
   std::size_t i = 0;
-  for (; i + lanes <= n; i += lanes) NarrowVector(df, half, in + i, out + i);
+  for (; i + lanes <= n; i += lanes) NarrowVector(df, half, hn::LoadU(df, in + i), out + i);
   if (i == n) return;
-  // The tail through a full vector of scratch.
   HWY_ALIGN float tail_in[HWY_MAX_BYTES / sizeof(float)] = {};
   HWY_ALIGN std::uint16_t tail_out[HWY_MAX_BYTES / sizeof(float)] = {};
   std::memcpy(tail_in, in + i, (n - i) * sizeof(float));
-  NarrowVector(df, half, tail_in, tail_out);
+  NarrowVector(df, half, hn::Load(df, tail_in), tail_out);
   std::memcpy(out + i, tail_out, (n - i) * sizeof(std::uint16_t));
 }
 
@@ -122,43 +120,98 @@ void WidenFloats(bool half, const std::uint16_t* in, float* out, std::size_t n) 
   const hn::ScalableTag<float> df;
   const std::size_t lanes = hn::Lanes(df);
   std::size_t i = 0;
-  for (; i + lanes <= n; i += lanes) WidenVector(df, half, in + i, out + i);
+  for (; i + lanes <= n; i += lanes) hn::StoreU(WidenVector(df, half, in + i), df, out + i);
   if (i == n) return;
   HWY_ALIGN std::uint16_t tail_in[HWY_MAX_BYTES / sizeof(float)] = {};
   HWY_ALIGN float tail_out[HWY_MAX_BYTES / sizeof(float)] = {};
   std::memcpy(tail_in, in + i, (n - i) * sizeof(std::uint16_t));
-  WidenVector(df, half, tail_in, tail_out);
+  hn::Store(WidenVector(df, half, tail_in), df, tail_out);
   std::memcpy(out + i, tail_out, (n - i) * sizeof(float));
 }
 
-// out[i] = a[i] * b[i], exact in double lanes when the two significands
-// total at most 53 bits (a narrow value times a float), then rounded to odd
-// in float: truncated to float's 24 bits with the last bit set when inexact,
-// so a later rounding to 16 bits equals one rounding of the exact product.
-// Below float's normal range the truncation point moves; those (rare)
-// vectors go through the scalar RoundToOdd (convert.h).
-void ProductRoundToOdd(const float* a, const float* b, float* out, std::size_t n) {
+// a * b rounded to odd in float: truncated to float's 24 bits with the last
+// bit set when inexact, so a later rounding to 16 bits equals one rounding
+// of the exact product. Requires the two significands to total at most 35
+// bits (a narrow value times a float). Past float's range: +-FLT_MAX, odd,
+// which any narrow rounding takes to inf.
+template <class D>
+HWY_NOINLINE hn::Vec<D> ProductToOddPerLane(D df, hn::Vec<D> a, hn::Vec<D> b) {
+  HWY_ALIGN float as[HWY_MAX_BYTES / sizeof(float)], bs[HWY_MAX_BYTES / sizeof(float)];
+  hn::Store(a, df, as);
+  hn::Store(b, df, bs);
+  for (std::size_t j = 0; j < hn::Lanes(df); ++j) as[j] = RoundToOdd(static_cast<double>(as[j]) * bs[j]);
+  return hn::Load(df, as);
+}
+
+#if HWY_NATIVE_FMA
+// The product's rounding error a b - p is exact by an fma wherever |p| >=
+// 2^-100 (the exact product is then a multiple of 2^-135); vectors with a
+// non-zero product below that go through the scalar RoundToOdd (convert.h).
+template <class D>
+HWY_INLINE hn::Vec<D> ProductToOdd(D df, hn::Vec<D> a, hn::Vec<D> b) {
+  const hn::RebindToSigned<D> di;
+  const auto zero = hn::Zero(df);
+  const auto p = hn::Mul(a, b);
+  const auto tiny = hn::And(hn::Lt(hn::Abs(p), hn::Set(df, 0x1p-100f)), hn::And(hn::Ne(a, zero), hn::Ne(b, zero)));
+  if (HWY_UNLIKELY(!hn::AllFalse(df, tiny))) return ProductToOddPerLane(df, a, b);
+  const auto error = hn::MulSub(a, b, p);  // NaN (for an inf or NaN factor): compares unequal to nothing
+  const auto inexact = hn::RebindMask(di, hn::Ne(error, zero));
+  const auto bits = hn::BitCast(di, p);
+  // |p| above the exact product (error of the other sign): one step toward zero first.
+  const auto above = hn::And(inexact, hn::Lt(hn::Xor(bits, hn::BitCast(di, error)), hn::Zero(di)));
+  const auto truncated = hn::IfThenElse(above, hn::Sub(bits, hn::Set(di, 1)), bits);
+  return hn::BitCast(df, hn::IfThenElse(inexact, hn::Or(truncated, hn::Set(di, 1)), truncated));
+}
+#else
+// Without an fma: the product exact in double lanes, then truncated to
+// float's 24 bits; below float's normal range the truncation point moves,
+// so those (rare) vectors go through the scalar RoundToOdd.
+template <class D>
+HWY_INLINE hn::Vec<D> ProductToOdd(D df, hn::Vec<D> a, hn::Vec<D> b) {
   const hn::ScalableTag<double> dd;
   const hn::RebindToUnsigned<decltype(dd)> du;
-  const hn::Rebind<float, decltype(dd)> df;
-  const std::size_t lanes = hn::Lanes(dd);
+  const hn::Rebind<float, decltype(dd)> dh;  // as many float lanes as double lanes
   const auto dropped = hn::Set(du, (std::uint64_t{1} << 29) - 1);  // double's 52 fraction bits less float's 23
-  std::size_t i = 0;
-  for (; i + lanes <= n; i += lanes) {
-    const auto product = hn::Mul(hn::PromoteTo(dd, hn::LoadU(df, a + i)), hn::PromoteTo(dd, hn::LoadU(df, b + i)));
+  HWY_ALIGN float as[HWY_MAX_BYTES / sizeof(float)], bs[HWY_MAX_BYTES / sizeof(float)];
+  hn::Store(a, df, as);
+  hn::Store(b, df, bs);
+  for (std::size_t i = 0; i < hn::Lanes(df); i += hn::Lanes(dd)) {
+    const auto product = hn::Mul(hn::PromoteTo(dd, hn::Load(dh, as + i)), hn::PromoteTo(dd, hn::Load(dh, bs + i)));
     const auto tiny = hn::And(hn::Lt(hn::Abs(product), hn::Set(dd, 0x1p-126)), hn::Ne(product, hn::Zero(dd)));
     if (!hn::AllFalse(dd, tiny)) {
-      for (std::size_t j = i; j < i + lanes; ++j) {
-        out[j] = RoundToOdd(static_cast<double>(a[j]) * b[j]);
-      }
+      for (std::size_t j = i; j < i + hn::Lanes(dd); ++j) as[j] = RoundToOdd(static_cast<double>(as[j]) * bs[j]);
       continue;
     }
     const auto bits = hn::BitCast(du, product);
     const auto sticky = hn::ShiftLeft<29>(hn::ShiftRight<29>(hn::Add(hn::And(bits, dropped), dropped)));
     const auto odd = hn::Or(hn::AndNot(dropped, bits), sticky);  // NaN stays NaN, inf stays inf
-    hn::StoreU(hn::DemoteTo(df, hn::BitCast(dd, odd)), df, out + i);  // exact, or past float's range: inf
+    hn::Store(hn::DemoteTo(dh, hn::BitCast(dd, odd)), dh, as + i);  // exact, or past float's range: inf
   }
-  for (; i < n; ++i) out[i] = RoundToOdd(static_cast<double>(a[i]) * b[i]);
+  return hn::Load(df, as);
+}
+#endif
+
+template <bool kHalf>
+void NarrowProductOf(const std::uint16_t* g, const float* slope, std::uint16_t* out, std::size_t n) {
+  constexpr bool half = kHalf;
+  const hn::ScalableTag<float> df;
+  const std::size_t lanes = hn::Lanes(df);
+  std::size_t i = 0;
+  for (; i + lanes <= n; i += lanes) {
+    NarrowVector(df, half, ProductToOdd(df, WidenVector(df, half, g + i), hn::LoadU(df, slope + i)), out + i);
+  }
+  if (i == n) return;
+  HWY_ALIGN std::uint16_t tail_g[HWY_MAX_BYTES / sizeof(float)] = {};
+  HWY_ALIGN float tail_slope[HWY_MAX_BYTES / sizeof(float)] = {};
+  HWY_ALIGN std::uint16_t tail_out[HWY_MAX_BYTES / sizeof(float)] = {};
+  std::memcpy(tail_g, g + i, (n - i) * sizeof(std::uint16_t));
+  std::memcpy(tail_slope, slope + i, (n - i) * sizeof(float));
+  NarrowVector(df, half, ProductToOdd(df, WidenVector(df, half, tail_g), hn::Load(df, tail_slope)), tail_out);
+  std::memcpy(out + i, tail_out, (n - i) * sizeof(std::uint16_t));
+}
+
+void NarrowProduct(bool half, const std::uint16_t* g, const float* slope, std::uint16_t* out, std::size_t n) {
+  half ? NarrowProductOf<true>(g, slope, out, n) : NarrowProductOf<false>(g, slope, out, n);
 }
 
 }  // namespace activation::simd::HWY_NAMESPACE
@@ -169,7 +222,7 @@ HWY_AFTER_NAMESPACE();
 namespace activation::simd {
 HWY_EXPORT(NarrowFloats);
 HWY_EXPORT(WidenFloats);
-HWY_EXPORT(ProductRoundToOdd);
+HWY_EXPORT(NarrowProduct);
 
 void NarrowFloats(bool half, const float* in, std::uint16_t* out, std::size_t n) {
   HWY_DYNAMIC_DISPATCH(NarrowFloats)(half, in, out, n);
@@ -177,8 +230,8 @@ void NarrowFloats(bool half, const float* in, std::uint16_t* out, std::size_t n)
 void WidenFloats(bool half, const std::uint16_t* in, float* out, std::size_t n) {
   HWY_DYNAMIC_DISPATCH(WidenFloats)(half, in, out, n);
 }
-void ProductRoundToOdd(const float* a, const float* b, float* out, std::size_t n) {
-  HWY_DYNAMIC_DISPATCH(ProductRoundToOdd)(a, b, out, n);
+void NarrowProduct(bool half, const std::uint16_t* g, const float* slope, std::uint16_t* out, std::size_t n) {
+  HWY_DYNAMIC_DISPATCH(NarrowProduct)(half, g, slope, out, n);
 }
 }  // namespace activation::simd
 #endif  // HWY_ONCE

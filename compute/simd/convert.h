@@ -1,5 +1,5 @@
 // float32 <-> float16 (`half`) or bfloat16 bit patterns over arrays, and the
-// VJP's product rounded to odd, on the dispatch target;
+// narrow VJP's product rounded once, on the dispatch target;
 // compute/dtype.h is the interface the rest uses.
 #pragma once
 
@@ -31,10 +31,8 @@ float RoundToOdd(Wide value) {
   return odd;
 }
 
-// out[i] = a[i] * b[i] rounded to odd in float (exact product first): a
-// later rounding to float16 or bfloat16 is then one rounding of a[i] * b[i].
-// Requires the significands of a[i] and b[i] to total at most 53 bits, as a
-// narrow value (at most 11) times a float (24) does.
-void ProductRoundToOdd(const float* a, const float* b, float* out, std::size_t n);
+// out[i] = g[i] * slope[i] rounded once to float16 (half) or bfloat16, g
+// of that type: the product rounded to odd in float, then to the type.
+void NarrowProduct(bool half, const std::uint16_t* g, const float* slope, std::uint16_t* out, std::size_t n);
 
 }  // namespace activation::simd

@@ -186,50 +186,51 @@ std::uint16_t Nearest(DataType dtype, long double value) {
   return bits;
 }
 
-// The VJP's product (a value of the type times a float), rounded to odd in
-// float and then to the type, equals the exact product rounded once, on
-// every target: products across the whole range, below float's normal
-// range (where the vector form hands lanes to the scalar one), past its
-// top, zeros, infinities and NaN, and every length around the vector widths.
+// The VJP's product (a value of the type times a float) rounded to the type
+// equals the exact product rounded once, on every target: products across
+// the whole range, below float's normal range (where the vector form hands
+// lanes to the scalar one), past its top, zeros, infinities and NaN, and
+// every length around the vector widths.
 TEST(NarrowConversions, ProductRoundsOnceOnEveryTarget) {
   std::mt19937 random(13);
   for (DataType dtype : kNarrow) {
-    std::vector<float> a, b;
+    const bool half = dtype == DataType::kFloat16;
+    std::vector<std::uint16_t> g;
+    std::vector<float> slope;
     for (int i = 0; i < 400000; ++i) {
-      a.push_back(NarrowToFloat(dtype, static_cast<std::uint16_t>(random())));
+      g.push_back(static_cast<std::uint16_t>(random()));
       std::uint32_t bits = random();
       if (i % 4 == 1) bits = (bits & 0x807FFFFFu) | ((random() % 40) << 23);  // tiny: exponent below -87
       float f;
       std::memcpy(&f, &bits, 4);
-      b.push_back(f);
+      slope.push_back(f);
     }
     // 1.5 * 109227 * 2^-149 = 5 * 2^-134 + 2^-150: just above a bfloat16
     // midpoint, where rounding first to float's subnormal grid would make a
     // tie and round down to even.
-    for (std::size_t i = 0; i < a.size(); i += 997) {
-      a[i] = i % 2 ? 1.5f : -1.5f;
-      b[i] = std::ldexp(109227.0f, -149);
+    for (std::size_t i = 0; i < g.size(); i += 997) {
+      g[i] = FloatToNarrow(dtype, i % 2 ? 1.5f : -1.5f);
+      slope[i] = std::ldexp(109227.0f, -149);
     }
     for (std::int64_t target : simd::AvailableTargets()) {
       simd::TargetScope scope(target);
       SCOPED_TRACE(simd::TargetName(target));
-      std::vector<float> odd(a.size());
-      simd::ProductRoundToOdd(a.data(), b.data(), odd.data(), a.size());
-      std::vector<std::uint16_t> got(a.size());
-      RoundToNarrow(dtype, odd.data(), got.data(), got.size());
-      for (std::size_t i = 0; i < a.size(); ++i) {
-        const long double exact = static_cast<long double>(a[i]) * b[i];
+      std::vector<std::uint16_t> got(g.size());
+      simd::NarrowProduct(half, g.data(), slope.data(), got.data(), got.size());
+      for (std::size_t i = 0; i < g.size(); ++i) {
+        const float factor = NarrowToFloat(dtype, g[i]);
+        const long double exact = static_cast<long double>(factor) * slope[i];
         if (std::isnan(exact)) {
-          ASSERT_TRUE(std::isnan(NarrowToFloat(dtype, got[i]))) << a[i] << " * " << b[i];
+          ASSERT_TRUE(std::isnan(NarrowToFloat(dtype, got[i]))) << factor << " * " << slope[i];
         } else {
-          ASSERT_EQ(Hex(got[i]), Hex(Nearest(dtype, exact))) << DataTypeName(dtype) << " " << a[i] << " * " << b[i];
+          ASSERT_EQ(Hex(got[i]), Hex(Nearest(dtype, exact))) << DataTypeName(dtype) << " " << factor << " * " << slope[i];
         }
       }
       for (std::size_t n = 0; n <= 40; ++n) {  // tails: nothing written past n
-        std::vector<float> out(n + 1, 7.0f);
-        simd::ProductRoundToOdd(a.data() + 1000, b.data() + 1000, out.data(), n);
-        for (std::size_t i = 0; i < n; ++i) ASSERT_EQ(Hex(FloatToNarrow(dtype, out[i])), Hex(got[1000 + i])) << i;
-        ASSERT_EQ(out[n], 7.0f);
+        std::vector<std::uint16_t> out(n + 1, 0x7777);
+        simd::NarrowProduct(half, g.data() + 1000, slope.data() + 1000, out.data(), n);
+        for (std::size_t i = 0; i < n; ++i) ASSERT_EQ(Hex(out[i]), Hex(got[1000 + i])) << i;
+        ASSERT_EQ(out[n], 0x7777);
       }
     }
   }
