@@ -253,14 +253,16 @@ const SlopeTable* SlopeTableFor(const Activation& activation, const KernelArgs& 
   return slots->Find(activation, Mode::kDerivative, args, dtype);
 }
 
+// Elements per step of the narrow paths: their working floats stay in the L1 cache.
+constexpr std::size_t kBlock = 1024;
+
 // Narrow elements through the float32 kernels on the calling thread, in
-// blocks that stay in the L1 cache: widen, compute, round once. The VJP
-// takes the float32 derivative (from `slopes` where there is one) times g,
-// rounded once to the type (NarrowProduct).
+// blocks of kBlock: widen, compute, round once. The VJP takes the float32
+// derivative (from `slopes` where there is one) times g, rounded once to
+// the type (NarrowProduct).
 void ComputeBlocks(const Activation& activation, Mode mode, const KernelArgs& args, DataType dtype,
                    const SlopeTable* slopes, const std::uint16_t* x, const std::uint16_t* grad_output,
                    std::uint16_t* out, std::size_t n) {
-  constexpr std::size_t kBlock = 1024;
   alignas(64) float wide[kBlock];
   alignas(64) float result[kBlock];
   for (std::size_t begin = 0; begin < n; begin += kBlock) {
@@ -279,20 +281,24 @@ void ComputeBlocks(const Activation& activation, Mode mode, const KernelArgs& ar
   }
 }
 
-// Row-wise functions: whole rows at once, their float32 results rounded.
+// Row-wise functions: as many whole rows at a time as fit in kBlock (a
+// longer row alone), widened, computed in float32 and rounded.
 void ComputeRows(const Activation& activation, Mode mode, const KernelArgs& args, DataType dtype,
                  const std::uint16_t* x, const std::uint16_t* grad_output, std::uint16_t* out, std::size_t n) {
-  Scratch scratch(mode == Mode::kVjp ? 3 * n : 2 * n);  // x, the result and grad_output, widened
+  const std::size_t row = args.row_length > 0 ? args.row_length : n;
+  const std::size_t chunk = std::max<std::size_t>(1, kBlock / row) * row;
+  const std::size_t buffer = std::min(n, chunk);
+  Scratch scratch(mode == Mode::kVjp ? 3 * buffer : 2 * buffer);  // x, the result and grad_output, widened
   float* wide = scratch.data();
-  float* result = wide + n;
-  float* grad = nullptr;
-  WidenNarrow(dtype, x, wide, n);
-  if (mode == Mode::kVjp) {
-    grad = result + n;
-    WidenNarrow(dtype, grad_output, grad, n);
+  float* result = wide + buffer;
+  float* grad = mode == Mode::kVjp ? result + buffer : nullptr;
+  for (std::size_t begin = 0; begin < n; begin += chunk) {
+    const std::size_t count = std::min(chunk, n - begin);
+    WidenNarrow(dtype, x + begin, wide, count);
+    if (grad != nullptr) WidenNarrow(dtype, grad_output + begin, grad, count);
+    ComputePart(activation, mode, args, wide, grad, result, count);
+    RoundToNarrow(dtype, result, out + begin, count);
   }
-  Compute(activation, mode, args, wide, grad, result, n);
-  RoundToNarrow(dtype, result, out, n);
 }
 
 }  // namespace
@@ -353,8 +359,11 @@ const KernelArgs* NarrowTableParams(const Activation& activation) {
 
 void ComputeNarrow(const Activation& activation, Mode mode, const KernelArgs& args, DataType dtype,
                    const std::uint16_t* x, const std::uint16_t* grad_output, std::uint16_t* out, std::size_t n) {
+  const std::uint16_t* g = mode == Mode::kVjp ? grad_output : nullptr;
   if (activation.rowwise) {
-    ComputeRows(activation, mode, args, dtype, x, grad_output, out, n);
+    ForEachPart(activation, args, n, [&](std::size_t begin, std::size_t end) {
+      ComputeRows(activation, mode, args, dtype, x + begin, g ? g + begin : nullptr, out + begin, end - begin);
+    });
     return;
   }
   const NarrowParams* table_params = FindTableParams(activation);
@@ -366,8 +375,8 @@ void ComputeNarrow(const Activation& activation, Mode mode, const KernelArgs& ar
       // A plain loop: 32-bit gathers (Highway 1.0 has no 16-bit one) lose to it on AMD's AVX-512 CPUs.
       for (std::size_t i = begin; i < end; ++i) out[i] = (*table)[x[i]];
     } else {
-      ComputeBlocks(activation, mode, args, dtype, slopes, x + begin,
-                    mode == Mode::kVjp ? grad_output + begin : nullptr, out + begin, end - begin);
+      ComputeBlocks(activation, mode, args, dtype, slopes, x + begin, g ? g + begin : nullptr, out + begin,
+                    end - begin);
     }
   });
 }

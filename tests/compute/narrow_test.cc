@@ -19,6 +19,7 @@
 #include "compute/simd/convert.h"
 #include "compute/simd/target.h"
 #include "tests/compute/harness.h"
+#include "tests/compute/reference.h"
 
 namespace activation::accuracy {
 namespace {
@@ -378,6 +379,71 @@ TEST(NarrowConcurrency, ConcurrentCallsGiveTheSingleThreadedAnswers) {
       EXPECT_EQ(got[t][i], expected) << cases[i].activation->name << " " << DataTypeName(cases[i].dtype)
                                      << (cases[i].mode == Mode::kForward ? " forward" : " derivative")
                                      << ", thread " << t;
+    }
+  }
+}
+
+// float16 / bfloat16 bits in value order (+0 and -0 alike), for distances.
+int OrderKey(std::uint16_t bits) { return bits & 0x8000 ? -(bits & 0x7FFF) : bits & 0x7FFF; }
+
+// softmax and log_softmax in a narrow type: each row's float32 answer
+// rounded to the type, so within one step of the type of the exact value
+// correctly rounded (long double row reference), for rows shorter than,
+// equal to and longer than the blocks the narrow path works in, one row of
+// everything (row_length 0), on every target; forward, Jacobian diagonal
+// and VJP.
+TEST(NarrowRows, EachRowIsItsFloat32AnswerRounded) {
+  std::mt19937 random(29);
+  std::uniform_real_distribution<float> spread(-8.0f, 8.0f);
+  for (const char* name : {"softmax", "log_softmax"}) {
+    const Activation* activation = FindActivation(name);
+    const ReferenceRowFunction* ref = FindRowReference(name);
+    ASSERT_NE(activation, nullptr);
+    ASSERT_NE(ref, nullptr);
+    for (DataType dtype : kNarrow) {
+      for (std::size_t row_length : {1u, 5u, 1000u, 1024u, 1500u, 0u}) {
+        const std::size_t row = row_length > 0 ? row_length : 3000;
+        const std::size_t n = row_length > 0 ? row * std::max<std::size_t>(3, 5000 / row) : row;
+        std::vector<std::uint16_t> x(n), g(n);
+        std::vector<float> wide_x(n), wide_g(n);
+        for (std::size_t i = 0; i < n; ++i) {
+          x[i] = FloatToNarrow(dtype, spread(random));
+          g[i] = FloatToNarrow(dtype, spread(random));
+          wide_x[i] = NarrowToFloat(dtype, x[i]);
+          wide_g[i] = NarrowToFloat(dtype, g[i]);
+        }
+        KernelArgs args;
+        ASSERT_TRUE(ResolveParams(*activation, {}, &args).ok());
+        args.row_length = row_length;
+        std::vector<long double> exact(n);
+        for (Mode mode : {Mode::kForward, Mode::kDerivative, Mode::kVjp}) {
+          for (std::size_t begin = 0; begin < n; begin += row) {
+            if (mode == Mode::kVjp) {
+              ref->vjp(wide_x.data() + begin, wide_g.data() + begin, row, exact.data() + begin);
+            } else {
+              const RowMode row_mode = mode == Mode::kForward ? RowMode::kForward : RowMode::kJacobianDiagonal;
+              ref->evaluate(wide_x.data() + begin, row, row_mode, exact.data() + begin);
+            }
+          }
+          for (std::int64_t target : simd::AvailableTargets()) {
+            simd::TargetScope scope(target);
+            SCOPED_TRACE(std::string(name) + " " + std::string(DataTypeName(dtype)) + " rows of " +
+                         std::to_string(row_length) + " mode " + std::to_string(static_cast<int>(mode)) + " on " +
+                         simd::TargetName(target));
+            std::vector<std::uint16_t> got(n);
+            ComputeNarrow(*activation, mode, args, dtype, x.data(), g.data(), got.data(), n);
+            std::vector<float> float32(n);
+            Compute(*activation, mode, args, wide_x.data(), wide_g.data(), float32.data(), n);
+            std::vector<std::uint16_t> rounded(n);
+            RoundToNarrow(dtype, float32.data(), rounded.data(), n);
+            for (std::size_t i = 0; i < n; ++i) {
+              ASSERT_EQ(Hex(got[i]), Hex(rounded[i])) << "element " << i;
+              ASSERT_LE(std::abs(OrderKey(got[i]) - OrderKey(LongDoubleToNarrow(dtype, exact[i]))), 1)
+                  << "element " << i << ": exact " << static_cast<double>(exact[i]);
+            }
+          }
+        }
+      }
     }
   }
 }
