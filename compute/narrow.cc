@@ -258,21 +258,15 @@ constexpr std::size_t kBlock = 1024;
 
 // Narrow elements through the float32 kernels on the calling thread, in
 // blocks of kBlock: widen, compute, round once. The VJP takes the float32
-// derivative (from `slopes` where there is one) times g, rounded once to
-// the type (NarrowProduct).
+// derivative times g, rounded once to the type (NarrowProduct).
 void ComputeBlocks(const Activation& activation, Mode mode, const KernelArgs& args, DataType dtype,
-                   const SlopeTable* slopes, const std::uint16_t* x, const std::uint16_t* grad_output,
-                   std::uint16_t* out, std::size_t n) {
+                   const std::uint16_t* x, const std::uint16_t* grad_output, std::uint16_t* out, std::size_t n) {
   alignas(64) float wide[kBlock];
   alignas(64) float result[kBlock];
   for (std::size_t begin = 0; begin < n; begin += kBlock) {
     const std::size_t count = std::min(kBlock, n - begin);
-    if (slopes != nullptr) {
-      for (std::size_t i = 0; i < count; ++i) result[i] = (*slopes)[x[begin + i]];
-    } else {
-      WidenNarrow(dtype, x + begin, wide, count);
-      ComputePart(activation, mode == Mode::kVjp ? Mode::kDerivative : mode, args, wide, nullptr, result, count);
-    }
+    WidenNarrow(dtype, x + begin, wide, count);
+    ComputePart(activation, mode == Mode::kVjp ? Mode::kDerivative : mode, args, wide, nullptr, result, count);
     if (mode == Mode::kVjp) {
       simd::NarrowProduct(dtype == DataType::kFloat16, grad_output + begin, result, out + begin, count);
     } else {
@@ -374,9 +368,11 @@ void ComputeNarrow(const Activation& activation, Mode mode, const KernelArgs& ar
     if (table != nullptr) {
       // A plain loop: 32-bit gathers (Highway 1.0 has no 16-bit one) lose to it on AMD's AVX-512 CPUs.
       for (std::size_t i = begin; i < end; ++i) out[i] = (*table)[x[i]];
+    } else if (slopes != nullptr) {
+      simd::NarrowProductLookup(dtype == DataType::kFloat16, g + begin, slopes->data(), x + begin, out + begin,
+                                end - begin);
     } else {
-      ComputeBlocks(activation, mode, args, dtype, slopes, x + begin, g ? g + begin : nullptr, out + begin,
-                    end - begin);
+      ComputeBlocks(activation, mode, args, dtype, x + begin, g ? g + begin : nullptr, out + begin, end - begin);
     }
   });
 }

@@ -191,27 +191,61 @@ HWY_INLINE hn::Vec<D> ProductToOdd(D df, hn::Vec<D> a, hn::Vec<D> b) {
 }
 #endif
 
-template <bool kHalf>
-void NarrowProductOf(const std::uint16_t* g, const float* slope, std::uint16_t* out, std::size_t n) {
-  constexpr bool half = kHalf;
+// One vector of slopes: at `slope` or, kLookup, slope[x[j]] for the
+// vector of 16-bit patterns at `x` (a gather, no wider than the table).
+template <bool kLookup, class D>
+HWY_INLINE hn::Vec<D> Slopes(D df, const float* slope, const std::uint16_t* x) {
+  if constexpr (kLookup) {
+    const hn::RebindToSigned<D> di;
+    const hn::Rebind<std::uint16_t, D> du16;
+    return hn::GatherIndex(df, slope, hn::BitCast(di, hn::PromoteTo(hn::RebindToUnsigned<D>(), hn::LoadU(du16, x))));
+  } else {
+    (void)x;
+    return hn::LoadU(df, slope);
+  }
+}
+
+// out[i] = g[i] * (slope[i], or kLookup slope[x[i]]) rounded once.
+template <bool kHalf, bool kLookup>
+void NarrowProductOf(const std::uint16_t* g, const float* slope, const std::uint16_t* x, std::uint16_t* out,
+                     std::size_t n) {
   const hn::ScalableTag<float> df;
   const std::size_t lanes = hn::Lanes(df);
+  const auto step = [&](const std::uint16_t* g_at, const float* slope_at, const std::uint16_t* x_at,
+                        std::uint16_t* out_at) {
+    NarrowVector(df, kHalf, ProductToOdd(df, WidenVector(df, kHalf, g_at), Slopes<kLookup>(df, slope_at, x_at)), out_at);
+  };
   std::size_t i = 0;
   for (; i + lanes <= n; i += lanes) {
-    NarrowVector(df, half, ProductToOdd(df, WidenVector(df, half, g + i), hn::LoadU(df, slope + i)), out + i);
+    if constexpr (kLookup) {
+      step(g + i, slope, x + i, out + i);
+    } else {
+      step(g + i, slope + i, nullptr, out + i);
+    }
   }
   if (i == n) return;
   HWY_ALIGN std::uint16_t tail_g[HWY_MAX_BYTES / sizeof(float)] = {};
   HWY_ALIGN float tail_slope[HWY_MAX_BYTES / sizeof(float)] = {};
+  HWY_ALIGN std::uint16_t tail_x[HWY_MAX_BYTES / sizeof(float)] = {};
   HWY_ALIGN std::uint16_t tail_out[HWY_MAX_BYTES / sizeof(float)] = {};
   std::memcpy(tail_g, g + i, (n - i) * sizeof(std::uint16_t));
-  std::memcpy(tail_slope, slope + i, (n - i) * sizeof(float));
-  NarrowVector(df, half, ProductToOdd(df, WidenVector(df, half, tail_g), hn::Load(df, tail_slope)), tail_out);
+  if constexpr (kLookup) {
+    std::memcpy(tail_x, x + i, (n - i) * sizeof(std::uint16_t));
+    step(tail_g, slope, tail_x, tail_out);
+  } else {
+    std::memcpy(tail_slope, slope + i, (n - i) * sizeof(float));
+    step(tail_g, tail_slope, nullptr, tail_out);
+  }
   std::memcpy(out + i, tail_out, (n - i) * sizeof(std::uint16_t));
 }
 
 void NarrowProduct(bool half, const std::uint16_t* g, const float* slope, std::uint16_t* out, std::size_t n) {
-  half ? NarrowProductOf<true>(g, slope, out, n) : NarrowProductOf<false>(g, slope, out, n);
+  half ? NarrowProductOf<true, false>(g, slope, nullptr, out, n) : NarrowProductOf<false, false>(g, slope, nullptr, out, n);
+}
+
+void NarrowProductLookup(bool half, const std::uint16_t* g, const float* table, const std::uint16_t* x,
+                         std::uint16_t* out, std::size_t n) {
+  half ? NarrowProductOf<true, true>(g, table, x, out, n) : NarrowProductOf<false, true>(g, table, x, out, n);
 }
 
 }  // namespace activation::simd::HWY_NAMESPACE
@@ -223,6 +257,7 @@ namespace activation::simd {
 HWY_EXPORT(NarrowFloats);
 HWY_EXPORT(WidenFloats);
 HWY_EXPORT(NarrowProduct);
+HWY_EXPORT(NarrowProductLookup);
 
 void NarrowFloats(bool half, const float* in, std::uint16_t* out, std::size_t n) {
   HWY_DYNAMIC_DISPATCH(NarrowFloats)(half, in, out, n);
@@ -232,6 +267,10 @@ void WidenFloats(bool half, const std::uint16_t* in, float* out, std::size_t n) 
 }
 void NarrowProduct(bool half, const std::uint16_t* g, const float* slope, std::uint16_t* out, std::size_t n) {
   HWY_DYNAMIC_DISPATCH(NarrowProduct)(half, g, slope, out, n);
+}
+void NarrowProductLookup(bool half, const std::uint16_t* g, const float* table, const std::uint16_t* x,
+                         std::uint16_t* out, std::size_t n) {
+  HWY_DYNAMIC_DISPATCH(NarrowProductLookup)(half, g, table, x, out, n);
 }
 }  // namespace activation::simd
 #endif  // HWY_ONCE

@@ -34,5 +34,9 @@ float RoundToOdd(Wide value) {
 // out[i] = g[i] * slope[i] rounded once to float16 (half) or bfloat16, g
 // of that type: the product rounded to odd in float, then to the type.
 void NarrowProduct(bool half, const std::uint16_t* g, const float* slope, std::uint16_t* out, std::size_t n);
+// The same with slope[i] = table[x[i]], table of 65,536 floats indexed by
+// the 16-bit patterns x.
+void NarrowProductLookup(bool half, const std::uint16_t* g, const float* table, const std::uint16_t* x,
+                         std::uint16_t* out, std::size_t n);
 
 }  // namespace activation::simd

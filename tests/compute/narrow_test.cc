@@ -187,8 +187,9 @@ std::uint16_t Nearest(DataType dtype, long double value) {
   return bits;
 }
 
-// The VJP's product (a value of the type times a float) rounded to the type
-// equals the exact product rounded once, on every target: products across
+// The VJP's product (a value of the type times a float, given or looked up
+// in a table) rounded to the type equals the exact product rounded once, on
+// every target: products across
 // the whole range, below float's normal range (where the vector form hands
 // lanes to the scalar one), past its top, zeros, infinities and NaN, and
 // every length around the vector widths.
@@ -233,6 +234,22 @@ TEST(NarrowConversions, ProductRoundsOnceOnEveryTarget) {
         for (std::size_t i = 0; i < n; ++i) ASSERT_EQ(Hex(out[i]), Hex(got[1000 + i])) << i;
         ASSERT_EQ(out[n], 0x7777);
       }
+      // The slopes looked up by 16-bit patterns instead: table[k] = slope[k].
+      std::vector<std::uint16_t> index(g.size());
+      for (std::uint16_t& k : index) k = static_cast<std::uint16_t>(random());
+      std::vector<std::uint16_t> looked_up(g.size() + 1, 0x7777);
+      const std::size_t n = g.size() - 3;  // a partial last vector
+      simd::NarrowProductLookup(half, g.data(), slope.data(), index.data(), looked_up.data(), n);
+      for (std::size_t i = 0; i < n; ++i) {
+        const float factor = NarrowToFloat(dtype, g[i]);
+        const long double exact = static_cast<long double>(factor) * slope[index[i]];
+        if (std::isnan(exact)) {
+          ASSERT_TRUE(std::isnan(NarrowToFloat(dtype, looked_up[i]))) << factor << " * " << slope[index[i]];
+        } else {
+          ASSERT_EQ(Hex(looked_up[i]), Hex(Nearest(dtype, exact))) << factor << " * " << slope[index[i]];
+        }
+      }
+      ASSERT_EQ(looked_up[n], 0x7777);
     }
   }
 }
