@@ -16,6 +16,9 @@
 //   ScaledErfcOfPositive(d, a): e^(a^2) erfc(a) for a in [1/2, 27.5] as
 //     (g + g_lo)(1 + rho), for a caller that has e^(-a^2) already (gelu's
 //     e^(-x^2/2)); the same G as ErfcAll.
+//   ErfcFromPieces(d, z, near, tail): erfc(z) from its value near 0 (used
+//     below |z| = 1/2) and erfc(|z|) beyond, as ErfcAll assembles them, for
+//     such a caller.
 // Tested alone on every target against long double:
 // tests/compute/primitives_simd_test.cc.
 // Per-target include: see map-inl.h for the toggle pattern.
@@ -121,15 +124,20 @@ HWY_INLINE V ErfcOfPositive(D d, V a) {
   return hn::Mul(hn::Mul(body, first), second);
 }
 
+// `near` where |z| < 1/2; `tail` = erfc(|z|) elsewhere, 2 - tail below 0.
+template <class D, class V>
+HWY_INLINE V ErfcFromPieces(D d, V z, V near, V tail) {
+  const V general = hn::IfThenElse(hn::Lt(z, hn::Zero(d)), hn::Sub(hn::Set(d, 2.0), tail), tail);
+  return hn::IfThenElse(hn::Lt(hn::Abs(z), hn::Set(d, erfc_fit::kSmall)), near, general);
+}
+
 template <class D, class V>
 HWY_INLINE V ErfcAll(D d, V z) {
   using namespace erfc_fit;
   const V a = hn::Abs(z);
   const V far = ErfcOfPositive(d, hn::Min(hn::Max(a, hn::Set(d, kSmall)), hn::Set(d, kLargest)));
-  const V positive = hn::IfThenZeroElse(hn::Gt(a, hn::Set(d, kLargest)), far);  // +inf included
-  const V general = hn::IfThenElse(hn::Lt(z, hn::Zero(d)), hn::Sub(hn::Set(d, 2.0), positive), positive);
-  const V result = hn::IfThenElse(hn::Lt(a, hn::Set(d, kSmall)), ErfcNearZero(d, z), general);
-  return hn::IfThenElse(hn::IsNaN(z), z, result);
+  const V tail = hn::IfThenZeroElse(hn::Gt(a, hn::Set(d, kLargest)), far);  // +inf included
+  return hn::IfThenElse(hn::IsNaN(z), z, ErfcFromPieces(d, z, ErfcNearZero(d, z), tail));
 }
 
 }  // namespace activation::simd::HWY_NAMESPACE

@@ -13,7 +13,7 @@
 #include <cstddef>
 
 #include "compute/simd/exp-inl.h"
-#include "compute/simd/math-inl.h"  // Polynomial, TwoSum
+#include "compute/simd/math-inl.h"  // Polynomial, TwoSum, AroundRoot
 #include "hwy/highway.h"
 
 HWY_BEFORE_NAMESPACE();
@@ -63,14 +63,6 @@ HWY_INLINE V MillsRatio(D d, V t, V& residual) {
   residual = hn::MulAdd(rho, rho, rho);
   const V s = hn::NegMulAdd(hn::Mul(eight, r), residual, hn::NegMulAdd(eight, r, one));
   return hn::Mul(r, Polynomial(d, s, gelu_fit::kMillsPoly));
-}
-
-// (x - root) P(x - root), root = hi + lo: x - hi is exact near the root
-// (Sterbenz), so the result keeps its relative accuracy through the zero.
-template <class D, class V, std::size_t N>
-HWY_INLINE V AroundRoot(D d, V x, float root_hi, float root_lo, const float (&c)[N]) {
-  const V u = hn::Sub(hn::Sub(x, hn::Set(d, root_hi)), hn::Set(d, root_lo));
-  return hn::Mul(u, Polynomial(d, u, c));
 }
 
 // a = 2u = C1 x + C3 x^3 (the tanh form's argument, u = sqrt(2/pi) (x +

@@ -375,19 +375,20 @@ struct Gelu64 {
   static V TimesScaledErfc(V factor, const ScaledErfc<V>& s) {
     return hn::MulAdd(factor, s.g, hn::Mul(factor, hn::MulAdd(s.g, s.rho, s.g_lo)));
   }
-  // Phi(x) for x >= -30 and e = e^(-x^2/2) = e^(-z^2); erfc(z_hi) - z_lo
-  // 2/sqrt(pi) e where ErfcAll gives the erfc (nearer 0 than |z| = 1/2).
+  // Phi(x) = erfc(z) / 2 for x >= -30 and e = e^(-x^2/2) = e^(-z^2):
+  // erfc(z_hi) - z_lo 2/sqrt(pi) e where ErfcAll or ErfcNearZero gives the
+  // erfc; beyond |z| = 1/2 on targets with an fma, e times the scaled erfc
+  // (z_lo is in e already).
   template <class D, class V>
   static V Cdf(D d, const ErfPieces<V>& p, V e) {
-    const V correction = hn::Mul(hn::Mul(e, hn::Set(d, kInvSqrtPi)), p.z_lo);  // z_lo e^(-z^2) / sqrt(pi)
+    const V correction = hn::Mul(hn::Mul(e, hn::Set(d, 2.0 * kInvSqrtPi)), p.z_lo);  // z_lo 2 e^(-z^2) / sqrt(pi)
+    V erfc;
     if constexpr (kReuseExp) {
-      const V half_tail = TimesScaledErfc(hn::Mul(hn::Set(d, 0.5), e), p.scaled);  // Phi(-|x|)
-      const V near = hn::Sub(hn::Mul(hn::Set(d, 0.5), ErfcNearZero(d, p.z)), correction);
-      const V far = hn::IfThenElse(hn::Gt(p.z, hn::Zero(d)), half_tail, hn::Sub(hn::Set(d, 1.0), half_tail));
-      return hn::IfThenElse(hn::Lt(hn::Abs(p.z), hn::Set(d, 0.5)), near, far);
+      erfc = ErfcFromPieces(d, p.z, hn::Sub(ErfcNearZero(d, p.z), correction), TimesScaledErfc(e, p.scaled));
     } else {
-      return hn::Sub(hn::Mul(hn::Set(d, 0.5), ErfcAll(d, p.z)), correction);
+      erfc = hn::Sub(ErfcAll(d, p.z), correction);
     }
+    return hn::Mul(hn::Set(d, 0.5), erfc);
   }
   // x clamped to [-limit, limit].
   template <class D, class V>
@@ -425,11 +426,9 @@ struct Gelu64 {
                                  hn::NegMulAdd(v, MillsSeries(d, v), hn::Set(d, 1.0)));
     const V e = TimesMinusHalfSquare(d, x, hn::IfThenElse(far, far_factor, hn::Set(d, 1.0)));
     const V general = hn::MulAdd(hn::Mul(x, hn::Set(d, kInvSqrt2Pi)), e, Cdf(d, Pieces(d, x), e));
-    const V t = hn::Sub(hn::Sub(x, hn::Set(d, kErfSlopeRootHi)), hn::Set(d, kErfSlopeRootLo));
-    V p = hn::Set(d, kErfSlopeWindow64[24]);
-    for (int k = 23; k >= 0; --k) p = hn::MulAdd(p, t, hn::Set(d, kErfSlopeWindow64[k]));
+    const V near_root = AroundRoot(d, x, kErfSlopeRootHi, kErfSlopeRootLo, kErfSlopeWindow64);
     const auto window = hn::And(hn::Ge(x, hn::Set(d, -1.75)), hn::Le(x, hn::Set(d, -0.25)));
-    return hn::IfThenElse(far, e, hn::IfThenElse(window, hn::Mul(t, p), general));  // Phi(40) = 1
+    return hn::IfThenElse(far, e, hn::IfThenElse(window, near_root, general));  // Phi(40) = 1
   }
 
   // a = C1 x + C3 x^3 = hi + lo for |x| <= 25.

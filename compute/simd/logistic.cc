@@ -92,15 +92,6 @@ constexpr float kSiluSlopeNearRoot[] = {0.2178117036819458f,    0.14664879441261
                                         -0.015222582966089249f, -0.006605417001992464f, 0.0001259827404282987f,
                                         0.000786125601734966f,  0.00018311779422219843f};
 
-template <class D, class V>
-HWY_INLINE V SiluSlopeNearRoot(D d, V x) {
-  const V t = hn::Sub(hn::Sub(x, hn::Set(d, kSiluRootHi)), hn::Set(d, kSiluRootLo));
-  constexpr int kDegree = sizeof(kSiluSlopeNearRoot) / sizeof(kSiluSlopeNearRoot[0]) - 1;
-  V p = hn::Set(d, kSiluSlopeNearRoot[kDegree]);
-  for (int k = kDegree - 1; k >= 0; --k) p = hn::MulAdd(p, t, hn::Set(d, kSiluSlopeNearRoot[k]));
-  return hn::Mul(t, p);
-}
-
 // x in [-80, 80] (Silu's FloatAccurate range and clamp).
 template <class D, class V>
 HWY_INLINE V SiluSlopeAwayFromRoot(D d, V x) {
@@ -138,7 +129,8 @@ struct Silu {
     // silu'(80) is 1 in float, as at +inf (where x e would be inf * 0);
     // -inf is below FloatAccurate's range.
     const V away = SiluSlopeAwayFromRoot(d, hn::Min(x, hn::Set(d, 80.0f)));
-    return KeepNaN(x, hn::IfThenElse(near_root, SiluSlopeNearRoot(d, x), away));
+    const V window = AroundRoot(d, x, kSiluRootHi, kSiluRootLo, kSiluSlopeNearRoot);
+    return KeepNaN(x, hn::IfThenElse(near_root, window, away));
   }
 };
 

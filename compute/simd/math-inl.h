@@ -5,6 +5,7 @@
 //   WithProductSign: a product's zeros given the sign of v c;
 //   TwoSum: a + b = sum + error exactly;
 //   Polynomial: c[0] + c[1] u + ... by Horner's rule;
+//   AroundRoot: (x - r) P(x - r), a fitted function through its root r;
 //   TwoProduct: a b = product + error exactly, with or without a hardware
 //   fma (double lanes, for the float64 kernels).
 // Per-target include: see map-inl.h for the toggle pattern.
@@ -58,6 +59,16 @@ HWY_INLINE V Polynomial(D d, V u, const T (&c)[N]) {
   V p = hn::Set(d, c[N - 1]);
   for (std::size_t i = N - 1; i-- > 0;) p = hn::MulAdd(p, u, hn::Set(d, c[i]));
   return p;
+}
+
+// (x - r) P(x - r) for the root r = root_hi + root_lo of a fitted function
+// (the derivatives' windows around their zeros): x - root_hi is exact near
+// the root (Sterbenz), so the value keeps its relative accuracy through
+// the zero.
+template <class D, class V, class T, std::size_t N>
+HWY_INLINE V AroundRoot(D d, V x, T root_hi, T root_lo, const T (&c)[N]) {
+  const V t = hn::Sub(hn::Sub(x, hn::Set(d, root_hi)), hn::Set(d, root_lo));
+  return hn::Mul(t, Polynomial(d, t, c));
 }
 
 // a + b rounded, and its rounding error exactly in `error` (Knuth's TwoSum).
