@@ -22,6 +22,9 @@
 //   ExpTimes(d, hi, lo, factor): factor e^(hi + lo) for a tiny lo, double
 //     lanes, keeping full precision where e^hi alone would be subnormal but
 //     the product is not.
+//   TimesExpAgain(d, hi, lo, e, factor): the same where the caller has e =
+//     ExpTimes(d, hi, lo, 1) already: e factor, bit for bit ExpTimes'
+//     answer, unless a lane's hi is below -600 (ExpTimes then).
 // ReduceExp, ExpInRange, Expm1InRange and ExpNonPositive leave NaN and
 // other arguments unspecified; callers route them (KeepNaN, clamps).
 // Tested alone in both lane types on every target, against long double:
@@ -244,6 +247,14 @@ HWY_INLINE V ExpTimes(D d, V hi, V lo, V factor) {
   const V e = ExpAll(d, hn::Add(hi, hn::IfThenElseZero(tiny, hn::Set(d, 64.0))));
   const V body = hn::Mul(hn::MulAdd(e, hn::IfThenZeroElse(hn::Eq(e, hn::Zero(d)), lo), e), factor);
   return hn::IfThenElse(tiny, hn::Mul(body, hn::Set(d, kExpMinus64)), body);
+}
+
+// A kernel that needs both e^a and f e^a (silu's, mish's, gelu's tanh
+// form's, below 0) pays for one exponential.
+template <class D, class V>
+HWY_INLINE V TimesExpAgain(D d, V hi, V lo, V e, V factor) {
+  if (HWY_UNLIKELY(!hn::AllFalse(d, hn::Lt(hi, hn::Set(d, -600.0))))) return ExpTimes(d, hi, lo, factor);
+  return hn::Mul(e, factor);
 }
 
 }  // namespace activation::simd::HWY_NAMESPACE

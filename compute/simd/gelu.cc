@@ -453,8 +453,9 @@ struct Gelu64 {
     const V hi = TanhArgument(d, xc, lo);
     const auto negative = hn::Lt(xc, hn::Zero(d));
     const V minus_abs_lo = hn::IfThenElse(negative, lo, hn::Neg(lo));
-    const V p = hn::Add(hn::Set(d, 1.0), ExpTimes(d, hn::Neg(hn::Abs(hi)), minus_abs_lo, hn::Set(d, 1.0)));
-    const V numerator = hn::IfThenElse(negative, ExpTimes(d, hi, lo, xc), xc);
+    const V e = ExpTimes(d, hn::Neg(hn::Abs(hi)), minus_abs_lo, hn::Set(d, 1.0));
+    const V numerator = hn::IfThenElse(negative, TimesExpAgain(d, hi, lo, e, xc), xc);
+    const V p = hn::Add(hn::Set(d, 1.0), e);
     return hn::IfThenElse(hn::Gt(x, hn::Set(d, kTanhLimit)), x, hn::Div(numerator, p));
   }
   template <class D, class V>
@@ -475,7 +476,7 @@ struct Gelu64 {
     const V a_step = hn::Mul(t, hn::MulAdd(c3, q, c1));
     const V g = hn::MulAdd(hn::Set(d, kGeluTanhSlopeRootExp), Expm1All(d, a_step),
                            hn::Mul(t, hn::MulAdd(hn::Mul(hn::Set(d, 3.0), c3), q, c1)));
-    const V numerator = hn::IfThenElse(negative, ExpTimes(d, hi, lo, g), above);
+    const V numerator = hn::IfThenElse(negative, TimesExpAgain(d, hi, lo, e, g), above);
     return hn::Div(numerator, OnePlusSquared(d, e));
   }
 };

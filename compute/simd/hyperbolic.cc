@@ -301,7 +301,7 @@ struct Mish64 {
     const V e = ExpAll(d, xc);
     const V denominator = hn::MulAdd(e, hn::Add(e, two), two);
     const auto positive = hn::Ge(x, hn::Zero(d));
-    const V a = hn::IfThenElse(positive, xc, ExpTimes(d, xc, hn::Zero(d), xc));
+    const V a = hn::IfThenElse(positive, xc, TimesExpAgain(d, xc, hn::Zero(d), e, xc));
     const V b = hn::IfThenElse(positive, two, hn::MulAdd(e, e, e));
     const V body = hn::NegMulAdd(a, hn::Div(b, denominator), a);
     const V linear = hn::IfThenElse(hn::Gt(x, hn::Set(d, kLinear)), x, body);
@@ -328,7 +328,7 @@ struct Mish64 {
     // D^2 = (((e + 4) e + 8) e + 8) e + 4
     V squared = hn::MulAdd(hn::Add(e, four), e, eight);
     squared = hn::MulAdd(hn::MulAdd(squared, e, eight), e, four);
-    const V below = hn::Div(ExpTimes(d, xc, hn::Zero(d), g), squared);
+    const V below = hn::Div(TimesExpAgain(d, xc, hn::Zero(d), e, g), squared);
     // From 0 up, 1 + N / D^2 with N = e g - D^2 = ((4x - 2) e + 4x - 4) e - 4:
     // N / D^2 is at most 0.4 in magnitude, where e g / D^2 would carry the
     // rounding of the large e^3 terms into a result near 1.

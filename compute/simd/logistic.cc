@@ -228,9 +228,9 @@ struct Silu64 {
   explicit Silu64(const KernelArgs&) {}
   template <class D, class V>
   HWY_INLINE V Forward(D d, V x) const {
-    const V p = hn::Add(hn::Set(d, 1.0), ExpMinusAbs(d, x));
-    const V below = ExpTimes(d, x, hn::Zero(d), x);
-    const V body = hn::Div(hn::IfThenElse(hn::Lt(x, hn::Zero(d)), below, x), p);
+    const V e = ExpMinusAbs(d, x);
+    const V p = hn::Add(hn::Set(d, 1.0), e);
+    const V body = hn::Div(hn::IfThenElse(hn::Lt(x, hn::Zero(d)), TimesExpAgain(d, x, hn::Zero(d), e, x), x), p);
     return hn::IfThenZeroElse(hn::Eq(x, hn::Set(d, -HUGE_VAL)), body);
   }
   template <class D, class V>
@@ -240,7 +240,7 @@ struct Silu64 {
     const V t = hn::Sub(hn::Sub(x, hn::Set(d, kSiluSlopeRootHi)), hn::Set(d, kSiluSlopeRootLo));
     const V g = hn::MulAdd(hn::Set(d, kSiluSlopeRootExp), Expm1All(d, t), t);
     const auto negative = hn::Lt(x, hn::Zero(d));
-    const V numerator = hn::IfThenElse(negative, ExpTimes(d, x, hn::Zero(d), g), above);
+    const V numerator = hn::IfThenElse(negative, TimesExpAgain(d, x, hn::Zero(d), e, g), above);
     const V body = hn::Div(numerator, OnePlusSquared(d, e));
     return hn::IfThenZeroElse(hn::Eq(x, hn::Set(d, -HUGE_VAL)), body);
   }
