@@ -200,8 +200,8 @@ struct Softplus64 {
     const V b = hn::Set(d, beta);
     const V e = ExpTimes(d, hn::Neg(hn::Abs(hi)), hn::IfThenElse(hn::Lt(hi, hn::Zero(d)), lo, hn::Neg(lo)), hn::Set(d, 1.0));
     const V curved = hn::Div(hn::Add(hn::IfThenElseZero(hn::Gt(hi, hn::Zero(d)), hi), Log1pUnit(d, e)), b);
-    // Far below, log1p(e) = e: e / beta from ExpTimes, exact where e alone is subnormal.
-    const V far = ExpTimes(d, hi, lo, hn::Set(d, 1.0 / beta));
+    // Far below, log1p(e) = e: e / beta, exact where e alone is subnormal (TimesExpAgain).
+    const V far = TimesExpAgain(d, hi, lo, e, hn::Set(d, 1.0 / beta));
     const V body = hn::IfThenElse(hn::Lt(hi, hn::Set(d, -600.0)), far, curved);
     return hn::IfThenElse(Linear(d, hi, lo), x, body);
   }
