@@ -379,6 +379,22 @@ RowSums SumExps(const double* x, const double* g, double* e_out, std::size_t len
   return RowSums{rest.Total() + static_cast<double>(ties - 1), weighted.Total()};
 }
 
+// num / divisor for a divisor >= 1 given inverse = 1 / divisor rounded
+// once: q = num inverse, then one correction by the exact residual num -
+// q divisor (Markstein), so a row's outputs take the division's answer
+// without a division each. An infinite num (an infinite g_i) stays infinite.
+// The residual is exact only by a fused multiply-add: other targets divide.
+HWY_INLINE V Divide(V num, V divisor, V inverse) {
+#if HWY_NATIVE_FMA
+  const V q = hn::Mul(num, inverse);
+  const V corrected = hn::MulAdd(hn::NegMulAdd(q, divisor, num), inverse, q);
+  return hn::IfThenElse(hn::IsInf(q), q, corrected);
+#else
+  (void)inverse;
+  return hn::Div(num, divisor);
+#endif
+}
+
 // out_i = f(a_i, g_i) over a row.
 template <class F>
 HWY_INLINE void MapRow(const double* a, const double* g, double* out, std::size_t length, const F& f) {
@@ -426,22 +442,26 @@ void Rows(const double* x, const double* g, double* out, std::size_t n, const Ke
                                : kKind == Kind::kSoftmax ? Weight::kByE
                                                           : Weight::kPlain;
     const RowSums sums = SumExps<kWeight>(xr, gr, outr, length, m);  // e_i now in outr
-    const V sum = hn::Set(d, 1.0 + sums.rest);
+    const double sum_scalar = 1.0 + sums.rest;
+    const V sum = hn::Set(d, sum_scalar), inverse = hn::Set(d, 1.0 / sum_scalar);
     const V rest = hn::Set(d, sums.rest);
     // (1 - s_i) S: rest where e_i = 1 (S - e_i would cancel), S - e_i elsewhere.
     const auto others = [&](V e) { return hn::IfThenElse(hn::Eq(e, hn::Set(d, 1.0)), rest, hn::Sub(sum, e)); };
     if constexpr (kKind == Kind::kSoftmax && kPass == Pass::kForward) {
-      MapRow(outr, nullptr, outr, length, [&](V e, V) { return hn::Div(e, sum); });
+      MapRow(outr, nullptr, outr, length, [&](V e, V) { return Divide(e, sum, inverse); });
     } else if constexpr (kKind == Kind::kSoftmax && kPass == Pass::kDerivative) {
-      MapRow(outr, nullptr, outr, length, [&](V e, V) { return hn::Div(hn::Mul(e, others(e)), hn::Mul(sum, sum)); });
+      const double square = sum_scalar * sum_scalar;
+      const V sum_squared = hn::Set(d, square), inverse_squared = hn::Set(d, 1.0 / square);
+      MapRow(outr, nullptr, outr, length,
+             [&](V e, V) { return Divide(hn::Mul(e, others(e)), sum_squared, inverse_squared); });
     } else if constexpr (kKind == Kind::kLogSoftmax && kPass == Pass::kDerivative) {
-      MapRow(outr, nullptr, outr, length, [&](V e, V) { return hn::Div(others(e), sum); });
+      MapRow(outr, nullptr, outr, length, [&](V e, V) { return Divide(others(e), sum, inverse); });
     } else if constexpr (kKind == Kind::kSoftmax) {  // s_i (g_i - sum_j g_j s_j)
-      const V dot = hn::Set(d, sums.weighted / (1.0 + sums.rest));
-      MapRow(outr, gr, outr, length, [&](V e, V gv) { return hn::Div(hn::Mul(e, hn::Sub(gv, dot)), sum); });
+      const V dot = hn::Set(d, sums.weighted / sum_scalar);
+      MapRow(outr, gr, outr, length, [&](V e, V gv) { return Divide(hn::Mul(e, hn::Sub(gv, dot)), sum, inverse); });
     } else {  // g_i - s_i sum_j g_j
       const V total = hn::Set(d, sums.weighted);
-      MapRow(outr, gr, outr, length, [&](V e, V gv) { return hn::Sub(gv, hn::Div(hn::Mul(e, total), sum)); });
+      MapRow(outr, gr, outr, length, [&](V e, V gv) { return hn::Sub(gv, Divide(hn::Mul(e, total), sum, inverse)); });
     }
   }
 }
