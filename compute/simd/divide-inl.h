@@ -7,6 +7,10 @@
 //   DivideDoubleFloat(d, n_hi, n_lo, d_hi, d_lo): (n_hi + n_lo) / (d_hi +
 //     d_lo) rounded about once, float lanes; d_hi finite and non-zero. On
 //     AVX-512 without a division instruction, as DivideForFloat.
+//   DivideByInverse(num, divisor, inverse): num / divisor as a division
+//     would round it (normal quotients), for many numerators over one
+//     divisor whose inverse (rounded once) the caller has; float or double
+//     lanes.
 // Per-target include: see map-inl.h for the toggle pattern.
 #if defined(ACTIVATION_COMPUTE_SIMD_DIVIDE_INL_H_) == defined(HWY_TARGET_TOGGLE)
 #ifdef ACTIVATION_COMPUTE_SIMD_DIVIDE_INL_H_
@@ -62,6 +66,22 @@ HWY_INLINE V DivideDoubleFloat(D d, V n_hi, V n_lo, V d_hi, V d_lo) {
 #endif
   const V residual = hn::Add(hn::NegMulAdd(q, d_hi, n_hi), hn::NegMulAdd(q, d_lo, n_lo));
   return hn::MulAdd(residual, r, q);
+}
+
+// q = num inverse, then one correction by the residual num - q divisor, exact
+// by an fma (Markstein): the quotient a division gives, without one. An
+// infinite num stays infinite. Without a fused multiply-add the residual is
+// not exact: those targets divide.
+template <class V>
+HWY_INLINE V DivideByInverse(V num, V divisor, V inverse) {
+#if HWY_NATIVE_FMA
+  const V q = hn::Mul(num, inverse);
+  const V corrected = hn::MulAdd(hn::NegMulAdd(q, divisor, num), inverse, q);
+  return hn::IfThenElse(hn::IsInf(q), q, corrected);
+#else
+  (void)inverse;
+  return hn::Div(num, divisor);
+#endif
 }
 
 }  // namespace activation::simd::HWY_NAMESPACE

@@ -24,7 +24,8 @@
 //     the product is not.
 //   TimesExpAgain(d, hi, lo, e, factor): the same where the caller has e =
 //     ExpTimes(d, hi, lo, 1) already: e factor, bit for bit ExpTimes'
-//     answer, unless a lane's hi is below -600 (ExpTimes then).
+//     answer, unless a lane's hi is below -600 (kExpTimesTiny: ExpTimes
+//     then).
 // ReduceExp, ExpInRange, Expm1InRange and ExpNonPositive leave NaN and
 // other arguments unspecified; callers route them (KeepNaN, clamps).
 // Tested alone in both lane types on every target, against long double:
@@ -241,9 +242,10 @@ HWY_INLINE V ExpMinusAbs(D d, V x) {
 // result above DBL_MIN keeps its precision where e^hi would be subnormal.
 // hi = -inf gives 0 (for a finite factor).
 constexpr double kExpMinus64 = 1.603810890548638e-28;  // fit/float64.py
+constexpr double kExpTimesTiny = -600.0;  // below: the shifted exp
 template <class D, class V>
 HWY_INLINE V ExpTimes(D d, V hi, V lo, V factor) {
-  const auto tiny = hn::Lt(hi, hn::Set(d, -600.0));
+  const auto tiny = hn::Lt(hi, hn::Set(d, kExpTimesTiny));
   const V e = ExpAll(d, hn::Add(hi, hn::IfThenElseZero(tiny, hn::Set(d, 64.0))));
   const V body = hn::Mul(hn::MulAdd(e, hn::IfThenZeroElse(hn::Eq(e, hn::Zero(d)), lo), e), factor);
   return hn::IfThenElse(tiny, hn::Mul(body, hn::Set(d, kExpMinus64)), body);
@@ -253,7 +255,7 @@ HWY_INLINE V ExpTimes(D d, V hi, V lo, V factor) {
 // form's, below 0) pays for one exponential.
 template <class D, class V>
 HWY_INLINE V TimesExpAgain(D d, V hi, V lo, V e, V factor) {
-  if (HWY_UNLIKELY(!hn::AllFalse(d, hn::Lt(hi, hn::Set(d, -600.0))))) return ExpTimes(d, hi, lo, factor);
+  if (HWY_UNLIKELY(!hn::AllFalse(d, hn::Lt(hi, hn::Set(d, kExpTimesTiny))))) return ExpTimes(d, hi, lo, factor);
   return hn::Mul(e, factor);
 }
 

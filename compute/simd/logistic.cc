@@ -202,7 +202,7 @@ struct Softplus64 {
     const V curved = hn::Div(hn::Add(hn::IfThenElseZero(hn::Gt(hi, hn::Zero(d)), hi), Log1pUnit(d, e)), b);
     // Far below, log1p(e) = e: e / beta, exact where e alone is subnormal (TimesExpAgain).
     const V far = TimesExpAgain(d, hi, lo, e, hn::Set(d, 1.0 / beta));
-    const V body = hn::IfThenElse(hn::Lt(hi, hn::Set(d, -600.0)), far, curved);
+    const V body = hn::IfThenElse(hn::Lt(hi, hn::Set(d, kExpTimesTiny)), far, curved);
     return hn::IfThenElse(Linear(d, hi, lo), x, body);
   }
   template <class D, class V>

@@ -25,6 +25,7 @@
 #include <cstddef>
 #include <limits>
 
+#include "compute/simd/divide-inl.h"
 #include "compute/simd/exp-inl.h"
 #include "compute/simd/map-inl.h"
 #include "compute/simd/math-inl.h"
@@ -379,22 +380,6 @@ RowSums SumExps(const double* x, const double* g, double* e_out, std::size_t len
   return RowSums{rest.Total() + static_cast<double>(ties - 1), weighted.Total()};
 }
 
-// num / divisor for a divisor >= 1 given inverse = 1 / divisor rounded
-// once: q = num inverse, then one correction by the exact residual num -
-// q divisor (Markstein), so a row's outputs take the division's answer
-// without a division each. An infinite num (an infinite g_i) stays infinite.
-// The residual is exact only by a fused multiply-add: other targets divide.
-HWY_INLINE V Divide(V num, V divisor, V inverse) {
-#if HWY_NATIVE_FMA
-  const V q = hn::Mul(num, inverse);
-  const V corrected = hn::MulAdd(hn::NegMulAdd(q, divisor, num), inverse, q);
-  return hn::IfThenElse(hn::IsInf(q), q, corrected);
-#else
-  (void)inverse;
-  return hn::Div(num, divisor);
-#endif
-}
-
 // out_i = f(a_i, g_i) over a row.
 template <class F>
 HWY_INLINE void MapRow(const double* a, const double* g, double* out, std::size_t length, const F& f) {
@@ -448,20 +433,20 @@ void Rows(const double* x, const double* g, double* out, std::size_t n, const Ke
     // (1 - s_i) S: rest where e_i = 1 (S - e_i would cancel), S - e_i elsewhere.
     const auto others = [&](V e) { return hn::IfThenElse(hn::Eq(e, hn::Set(d, 1.0)), rest, hn::Sub(sum, e)); };
     if constexpr (kKind == Kind::kSoftmax && kPass == Pass::kForward) {
-      MapRow(outr, nullptr, outr, length, [&](V e, V) { return Divide(e, sum, inverse); });
+      MapRow(outr, nullptr, outr, length, [&](V e, V) { return DivideByInverse(e, sum, inverse); });
     } else if constexpr (kKind == Kind::kSoftmax && kPass == Pass::kDerivative) {
       const double square = sum_scalar * sum_scalar;
       const V sum_squared = hn::Set(d, square), inverse_squared = hn::Set(d, 1.0 / square);
       MapRow(outr, nullptr, outr, length,
-             [&](V e, V) { return Divide(hn::Mul(e, others(e)), sum_squared, inverse_squared); });
+             [&](V e, V) { return DivideByInverse(hn::Mul(e, others(e)), sum_squared, inverse_squared); });
     } else if constexpr (kKind == Kind::kLogSoftmax && kPass == Pass::kDerivative) {
-      MapRow(outr, nullptr, outr, length, [&](V e, V) { return Divide(others(e), sum, inverse); });
+      MapRow(outr, nullptr, outr, length, [&](V e, V) { return DivideByInverse(others(e), sum, inverse); });
     } else if constexpr (kKind == Kind::kSoftmax) {  // s_i (g_i - sum_j g_j s_j)
       const V dot = hn::Set(d, sums.weighted / sum_scalar);
-      MapRow(outr, gr, outr, length, [&](V e, V gv) { return Divide(hn::Mul(e, hn::Sub(gv, dot)), sum, inverse); });
+      MapRow(outr, gr, outr, length, [&](V e, V gv) { return DivideByInverse(hn::Mul(e, hn::Sub(gv, dot)), sum, inverse); });
     } else {  // g_i - s_i sum_j g_j
       const V total = hn::Set(d, sums.weighted);
-      MapRow(outr, gr, outr, length, [&](V e, V gv) { return hn::Sub(gv, Divide(hn::Mul(e, total), sum, inverse)); });
+      MapRow(outr, gr, outr, length, [&](V e, V gv) { return hn::Sub(gv, DivideByInverse(hn::Mul(e, total), sum, inverse)); });
     }
   }
 }
