@@ -132,8 +132,8 @@ void WidenFloats(bool half, const std::uint16_t* in, float* out, std::size_t n) 
 // a * b rounded to odd in float: truncated to float's 24 bits with the last
 // bit set when inexact, so a later rounding to 16 bits equals one rounding
 // of the exact product. Requires the two significands to total at most 35
-// bits (a narrow value times a float). Past float's range: +-FLT_MAX, odd,
-// which any narrow rounding takes to inf.
+// bits (a narrow value times a float). Past float's range: +-FLT_MAX (odd)
+// or +-inf, which any narrow rounding takes to inf.
 template <class D>
 HWY_NOINLINE hn::Vec<D> ProductToOddPerLane(D df, hn::Vec<D> a, hn::Vec<D> b) {
   HWY_ALIGN float as[HWY_MAX_BYTES / sizeof(float)], bs[HWY_MAX_BYTES / sizeof(float)];
@@ -143,17 +143,25 @@ HWY_NOINLINE hn::Vec<D> ProductToOddPerLane(D df, hn::Vec<D> a, hn::Vec<D> b) {
   return hn::Load(df, as);
 }
 
+// Whether a lane's product is non-zero but below 2^-100 in magnitude (p =
+// a b rounded): such vectors go through the scalar RoundToOdd (convert.h).
+// Above it the exact product is a normal float and a multiple of 2^-135,
+// which both forms below need.
+template <class D>
+HWY_INLINE bool AnyTinyProduct(D df, hn::Vec<D> a, hn::Vec<D> b, hn::Vec<D> p) {
+  const auto zero = hn::Zero(df);
+  const auto tiny = hn::And(hn::Lt(hn::Abs(p), hn::Set(df, 0x1p-100f)), hn::And(hn::Ne(a, zero), hn::Ne(b, zero)));
+  return !hn::AllFalse(df, tiny);
+}
+
 #if HWY_NATIVE_FMA
-// The product's rounding error a b - p is exact by an fma wherever |p| >=
-// 2^-100 (the exact product is then a multiple of 2^-135); vectors with a
-// non-zero product below that go through the scalar RoundToOdd (convert.h).
+// The product's rounding error a b - p, exact by an fma.
 template <class D>
 HWY_INLINE hn::Vec<D> ProductToOdd(D df, hn::Vec<D> a, hn::Vec<D> b) {
   const hn::RebindToSigned<D> di;
   const auto zero = hn::Zero(df);
   const auto p = hn::Mul(a, b);
-  const auto tiny = hn::And(hn::Lt(hn::Abs(p), hn::Set(df, 0x1p-100f)), hn::And(hn::Ne(a, zero), hn::Ne(b, zero)));
-  if (HWY_UNLIKELY(!hn::AllFalse(df, tiny))) return ProductToOddPerLane(df, a, b);
+  if (HWY_UNLIKELY(AnyTinyProduct(df, a, b, p))) return ProductToOddPerLane(df, a, b);
   const auto error = hn::MulSub(a, b, p);  // NaN (for an inf or NaN factor): compares unequal to nothing
   const auto inexact = hn::RebindMask(di, hn::Ne(error, zero));
   const auto bits = hn::BitCast(di, p);
@@ -164,10 +172,10 @@ HWY_INLINE hn::Vec<D> ProductToOdd(D df, hn::Vec<D> a, hn::Vec<D> b) {
 }
 #else
 // Without an fma: the product exact in double lanes, then truncated to
-// float's 24 bits; below float's normal range the truncation point moves,
-// so those (rare) vectors go through the scalar RoundToOdd.
+// float's 24 bits.
 template <class D>
 HWY_INLINE hn::Vec<D> ProductToOdd(D df, hn::Vec<D> a, hn::Vec<D> b) {
+  if (HWY_UNLIKELY(AnyTinyProduct(df, a, b, hn::Mul(a, b)))) return ProductToOddPerLane(df, a, b);
   const hn::ScalableTag<double> dd;
   const hn::RebindToUnsigned<decltype(dd)> du;
   const hn::Rebind<float, decltype(dd)> dh;  // as many float lanes as double lanes
@@ -177,11 +185,6 @@ HWY_INLINE hn::Vec<D> ProductToOdd(D df, hn::Vec<D> a, hn::Vec<D> b) {
   hn::Store(b, df, bs);
   for (std::size_t i = 0; i < hn::Lanes(df); i += hn::Lanes(dd)) {
     const auto product = hn::Mul(hn::PromoteTo(dd, hn::Load(dh, as + i)), hn::PromoteTo(dd, hn::Load(dh, bs + i)));
-    const auto tiny = hn::And(hn::Lt(hn::Abs(product), hn::Set(dd, 0x1p-126)), hn::Ne(product, hn::Zero(dd)));
-    if (!hn::AllFalse(dd, tiny)) {
-      for (std::size_t j = i; j < i + hn::Lanes(dd); ++j) as[j] = RoundToOdd(static_cast<double>(as[j]) * bs[j]);
-      continue;
-    }
     const auto bits = hn::BitCast(du, product);
     const auto sticky = hn::ShiftLeft<29>(hn::ShiftRight<29>(hn::Add(hn::And(bits, dropped), dropped)));
     const auto odd = hn::Or(hn::AndNot(dropped, bits), sticky);  // NaN stays NaN, inf stays inf
