@@ -125,16 +125,20 @@ using Elu64 = EluInDouble;
 using Selu64 = SeluInDouble;
 // celu's slope e^(x / alpha) for binary64: a rounded x / alpha would cost
 // |x / alpha| / 2 ULP, so the quotient is carried as hi + lo (its remainder
-// x - hi alpha is exact) into ExpTimes.
+// x - hi alpha is exact) into ExpTimes; alpha = 1 (the default) needs no
+// division.
 struct Celu64 : CeluInDouble {
   using CeluInDouble::CeluInDouble;
   template <class D, class V>
   HWY_INLINE V Derivative(D d, V x) const {
-    const V a = hn::Set(d, alpha);
-    const V hi = hn::Div(x, a);
-    V product_error;
-    const V product = TwoProduct(d, hi, a, product_error);
-    const V lo = hn::Div(hn::Sub(hn::Sub(x, product), product_error), a);
+    V hi = x, lo = hn::Zero(d);
+    if (alpha != 1.0) {
+      const V a = hn::Set(d, alpha);
+      hi = hn::Div(x, a);
+      V product_error;
+      const V product = TwoProduct(d, hi, a, product_error);
+      lo = hn::Div(hn::Sub(hn::Sub(x, product), product_error), a);
+    }
     const V curved = hn::IfThenElse(hn::Gt(hi, hn::Set(d, 709.0)), hn::Set(d, HUGE_VAL),
                                     ExpTimes(d, hi, hn::IfThenZeroElse(hn::IsInf(hi), lo), hn::Set(d, 1.0)));
     return hn::IfThenElse(hn::Gt(x, hn::Zero(d)), hn::Set(d, 1.0), curved);
