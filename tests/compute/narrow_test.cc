@@ -323,11 +323,14 @@ TEST_P(NarrowExhaustive, VjpRoundsTheProductOnce) {
       const long double exact = static_cast<long double>(NarrowToFloat(dtype, g[i])) *
                                 ref->derivative(NarrowToFloat(dtype, x[i]), values.data());
       const float value = NarrowToFloat(dtype, got[i]);
-      // Half a unit in the type's last place, plus the float32 derivative's error (a few 2^-23).
+      // Half a unit in the type's last place (subnormals included), plus the
+      // float32 derivative's error (a few 2^-23 of it).
       const int mantissa_bits = dtype == DataType::kFloat16 ? 10 : 7;
-      const long double unit = exact == 0 ? 0 : std::ldexp(1.0L, std::ilogb(exact) - mantissa_bits);
+      const int min_exponent = dtype == DataType::kFloat16 ? -14 : -126;
+      const long double unit =
+          exact == 0 ? 0 : std::ldexp(1.0L, std::max(std::ilogb(exact), min_exponent) - mantissa_bits);
       const long double bound = 0.5L * unit + std::fabs(exact) * 0x1p-20L;
-      ASSERT_LE(std::fabs(value - exact), std::max<long double>(bound, 0x1p-24L))
+      ASSERT_LE(std::fabs(value - exact), bound)
           << activation->name << " " << DataTypeName(dtype) << " x=" << NarrowToFloat(dtype, x[i])
           << " g=" << NarrowToFloat(dtype, g[i]);
     }
