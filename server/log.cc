@@ -58,6 +58,11 @@ void InitLogging(const std::string& level, LogFormat format) {
   gpr_set_log_function(LogGrpcLine);
 }
 
+void ShutdownLogging() {
+  gpr_set_log_function(nullptr);  // gRPC's default
+  spdlog::shutdown();
+}
+
 void LogEvent(spdlog::level::level_enum level, std::string_view message, std::initializer_list<LogField> fields) {
   if (!spdlog::should_log(level)) return;
   std::string line;

@@ -28,6 +28,11 @@ struct LogField {
 // Installs the process-wide logger (stderr) with the configured level and format.
 void InitLogging(const std::string& level, LogFormat format);
 
+// Called last, once nothing of ours logs any more: hands gRPC's diagnostics
+// back to gRPC's own stderr logger (its threads may still log while gRPC
+// tears down, after ours is gone), then flushes and drops our logger.
+void ShutdownLogging();
+
 void LogEvent(spdlog::level::level_enum level, std::string_view message,
               std::initializer_list<LogField> fields = {});
 

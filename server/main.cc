@@ -84,6 +84,7 @@ int main(int argc, char** argv) {
   LogEvent(spdlog::level::info, "received signal", {{"signal", signal_number == SIGINT ? "SIGINT" : "SIGTERM"}});
   server->Shutdown(std::chrono::milliseconds(static_cast<long long>(config.shutdown_grace_seconds * 1000)));
   server.reset();
-  spdlog::shutdown();
+  operations.reset();  // its gRPC credentials may end gRPC, which logs
+  activation::server::ShutdownLogging();
   return 0;
 }

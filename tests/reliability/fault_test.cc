@@ -9,6 +9,7 @@
 #include <cmath>
 #include <condition_variable>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <algorithm>
 #include <map>
@@ -302,6 +303,18 @@ TEST(SigtermFaultTest, HundredCallsInFlightEachCompleteOrAreRefused) {
     completed_after = SigtermRound();
   }
   EXPECT_GE(completed_after, 1) << "no call was in flight at the signal in three rounds";
+}
+
+// At debug verbosity gRPC logs its own teardown, which ends after the server
+// has stopped and its logger is gone: those lines must not take the process
+// down on its way out.
+TEST(SigtermFaultTest, ExitsCleanlyWhileGrpcLogsItsTeardown) {
+  setenv("GRPC_VERBOSITY", "DEBUG", 1);  // the child inherits it
+  ChildServer server({"--log-level", "warn"});
+  unsetenv("GRPC_VERBOSITY");
+  ASSERT_NE(server.port(), 0) << server.Log();
+  server.Signal(SIGTERM);
+  EXPECT_EQ(server.WaitExit(std::chrono::seconds(20)), 0) << server.Log();
 }
 
 // Many concurrent large calls against a small --max-memory-bytes: every call
