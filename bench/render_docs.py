@@ -160,16 +160,17 @@ def render_dtypes(paths):
         return statistics.median(r[a] / r[b] for r in rounds if r[b])
 
     below = {"narrow": [0, 0], "torch": [0, 0]}  # [below the goal, compared]
-    beyond_bytes = []  # float64 rows below the goal where the goal exceeds the bytes bound
+    beyond_bytes = 0  # float64 rows below the goal where the goal exceeds the bytes bound
 
     def goal(value, kind, target, bound=None):
+        nonlocal beyond_bytes
         if value is None:
             return DASH
         below[kind][1] += 1
         if value < target:
             below[kind][0] += 1
             if bound is not None and bound < target:
-                beyond_bytes.append(value)
+                beyond_bytes += 1
                 return f"**{fmt(value)}** ⊘ ≤ {fmt(bound)}"
             return f"**{fmt(value)}** ✗"
         return fmt(value)
@@ -199,9 +200,9 @@ def render_dtypes(paths):
         f" a ratio is the median of the rounds' own ratios. Goals: float16 and bfloat16 ≥ {NARROW_GOAL}× float32,"
         f" float64 ≥ {TORCH_GOAL}× PyTorch; below its goal (✗, ⊘): {below['narrow'][0]} of {below['narrow'][1]}"
         f" narrow ratios, {below['torch'][0]} of {below['torch'][1]} float64 ratios. Of those,"
-        f" {len(beyond_bytes)} (⊘) are out of reach on this machine: float64 step, which moves the same bytes"
+        f" {beyond_bytes} (⊘) are out of reach on this machine: float64 step, which moves the same bytes"
         f" with no arithmetic, reaches less than {TORCH_GOAL}× PyTorch in the same rounds (its ratio follows ≤:"
-        f" about the most any kernel of that pass can reach); {below['torch'][0] - len(beyond_bytes)} (✗) are not."
+        f" about the most any kernel of that pass can reach); {below['torch'][0] - beyond_bytes} (✗) are not."
         f" A dash: no such PyTorch function or pass."
         + (f" Conditions: {context['conditions']}." if context.get("conditions") else ""),
         "",

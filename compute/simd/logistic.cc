@@ -208,7 +208,7 @@ struct Softplus64 {
   template <class D, class V>
   HWY_INLINE V Derivative(D d, V x) const {
     // beta = 1 (the default): beta x is x, exact; the slope is sigmoid's.
-    if (beta == 1.0) return hn::IfThenElse(hn::Gt(x, hn::Set(d, threshold)), hn::Set(d, 1.0), Logistic(d, x));
+    if (beta == 1.0) return hn::IfThenElse(Linear(d, x, hn::Zero(d)), hn::Set(d, 1.0), Logistic(d, x));
     V lo;
     const V hi = ScaledArgument(d, x, beta, lo);
     const V e = ExpTimes(d, hn::Neg(hn::Abs(hi)), hn::IfThenElse(hn::Lt(hi, hn::Zero(d)), lo, hn::Neg(lo)), hn::Set(d, 1.0));
