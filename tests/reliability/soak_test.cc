@@ -58,8 +58,16 @@ std::shared_ptr<grpc::Channel> Connection(const std::string& target, int index) 
 TEST(SoakTest, MixedCallsFromManyCallersStayCorrectAndMemoryStaysFlat) {
   ChildServer server({"--log-level", "warn", "--shutdown-grace", "5"});
   ASSERT_NE(server.port(), 0) << server.Log();
+  // Connected before the load starts: a first connection attempt that fails
+  // on a loaded machine would otherwise fail every call on that channel for
+  // gRPC's reconnect backoff (about a second), which is not what this soaks.
   std::vector<std::unique_ptr<v1::ActivationService::Stub>> stubs;
-  for (int i = 0; i < kConnections; ++i) stubs.push_back(v1::ActivationService::NewStub(Connection(server.target(), i)));
+  for (int i = 0; i < kConnections; ++i) {
+    const std::shared_ptr<grpc::Channel> channel = Connection(server.target(), i);
+    ASSERT_TRUE(channel->WaitForConnected(std::chrono::system_clock::now() + std::chrono::seconds(30)))
+        << "connection " << i << " to the server\n" << server.Log();
+    stubs.push_back(v1::ActivationService::NewStub(channel));
+  }
 
   const double seconds = SoakSeconds();
   const Clock::time_point start = Clock::now();
