@@ -22,9 +22,12 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <type_traits>
 
 #include "compute/activation.h"
+#include "compute/simd/streaming.h"  // kStreamFromBytes
+#include "hwy/cache_control.h"
 #include "hwy/highway.h"
 
 HWY_BEFORE_NAMESPACE();
@@ -132,21 +135,51 @@ HWY_INLINE V ApplyFloat(const Op& op, D d, V x, V g) {
   return Apply<kPass>(op, d, x, g);
 }
 
-// The last partial vector goes through a zero-padded stack copy: a masked
-// load is not available on every target and a full load could read past
-// the caller's buffer into an unmapped page.
+// The last partial vector (and a streaming loop's first) goes through a
+// zero-padded stack copy: a masked load is not available on every target
+// and a full load could read past the caller's buffer into an unmapped page.
+template <class T>
 struct TailBuffers {
-  alignas(HWY_MAX_BYTES) float x[HWY_MAX_BYTES / sizeof(float)] = {};
-  alignas(HWY_MAX_BYTES) float g[HWY_MAX_BYTES / sizeof(float)] = {};
-  alignas(HWY_MAX_BYTES) float out[HWY_MAX_BYTES / sizeof(float)];
-  TailBuffers(const float* px, const float* pg, std::size_t begin, std::size_t end, bool reads_g) {
+  alignas(HWY_MAX_BYTES) T x[HWY_MAX_BYTES / sizeof(T)] = {};
+  alignas(HWY_MAX_BYTES) T g[HWY_MAX_BYTES / sizeof(T)] = {};
+  alignas(HWY_MAX_BYTES) T out[HWY_MAX_BYTES / sizeof(T)];
+  TailBuffers(const T* px, const T* pg, std::size_t begin, std::size_t end, bool reads_g) {
     std::copy(px + begin, px + end, x);
     if (reads_g) std::copy(pg + begin, pg + end, g);
   }
-  void CopyOut(float* pout, std::size_t begin, std::size_t end) const {
+  void CopyOut(T* pout, std::size_t begin, std::size_t end) const {
     std::copy(out, out + (end - begin), pout + begin);
   }
 };
+
+// Which loops stream. Memory-bound families (MapMemoryBound,
+// MapMemoryBound64) on every target; other float loops where a vector fills
+// a cache line (AVX-512); the rest never: on narrower vectors, and in
+// double lanes on any, streaming made some arithmetic-bound kernels slower.
+enum class Streaming { kNever, kWholeLines, kAnyWidth };
+
+// Whether a loop writes its n outputs with streaming stores, which need a
+// vector-aligned address: then `head` (< one vector) elements come first,
+// through TailBuffers, to reach that alignment.
+template <class D, class T>
+HWY_INLINE bool StreamsOutput(D d, Streaming streaming, const T* out, std::size_t n, std::size_t* head) {
+  const std::size_t vector_bytes = hn::Lanes(d) * sizeof(T);
+  const auto address = reinterpret_cast<std::uintptr_t>(out);
+  *head = 0;
+  if (n * sizeof(T) < kStreamFromBytes || address % sizeof(T) != 0) return false;
+  if (streaming == Streaming::kNever || (streaming == Streaming::kWholeLines && vector_bytes < 64)) return false;
+  *head = (vector_bytes - address % vector_bytes) % vector_bytes / sizeof(T);
+  return true;
+}
+
+template <class D, class V, class T>
+HWY_INLINE void StoreOut(V v, D d, T* p, bool stream) {
+  if (stream) {
+    hn::Stream(v, d, p);
+  } else {
+    hn::StoreU(v, d, p);
+  }
+}
 
 template <class Op, class = void>
 struct InDouble : std::false_type {};
@@ -155,14 +188,21 @@ struct InDouble<Op, std::void_t<decltype(Op::kInDouble)>> : std::bool_constant<O
 
 // out[i] = pass(x[i], g[i]); g is read only for the VJP. Four vectors per
 // step keep enough loads in flight to reach memory bandwidth; the tail uses
-// a masked load and store, so no element is computed twice or out of bounds.
-template <Pass kPass, class Op>
+// a zero-padded copy, so no element is computed twice or out of bounds.
+template <Pass kPass, Streaming kStreaming = Streaming::kWholeLines, class Op>
 HWY_INLINE void MapInFloat(const Op& op, const float* x, const float* g, float* out, std::size_t n) {
   const hn::ScalableTag<float> d;
   const std::size_t N = hn::Lanes(d);
   const auto zero = hn::Zero(d);
   constexpr bool kReadsG = kPass == Pass::kVjp;
+  const auto partial = [&](std::size_t begin, std::size_t end) {
+    TailBuffers<float> part(x, g, begin, end, kReadsG);
+    hn::Store(ApplyFloat<kPass>(op, d, hn::Load(d, part.x), hn::Load(d, part.g)), d, part.out);
+    part.CopyOut(out, begin, end);
+  };
   std::size_t i = 0;
+  const bool stream = StreamsOutput(d, kStreaming, out, n, &i);
+  if (i != 0) partial(0, i);
   for (; i + 4 * N <= n; i += 4 * N) {
     const auto x0 = hn::LoadU(d, x + i);
     const auto x1 = hn::LoadU(d, x + i + N);
@@ -172,22 +212,20 @@ HWY_INLINE void MapInFloat(const Op& op, const float* x, const float* g, float* 
     const auto g1 = kReadsG ? hn::LoadU(d, g + i + N) : zero;
     const auto g2 = kReadsG ? hn::LoadU(d, g + i + 2 * N) : zero;
     const auto g3 = kReadsG ? hn::LoadU(d, g + i + 3 * N) : zero;
-    hn::StoreU(ApplyFloat<kPass>(op, d, x0, g0), d, out + i);
-    hn::StoreU(ApplyFloat<kPass>(op, d, x1, g1), d, out + i + N);
-    hn::StoreU(ApplyFloat<kPass>(op, d, x2, g2), d, out + i + 2 * N);
-    hn::StoreU(ApplyFloat<kPass>(op, d, x3, g3), d, out + i + 3 * N);
+    StoreOut(ApplyFloat<kPass>(op, d, x0, g0), d, out + i, stream);
+    StoreOut(ApplyFloat<kPass>(op, d, x1, g1), d, out + i + N, stream);
+    StoreOut(ApplyFloat<kPass>(op, d, x2, g2), d, out + i + 2 * N, stream);
+    StoreOut(ApplyFloat<kPass>(op, d, x3, g3), d, out + i + 3 * N, stream);
   }
   for (; i + N <= n; i += N) {
     const auto g0 = kReadsG ? hn::LoadU(d, g + i) : zero;
-    hn::StoreU(ApplyFloat<kPass>(op, d, hn::LoadU(d, x + i), g0), d, out + i);
+    StoreOut(ApplyFloat<kPass>(op, d, hn::LoadU(d, x + i), g0), d, out + i, stream);
   }
-  if (i < n) {
-    TailBuffers tail(x, g, i, n, kReadsG);
-    hn::Store(ApplyFloat<kPass>(op, d, hn::Load(d, tail.x), hn::Load(d, tail.g)), d, tail.out);
-    tail.CopyOut(out, i, n);
-  }
+  if (i < n) partial(i, n);
+  if (stream) hwy::FlushStream();
 }
 
+// Ordinary stores only (Streaming).
 template <Pass kPass, class Op>
 HWY_INLINE void MapInDouble(const Op& op, const float* x, const float* g, float* out, std::size_t n) {
   const hn::ScalableTag<double> dd;
@@ -195,6 +233,11 @@ HWY_INLINE void MapInDouble(const Op& op, const float* x, const float* g, float*
   const std::size_t N = hn::Lanes(dd);
   const auto zero = hn::Zero(df);
   constexpr bool kReadsG = kPass == Pass::kVjp;
+  const auto partial = [&](std::size_t begin, std::size_t end) {
+    TailBuffers<float> part(x, g, begin, end, kReadsG);
+    hn::Store(ApplyInDouble<kPass>(op, df, hn::Load(df, part.x), hn::Load(df, part.g)), df, part.out);
+    part.CopyOut(out, begin, end);
+  };
   std::size_t i = 0;
   for (; i + 2 * N <= n; i += 2 * N) {
     const auto g0 = kReadsG ? hn::LoadU(df, g + i) : zero;
@@ -204,11 +247,7 @@ HWY_INLINE void MapInDouble(const Op& op, const float* x, const float* g, float*
     hn::StoreU(y0, df, out + i);
     hn::StoreU(y1, df, out + i + N);
   }
-  for (; i < n; i += N) {
-    TailBuffers tail(x, g, i, std::min(n, i + N), kReadsG);
-    hn::Store(ApplyInDouble<kPass>(op, df, hn::Load(df, tail.x), hn::Load(df, tail.g)), df, tail.out);
-    tail.CopyOut(out, i, std::min(n, i + N));
-  }
+  for (; i < n; i += N) partial(i, std::min(n, i + N));
 }
 
 template <Pass kPass, class Op>
@@ -220,28 +259,43 @@ HWY_INLINE void Map(const Op& op, const float* x, const float* g, float* out, st
   }
 }
 
+// Map for a memory-bound family (piecewise-linear): float lanes, large
+// outputs streamed on every target.
+template <Pass kPass, class Op>
+HWY_INLINE void MapMemoryBound(const Op& op, const float* x, const float* g, float* out, std::size_t n) {
+  static_assert(!InDouble<Op>::value, "memory-bound ops run in float lanes");
+  MapInFloat<kPass, Streaming::kAnyWidth>(op, x, g, out, n);
+}
+
 // float64 in and out: out[i] = pass(x[i], g[i]) in double lanes, NaN in ->
 // NaN out whatever the Op computes for it. The VJP is g * f'(x), f' rounded
-// first, as for float.
-template <Pass kPass, class Op>
+// first, as for float. Ordinary stores: streaming made the transcendental
+// kernels slower.
+template <Pass kPass, Streaming kStreaming = Streaming::kNever, class Op>
 HWY_INLINE void MapFloat64(const Op& op, const double* x, const double* g, double* out, std::size_t n) {
   const hn::ScalableTag<double> d;
   const std::size_t N = hn::Lanes(d);
   constexpr bool kReadsG = kPass == Pass::kVjp;
   const auto step = [&](auto vx, auto vg) { return KeepNaN(vx, Apply<kPass>(op, d, vx, vg)); };
+  const auto partial = [&](std::size_t begin, std::size_t end) {
+    TailBuffers<double> part(x, g, begin, end, kReadsG);
+    hn::Store(step(hn::Load(d, part.x), hn::Load(d, part.g)), d, part.out);
+    part.CopyOut(out, begin, end);
+  };
   std::size_t i = 0;
+  const bool stream = StreamsOutput(d, kStreaming, out, n, &i);
+  if (i != 0) partial(0, i);
   for (; i + N <= n; i += N) {
-    hn::StoreU(step(hn::LoadU(d, x + i), kReadsG ? hn::LoadU(d, g + i) : hn::Zero(d)), d, out + i);
+    StoreOut(step(hn::LoadU(d, x + i), kReadsG ? hn::LoadU(d, g + i) : hn::Zero(d)), d, out + i, stream);
   }
-  if (i < n) {  // zero-padded stack copy, as TailBuffers does for float
-    alignas(HWY_MAX_BYTES) double tx[HWY_MAX_BYTES / sizeof(double)] = {};
-    alignas(HWY_MAX_BYTES) double tg[HWY_MAX_BYTES / sizeof(double)] = {};
-    alignas(HWY_MAX_BYTES) double tout[HWY_MAX_BYTES / sizeof(double)];
-    std::copy(x + i, x + n, tx);
-    if (kReadsG) std::copy(g + i, g + n, tg);
-    hn::Store(step(hn::Load(d, tx), hn::Load(d, tg)), d, tout);
-    std::copy(tout, tout + (n - i), out + i);
-  }
+  if (i < n) partial(i, n);
+  if (stream) hwy::FlushStream();
+}
+
+// MapFloat64 for a memory-bound family.
+template <Pass kPass, class Op>
+HWY_INLINE void MapMemoryBound64(const Op& op, const double* x, const double* g, double* out, std::size_t n) {
+  MapFloat64<kPass, Streaming::kAnyWidth>(op, x, g, out, n);
 }
 
 }  // namespace activation::simd::HWY_NAMESPACE
@@ -261,6 +315,9 @@ HWY_AFTER_NAMESPACE();
     MapFn<Pass::kVjp>(Op(args), x, g, out, n);                                          \
   }
 #define ACTIVATION_SIMD_TARGET_KERNELS(Op) ACTIVATION_SIMD_TARGET_KERNELS_OF(Op, float, Map)
+// The float kernels of a memory-bound `Op` (MapMemoryBound).
+#define ACTIVATION_SIMD_MEMORY_BOUND_KERNELS(Op) ACTIVATION_SIMD_TARGET_KERNELS_OF(Op, float, MapMemoryBound)
+#define ACTIVATION_SIMD_MEMORY_BOUND_KERNELS64(Op) ACTIVATION_SIMD_TARGET_KERNELS_OF(Op, double, MapMemoryBound64)
 // The float64 kernels of `Op`: double arrays, double lanes.
 #define ACTIVATION_SIMD_TARGET_KERNELS64(Op) ACTIVATION_SIMD_TARGET_KERNELS_OF(Op, double, MapFloat64)
 

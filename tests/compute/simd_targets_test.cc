@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "compute/registry.h"
+#include "compute/simd/streaming.h"
 #include "compute/simd/target.h"
 #include "hwy/detect_targets.h"
 #include "tests/compute/harness.h"
@@ -129,6 +130,76 @@ TEST_P(SimdElementwiseKernels, SignedZeroInputsKeepTheReferenceSign) {
               << "f'(" << zeros[i] << ") = " << d[i] << ", exact " << static_cast<double>(exact_d);
         }
       }
+    }
+  }
+}
+
+// Outputs of kStreamFromBytes and more take the loops' streaming stores,
+// after a head that brings the output to a vector boundary. Every element
+// (head and tail included) equals what the same kernel writes in calls
+// small enough for ordinary stores, and the elements on either side of the
+// output stay untouched: on every target, for a memory-bound family (it
+// streams on every target), a float kernel (where a vector fills a cache
+// line), one in double lanes (never) and float64 relu.
+template <class T, class Pass>
+void ExpectLargeCallMatchesSmallCalls(const std::vector<T>& x, const std::vector<T>& g, std::size_t offset,
+                                      Pass pass) {
+  const std::size_t n = x.size();
+  const std::size_t small = std::size_t{1} << 16;
+  std::vector<T> expected(n);
+  for (std::size_t begin = 0; begin < n; begin += small) {
+    pass(x.data() + begin, g.data() + begin, expected.data() + begin, std::min(small, n - begin));
+  }
+  const T guard = static_cast<T>(-12345.0);
+  std::vector<T> out(offset + n + 1, guard);
+  pass(x.data(), g.data(), out.data() + offset, n);
+  for (std::size_t i = 0; i < offset; ++i) ASSERT_EQ(out[i], guard) << "wrote before the output";
+  ASSERT_EQ(out[offset + n], guard) << "wrote past the output";
+  for (std::size_t i = 0; i < n; ++i) {
+    ASSERT_EQ(std::memcmp(&out[offset + i], &expected[i], sizeof(T)), 0) << "i=" << i << " of " << n;
+  }
+}
+
+TEST(SimdMap, LargeOutputsMatchSmallCallsAtAnyAlignment) {
+  const std::size_t n = simd::kStreamFromBytes / sizeof(float) + 37;
+  std::mt19937 rng(5);
+  std::uniform_real_distribution<float> spread(-10.0f, 10.0f);
+  std::vector<float> x(n), g(n);
+  for (float& v : x) v = spread(rng);
+  for (float& v : g) v = spread(rng);
+  x[3] = std::nanf("");
+  std::vector<double> x64(x.begin(), x.end()), g64(g.begin(), g.end());
+  x64.resize(simd::kStreamFromBytes / sizeof(double) + 37);
+  g64.resize(x64.size());
+  struct Case {
+    const char* name;
+    std::vector<std::size_t> offsets;  // the output's start, in elements past an allocation
+  };
+  for (std::int64_t target : simd::AvailableTargets()) {
+    simd::TargetScope scope(target);
+    SCOPED_TRACE(simd::TargetName(target));
+    for (const Case& c : {Case{"relu", {0, 1, 3}}, Case{"sigmoid", {1}}, Case{"softsign", {1}}}) {
+      SCOPED_TRACE(c.name);
+      const Activation* a = FindActivation(c.name);
+      ASSERT_NE(a, nullptr);
+      KernelArgs args;
+      ASSERT_TRUE(ResolveParams(*a, {}, &args).ok());
+      const Kernels& k = a->fast;
+      for (std::size_t offset : c.offsets) {
+        SCOPED_TRACE(offset);
+        ExpectLargeCallMatchesSmallCalls(x, g, offset, [&](const float* px, const float*, float* out, std::size_t m) {
+          k.forward(px, out, m, args);
+        });
+        ExpectLargeCallMatchesSmallCalls(x, g, offset, [&](const float* px, const float* pg, float* out,
+                                                           std::size_t m) { k.vjp(px, pg, out, m, args); });
+      }
+    }
+    const Activation* relu = FindActivation("relu");
+    KernelArgs args;
+    ASSERT_TRUE(ResolveParams(*relu, {}, &args).ok());
+    for (std::size_t offset : {0, 1}) {
+      ExpectLargeCallMatchesSmallCalls(x64, g64, offset, [&](const double* px, const double* pg, double* out,
+                                                             std::size_t m) { relu->float64.vjp(px, pg, out, m, args); });
     }
   }
 }
