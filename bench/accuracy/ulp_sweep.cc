@@ -3,7 +3,7 @@
 // the max ULP error and the input where it occurs.
 //
 //   ulp_sweep --function NAME[,NAME...]|all --mode forward|derivative|both
-//             --kernel reference|fast [--target avx512|avx2|sse4|ssse3|scalar]
+//             --kernel reference|fast|onednn [--target avx512|avx2|sse4|ssse3|scalar]
 //             [--stride N] [--check-published] --threads N [--param name=value ...]
 //
 // Each output is screened against the reference evaluated in double; where
@@ -11,6 +11,10 @@
 // comparison alone (DecidesComparison), everything else is re-checked in
 // long double. Row-wise functions (softmax, log_softmax) are swept over the
 // rows [x, 0], screened with their two-element closed forms in double.
+// --kernel onednn measures the peer the kernel benchmark compares against
+// (oneDNN's eltwise primitive, where it has the function, at the catalogue's
+// defaults; its derivative is its backward pass with diff_dst = 1; one
+// oneDNN thread per sweep thread; DNNL_MAX_CPU_ISA caps its JIT).
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -18,7 +22,9 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <limits>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -27,6 +33,9 @@
 #include "compute/registry.h"
 #include "compute/simd/target.h"
 #include "tests/compute/harness.h"
+#ifdef ACTIVATION_BENCH_ONEDNN
+#include "bench/kernels/onednn_eltwise.h"
+#endif
 
 namespace activation::accuracy {
 namespace {
@@ -35,7 +44,7 @@ struct Options {
   std::string function = "all";
   bool forward = true;
   bool derivative = true;
-  bool fast = false;
+  enum class Kernel { kReference, kFast, kOneDnn } kernel = Kernel::kReference;
   std::int64_t target = 0;     // 0: the default dispatch
   std::uint64_t stride = 1;    // every stride-th bit pattern
   bool check_published = false;
@@ -146,22 +155,66 @@ void CheckRows(const ReferenceRowFunction& ref, bool derivative, const float* ro
   }
 }
 
-Worst Sweep(const Activation& a, const Options& o, bool derivative) {
-  const Kernels& kernels = o.fast ? a.fast : a.reference;
+// The reference's default parameter set overridden by --param (into
+// `ref_params` when given), as the kernels' arguments.
+KernelArgs ArgsForSweep(const Activation& a, const ReferenceFunction& ref, const Options& o,
+                        std::vector<double>* ref_params) {
+  std::vector<double> params = ref.param_sets.front();
+  for (const auto& [name, value] : o.params) {
+    for (std::size_t i = 0; i < ref.param_names.size(); ++i) {
+      if (ref.param_names[i] == name) params[i] = value;
+    }
+  }
+  const KernelArgs args = ResolveForTest(a, ref, params);
+  if (ref_params != nullptr) *ref_params = std::move(params);
+  return args;
+}
+
+// oneDNN's name for the catalogue entry at `args`: gelu's tanh form is its own algorithm.
+std::string OneDnnLabel(const Activation& a, const KernelArgs& args) {
+  return a.name == "gelu" && args.param[0] != 0 ? "gelu_tanh" : std::string(a.name);
+}
+
+// The kernel a sweep thread calls on one chunk of n inputs.
+using ChunkKernel = std::function<void(const float* x, float* out, std::size_t n)>;
+
+ChunkKernel MakeChunkKernel(const Activation& a, const Options& o, bool derivative, const KernelArgs& args) {
+  if (o.kernel == Options::Kernel::kOneDnn) {
+#ifdef ACTIVATION_BENCH_ONEDNN
+    bench::UseOneThreadForOneDnn();  // per thread: OpenMP's thread count is a per-thread setting
+    std::shared_ptr<bench::OneDnnEltwise> eltwise = bench::OneDnnEltwise::For(OneDnnLabel(a, args), kChunk);
+    if (eltwise == nullptr) return nullptr;
+    auto ones = std::make_shared<std::vector<float>>(kChunk, 1.0f);
+    return [eltwise, ones, derivative](const float* x, float* out, std::size_t) {
+      if (derivative) {
+        eltwise->Backward(x, ones->data(), out);
+      } else {
+        eltwise->Forward(x, out);
+      }
+    };
+#else
+    return nullptr;
+#endif
+  }
+  const Kernels& kernels = o.kernel == Options::Kernel::kFast ? a.fast : a.reference;
   const auto kernel = derivative ? kernels.derivative : kernels.forward;
+  return [kernel, args](const float* x, float* out, std::size_t n) { kernel(x, out, n, args); };
+}
+
+// Whether oneDNN has `a` at the sweep's parameters.
+bool HasOneDnnPeer(const Activation& a, const Options& o) {
+  const ReferenceFunction* ref = FindReference(a.name);
+  if (ref == nullptr) return false;
+  return MakeChunkKernel(a, o, false, ArgsForSweep(a, *ref, o, nullptr)) != nullptr;
+}
+
+Worst Sweep(const Activation& a, const Options& o, bool derivative) {
   const ReferenceFunction* ref = FindReference(a.name);
   const ReferenceRowFunction* row_ref = FindRowReference(a.name);
   std::vector<double> ref_params;
   KernelArgs args;
   if (ref != nullptr) {
-    // The reference's default set, overridden by --param.
-    ref_params = ref->param_sets.front();
-    for (const auto& [name, value] : o.params) {
-      for (std::size_t i = 0; i < ref->param_names.size(); ++i) {
-        if (ref->param_names[i] == name) ref_params[i] = value;
-      }
-    }
-    args = ResolveForTest(a, *ref, ref_params);
+    args = ArgsForSweep(a, *ref, o, &ref_params);
   } else {
     args.row_length = 2;
   }
@@ -170,16 +223,17 @@ Worst Sweep(const Activation& a, const Options& o, bool derivative) {
   Worst total;
   auto work = [&] {
     Worst mine;
+    const ChunkKernel kernel = MakeChunkKernel(a, o, derivative, args);
     std::vector<float> x(kChunk), rows(2 * kChunk), got(2 * kChunk);
     const std::uint64_t samples = Samples(o.stride);
     for (std::uint64_t first; (first = next.fetch_add(kChunk)) < samples;) {
       FillChunk(first, o.stride, x.data());
       if (ref != nullptr) {
-        kernel(x.data(), got.data(), kChunk, args);
+        kernel(x.data(), got.data(), kChunk);
         CheckElementwise(*ref, ref_params, derivative, x.data(), got.data(), &mine);
       } else {
         for (std::uint64_t i = 0; i < kChunk; ++i) rows[2 * i] = x[i], rows[2 * i + 1] = 0.0f;
-        kernel(rows.data(), got.data(), 2 * kChunk, args);
+        kernel(rows.data(), got.data(), 2 * kChunk);
         CheckRows(*row_ref, derivative, rows.data(), got.data(), kChunk, &mine);
       }
     }
@@ -195,7 +249,7 @@ Worst Sweep(const Activation& a, const Options& o, bool derivative) {
 int Usage(const std::string& error) {
   std::fprintf(stderr,
                "%s%susage: ulp_sweep [--function NAME[,NAME...]|all] [--mode forward|derivative|both]\n"
-               "                 [--kernel reference|fast] [--target avx512|avx2|sse4|ssse3|scalar]\n"
+               "                 [--kernel reference|fast|onednn] [--target avx512|avx2|sse4|ssse3|scalar]\n"
                "                 [--stride N (a power of two <= 65536)] [--check-published]\n"
                "                 [--threads N] [--param name=value]...\n"
                "exit status 1 when a result is wrong at a special value, exceeds the 4 ULP bound,\n"
@@ -222,8 +276,17 @@ int Run(int argc, char** argv) {
       o.forward = value != "derivative";
       o.derivative = value != "forward";
     } else if (flag == "--kernel") {
-      if (value != "reference" && value != "fast") return Usage("bad --kernel: " + value);
-      o.fast = value == "fast";
+      if (value == "reference") {
+        o.kernel = Options::Kernel::kReference;
+      } else if (value == "fast") {
+        o.kernel = Options::Kernel::kFast;
+#ifdef ACTIVATION_BENCH_ONEDNN
+      } else if (value == "onednn") {
+        o.kernel = Options::Kernel::kOneDnn;
+#endif
+      } else {
+        return Usage("bad --kernel: " + value);
+      }
     } else if (flag == "--target") {
       if (!simd::ParseTargetCap(value, &o.target)) return Usage("bad or unavailable --target: " + value);
     } else if (flag == "--stride") {
@@ -250,6 +313,9 @@ int Run(int argc, char** argv) {
     }
   }
   for (std::size_t i = 0; i < o.params.size(); ++i) o.params[i].first = o.param_storage[i];
+  for (const std::string& name : o.param_storage) {  // oneDNN runs at the catalogue's defaults
+    if (o.kernel == Options::Kernel::kOneDnn && name != "approximate") return Usage("--kernel onednn takes no --param " + name);
+  }
   std::vector<const Activation*> chosen;
   if (o.function == "all") {
     for (const Activation& a : Catalogue()) chosen.push_back(&a);
@@ -264,8 +330,14 @@ int Run(int argc, char** argv) {
     }
   }
   simd::ForceTarget(o.target);
-  // The reference kernels are scalar: their figures hold on every target.
-  const std::string target = o.fast ? " target=" + simd::TargetName(simd::CurrentTarget()) : "";
+  std::string target;  // the reference kernels are scalar: their figures hold on every target
+  if (o.kernel == Options::Kernel::kFast) target = " target=" + simd::TargetName(simd::CurrentTarget());
+#ifdef ACTIVATION_BENCH_ONEDNN
+  if (o.kernel == Options::Kernel::kOneDnn) target = " target=" + std::string(bench::OneDnnIsa());
+#endif
+  const char* kernel_name = o.kernel == Options::Kernel::kFast     ? "fast"
+                            : o.kernel == Options::Kernel::kOneDnn ? "onednn"
+                                                                   : "reference";
   const std::string stride = o.stride > 1 ? " stride=" + std::to_string(o.stride) : "";
   constexpr std::int64_t kBoundUlp = 4;
   int status = 0;
@@ -277,6 +349,10 @@ int Run(int argc, char** argv) {
   for (const Activation* a : chosen) {
     const UlpFigures published = AccuracyOnCurrentTarget(a->accuracy);
     const std::string label = std::string(a->name) + param_label;
+    if (o.kernel == Options::Kernel::kOneDnn && !HasOneDnnPeer(*a, o)) {
+      std::printf("%-12s no oneDNN equivalent\n", label.c_str());
+      continue;
+    }
     for (bool derivative : {false, true}) {
       if (derivative ? !o.derivative : !o.forward) continue;
       const auto start = std::chrono::steady_clock::now();
@@ -285,12 +361,14 @@ int Run(int argc, char** argv) {
       const double limit = derivative ? published.derivative : published.forward;
       const bool over_published = o.check_published && static_cast<double>(w.ulp) > limit;
       std::printf("%-12s %-10s %-9s%s%s max %lld ULP at x=%.9g (got %.9g, exact %.12Lg); wrong non-normal/NaN results: %zu%s%s; %.0f s%s\n",
-                  label.c_str(), derivative ? "derivative" : "forward", o.fast ? "fast" : "reference", target.c_str(),
+                  label.c_str(), derivative ? "derivative" : "forward", kernel_name, target.c_str(),
                   stride.c_str(), static_cast<long long>(w.ulp), w.x, w.got, w.exact, w.failures,
                   w.failures ? " first: " : "", w.first_failure.c_str(), seconds,
                   over_published ? (" OVER THE PUBLISHED " + std::to_string(static_cast<long long>(limit)) + " ULP").c_str() : "");
       std::fflush(stdout);
-      if (w.failures != 0 || w.ulp > kBoundUlp || over_published) status = 1;
+      // The bound is ours; a peer's figures are only reported.
+      const bool ours = o.kernel != Options::Kernel::kOneDnn;
+      if (ours && (w.failures != 0 || w.ulp > kBoundUlp || over_published)) status = 1;
     }
   }
   return status;
