@@ -138,9 +138,9 @@ TEST_P(SimdElementwiseKernels, SignedZeroInputsKeepTheReferenceSign) {
 // after a head that brings the output to a vector boundary. Every element
 // (head and tail included) equals what the same kernel writes in calls
 // small enough for ordinary stores, and the elements on either side of the
-// output stay untouched: on every target, for a memory-bound family (it
-// streams on every target), a float kernel (where a vector fills a cache
-// line), one in double lanes (never) and float64 relu.
+// output stay untouched (also in place): on every target, for a
+// memory-bound family (it streams on every target), a float kernel (where a
+// vector fills a cache line), one in double lanes (never) and float64 relu.
 template <class T, class Pass>
 void ExpectLargeCallMatchesSmallCalls(const std::vector<T>& x, const std::vector<T>& g, std::size_t offset,
                                       Pass pass) {
@@ -193,6 +193,11 @@ TEST(SimdMap, LargeOutputsMatchSmallCallsAtAnyAlignment) {
         ExpectLargeCallMatchesSmallCalls(x, g, offset, [&](const float* px, const float* pg, float* out,
                                                            std::size_t m) { k.vjp(px, pg, out, m, args); });
       }
+      // In place (output = input), as the server runs it.
+      std::vector<float> expected(x.size()), in_place = x;
+      k.forward(x.data(), expected.data(), x.size(), args);
+      k.forward(in_place.data(), in_place.data(), in_place.size(), args);
+      ASSERT_EQ(std::memcmp(in_place.data(), expected.data(), x.size() * sizeof(float)), 0);
     }
     const Activation* relu = FindActivation("relu");
     KernelArgs args;
