@@ -138,19 +138,18 @@ HWY_INLINE V ApplyFloat(const Op& op, D d, V x, V g) {
 // The last partial vector (and a streaming loop's first) goes through a
 // zero-padded stack copy: a masked load is not available on every target
 // and a full load could read past the caller's buffer into an unmapped page.
-template <class T>
-struct TailBuffers {
-  alignas(HWY_MAX_BYTES) T x[HWY_MAX_BYTES / sizeof(T)] = {};
-  alignas(HWY_MAX_BYTES) T g[HWY_MAX_BYTES / sizeof(T)] = {};
-  alignas(HWY_MAX_BYTES) T out[HWY_MAX_BYTES / sizeof(T)];
-  TailBuffers(const T* px, const T* pg, std::size_t begin, std::size_t end, bool reads_g) {
-    std::copy(px + begin, px + end, x);
-    if (reads_g) std::copy(pg + begin, pg + end, g);
-  }
-  void CopyOut(T* pout, std::size_t begin, std::size_t end) const {
-    std::copy(out, out + (end - begin), pout + begin);
-  }
-};
+// out[begin, end) = step(x, g) for end - begin <= Lanes(d).
+template <class D, class T, class Step>
+HWY_INLINE void ThroughStackCopy(D d, Step step, const T* x, const T* g, T* out, std::size_t begin,
+                                 std::size_t end, bool reads_g) {
+  alignas(HWY_MAX_BYTES) T xs[HWY_MAX_BYTES / sizeof(T)] = {};
+  alignas(HWY_MAX_BYTES) T gs[HWY_MAX_BYTES / sizeof(T)] = {};
+  alignas(HWY_MAX_BYTES) T outs[HWY_MAX_BYTES / sizeof(T)];
+  std::copy(x + begin, x + end, xs);
+  if (reads_g) std::copy(g + begin, g + end, gs);
+  hn::Store(step(hn::Load(d, xs), hn::Load(d, gs)), d, outs);
+  std::copy(outs, outs + (end - begin), out + begin);
+}
 
 // Which loops stream. Memory-bound families (MapMemoryBound,
 // MapMemoryBound64) on every target; other float loops where a vector fills
@@ -160,14 +159,17 @@ enum class Streaming { kNever, kWholeLines, kAnyWidth };
 
 // Whether a loop writes its n outputs with streaming stores, which need a
 // vector-aligned address: then `head` (< one vector) elements come first,
-// through TailBuffers, to reach that alignment.
+// through ThroughStackCopy, to reach that alignment.
 template <class D, class T>
 HWY_INLINE bool StreamsOutput(D d, Streaming streaming, const T* out, std::size_t n, std::size_t* head) {
   const std::size_t vector_bytes = hn::Lanes(d) * sizeof(T);
   const auto address = reinterpret_cast<std::uintptr_t>(out);
   *head = 0;
   if (n * sizeof(T) < kStreamFromBytes || address % sizeof(T) != 0) return false;
-  if (streaming == Streaming::kNever || (streaming == Streaming::kWholeLines && vector_bytes < 64)) return false;
+  constexpr std::size_t kCacheLineBytes = 64;
+  if (streaming == Streaming::kNever || (streaming == Streaming::kWholeLines && vector_bytes < kCacheLineBytes)) {
+    return false;
+  }
   *head = (vector_bytes - address % vector_bytes) % vector_bytes / sizeof(T);
   return true;
 }
@@ -195,14 +197,10 @@ HWY_INLINE void MapInFloat(const Op& op, const float* x, const float* g, float* 
   const std::size_t N = hn::Lanes(d);
   const auto zero = hn::Zero(d);
   constexpr bool kReadsG = kPass == Pass::kVjp;
-  const auto partial = [&](std::size_t begin, std::size_t end) {
-    TailBuffers<float> part(x, g, begin, end, kReadsG);
-    hn::Store(ApplyFloat<kPass>(op, d, hn::Load(d, part.x), hn::Load(d, part.g)), d, part.out);
-    part.CopyOut(out, begin, end);
-  };
+  const auto step = [&](auto vx, auto vg) { return ApplyFloat<kPass>(op, d, vx, vg); };
   std::size_t i = 0;
   const bool stream = StreamsOutput(d, kStreaming, out, n, &i);
-  if (i != 0) partial(0, i);
+  if (i != 0) ThroughStackCopy(d, step, x, g, out, 0, i, kReadsG);
   for (; i + 4 * N <= n; i += 4 * N) {
     const auto x0 = hn::LoadU(d, x + i);
     const auto x1 = hn::LoadU(d, x + i + N);
@@ -221,7 +219,7 @@ HWY_INLINE void MapInFloat(const Op& op, const float* x, const float* g, float* 
     const auto g0 = kReadsG ? hn::LoadU(d, g + i) : zero;
     StoreOut(ApplyFloat<kPass>(op, d, hn::LoadU(d, x + i), g0), d, out + i, stream);
   }
-  if (i < n) partial(i, n);
+  if (i < n) ThroughStackCopy(d, step, x, g, out, i, n, kReadsG);
   if (stream) hwy::FlushStream();
 }
 
@@ -233,11 +231,7 @@ HWY_INLINE void MapInDouble(const Op& op, const float* x, const float* g, float*
   const std::size_t N = hn::Lanes(dd);
   const auto zero = hn::Zero(df);
   constexpr bool kReadsG = kPass == Pass::kVjp;
-  const auto partial = [&](std::size_t begin, std::size_t end) {
-    TailBuffers<float> part(x, g, begin, end, kReadsG);
-    hn::Store(ApplyInDouble<kPass>(op, df, hn::Load(df, part.x), hn::Load(df, part.g)), df, part.out);
-    part.CopyOut(out, begin, end);
-  };
+  const auto step = [&](auto vx, auto vg) { return ApplyInDouble<kPass>(op, df, vx, vg); };
   std::size_t i = 0;
   for (; i + 2 * N <= n; i += 2 * N) {
     const auto g0 = kReadsG ? hn::LoadU(df, g + i) : zero;
@@ -247,7 +241,7 @@ HWY_INLINE void MapInDouble(const Op& op, const float* x, const float* g, float*
     hn::StoreU(y0, df, out + i);
     hn::StoreU(y1, df, out + i + N);
   }
-  for (; i < n; i += N) partial(i, std::min(n, i + N));
+  for (; i < n; i += N) ThroughStackCopy(df, step, x, g, out, i, std::min(n, i + N), kReadsG);
 }
 
 template <Pass kPass, class Op>
@@ -269,26 +263,21 @@ HWY_INLINE void MapMemoryBound(const Op& op, const float* x, const float* g, flo
 
 // float64 in and out: out[i] = pass(x[i], g[i]) in double lanes, NaN in ->
 // NaN out whatever the Op computes for it. The VJP is g * f'(x), f' rounded
-// first, as for float. Ordinary stores: streaming made the transcendental
-// kernels slower.
+// first, as for float. Ordinary stores unless a memory-bound family asks
+// (Streaming).
 template <Pass kPass, Streaming kStreaming = Streaming::kNever, class Op>
 HWY_INLINE void MapFloat64(const Op& op, const double* x, const double* g, double* out, std::size_t n) {
   const hn::ScalableTag<double> d;
   const std::size_t N = hn::Lanes(d);
   constexpr bool kReadsG = kPass == Pass::kVjp;
   const auto step = [&](auto vx, auto vg) { return KeepNaN(vx, Apply<kPass>(op, d, vx, vg)); };
-  const auto partial = [&](std::size_t begin, std::size_t end) {
-    TailBuffers<double> part(x, g, begin, end, kReadsG);
-    hn::Store(step(hn::Load(d, part.x), hn::Load(d, part.g)), d, part.out);
-    part.CopyOut(out, begin, end);
-  };
   std::size_t i = 0;
   const bool stream = StreamsOutput(d, kStreaming, out, n, &i);
-  if (i != 0) partial(0, i);
+  if (i != 0) ThroughStackCopy(d, step, x, g, out, 0, i, kReadsG);
   for (; i + N <= n; i += N) {
     StoreOut(step(hn::LoadU(d, x + i), kReadsG ? hn::LoadU(d, g + i) : hn::Zero(d)), d, out + i, stream);
   }
-  if (i < n) partial(i, n);
+  if (i < n) ThroughStackCopy(d, step, x, g, out, i, n, kReadsG);
   if (stream) hwy::FlushStream();
 }
 

@@ -137,7 +137,8 @@ TEST_P(SimdElementwiseKernels, SignedZeroInputsKeepTheReferenceSign) {
 // Outputs of kStreamFromBytes and more take the loops' streaming stores,
 // after a head that brings the output to a vector boundary. Every element
 // (head and tail included) equals what the same kernel writes in calls
-// small enough for ordinary stores, and the elements on either side of the
+// small enough for ordinary stores, sampled elements are within the
+// published figure of the reference, and the elements on either side of the
 // output stay untouched (also in place): on every target, for a
 // memory-bound family (it streams on every target), a float kernel (where a
 // vector fills a cache line), one in double lanes (never) and float64 relu.
@@ -157,6 +158,28 @@ void ExpectLargeCallMatchesSmallCalls(const std::vector<T>& x, const std::vector
   ASSERT_EQ(out[offset + n], guard) << "wrote past the output";
   for (std::size_t i = 0; i < n; ++i) {
     ASSERT_EQ(std::memcmp(&out[offset + i], &expected[i], sizeof(T)), 0) << "i=" << i << " of " << n;
+  }
+}
+
+// The large call's forward against the independent reference, within the
+// figure published for the current target: both ends (the aligning head and
+// the tail) and every 997th element between.
+void ExpectLargeForwardNearReference(const Activation& a, const std::vector<float>& x) {
+  const ReferenceFunction* ref = FindReference(a.name);
+  ASSERT_NE(ref, nullptr);
+  const std::vector<double>& params = ref->param_sets.front();
+  const KernelArgs args = ResolveForTest(a, *ref, params);
+  std::vector<float> out(x.size() + 1);
+  a.fast.forward(x.data(), out.data() + 1, x.size(), args);  // + 1: an unaligned output
+  const std::int64_t published = static_cast<std::int64_t>(AccuracyOnCurrentTarget(a.accuracy).forward);
+  for (std::size_t i = 0; i < x.size(); i += (i < 64 || i + 64 >= x.size()) ? 1 : 997) {
+    if (std::isnan(x[i])) {
+      ASSERT_TRUE(std::isnan(out[i + 1])) << a.name << "(NaN) = " << out[i + 1];
+      continue;
+    }
+    const Comparison c = Compare(out[i + 1], ref->forward(ReferenceArgument(x[i]), params.data()));
+    ASSERT_TRUE(c.ok && c.ulp <= published) << a.name << "(" << x[i] << ") = " << out[i + 1] << ", " << c.ulp
+                                            << " ULP, published " << published << ", i=" << i;
   }
 }
 
@@ -193,6 +216,7 @@ TEST(SimdMap, LargeOutputsMatchSmallCallsAtAnyAlignment) {
         ExpectLargeCallMatchesSmallCalls(x, g, offset, [&](const float* px, const float* pg, float* out,
                                                            std::size_t m) { k.vjp(px, pg, out, m, args); });
       }
+      ExpectLargeForwardNearReference(*a, x);
       // In place (output = input), as the server runs it.
       std::vector<float> expected(x.size()), in_place = x;
       k.forward(x.data(), expected.data(), x.size(), args);
