@@ -24,7 +24,8 @@ std::string ReadFile(const std::string& path, const char* what) {
 
 std::string ServiceConfigJson(const ConnectionOptions& options) {
   // Evaluate, Gradient, ListActivations and health checks are pure and so
-  // safe to retry; the streams are retried chunk by chunk by the client.
+  // safe to retry. gRPC cannot retry streams, nor a call whose answer had
+  // begun to arrive: the batch transport resends those chunks itself.
   std::string config = "{\"loadBalancingConfig\": [{\"" + options.lb + "\": {}}]";
   if (options.retries > 1) {
     config +=

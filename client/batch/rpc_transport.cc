@@ -20,6 +20,10 @@ namespace {
 
 using activation::v1::ActivationService;
 
+// Before the attempt-th resend (from 0): doubling from 50 ms, so a budget of
+// five resends waits out about 1.5 s of a server going away.
+std::chrono::milliseconds ResendDelay(int attempt) { return std::chrono::milliseconds(50 << attempt); }
+
 // The per-RPC-kind calls, so one transport serves Evaluate and Gradient.
 struct EvaluateCalls {
   using Request = activation::v1::EvaluateRequest;
@@ -58,16 +62,21 @@ class UnaryTransport : public Transport {
 
  private:
   void Call(Chunk& chunk) {
-    grpc::ClientContext context;
-    SetDeadline(context, options_.timeout_seconds);
     typename Calls::Request request;
     typename Calls::Response response;
     BuildRequest(job_, chunk, &request);
-    const grpc::Status status = Calls::Call(*stub_, &context, request, &response);
-    if (!status.ok()) {
-      throw std::runtime_error(std::string(Calls::kUnary) +
-                               (chunk.seq ? " (chunk " + std::to_string(chunk.seq) + ")" : std::string()) + ": " +
-                               DescribeStatus(status));
+    for (int attempt = 0;; ++attempt) {
+      grpc::ClientContext context;
+      SetDeadline(context, options_.timeout_seconds);
+      response.Clear();
+      const grpc::Status status = Calls::Call(*stub_, &context, request, &response);
+      if (status.ok()) break;
+      if (status.error_code() != grpc::StatusCode::UNAVAILABLE || attempt >= options_.max_resends) {
+        throw std::runtime_error(std::string(Calls::kUnary) +
+                                 (chunk.seq ? " (chunk " + std::to_string(chunk.seq) + ")" : std::string()) + ": " +
+                                 DescribeStatus(status));
+      }
+      std::this_thread::sleep_for(ResendDelay(attempt));
     }
     TakeResponse(job_, response, &chunk);
   }
@@ -114,12 +123,12 @@ class Lane {
         attempt = -1;  // the stream ended cleanly with work left: just reopen
         continue;
       }
-      if (status.error_code() != grpc::StatusCode::UNAVAILABLE || attempt >= options_.max_reconnects) {
+      if (status.error_code() != grpc::StatusCode::UNAVAILABLE || attempt >= options_.max_resends) {
         failed_ = true;
         fail_(std::string(Calls::kStream) + ": " + DescribeStatus(status));
         return;
       }
-      std::this_thread::sleep_for(std::chrono::milliseconds(50 << attempt));
+      std::this_thread::sleep_for(ResendDelay(attempt));
     }
   }
 

@@ -567,6 +567,37 @@ TEST_F(ClientE2E, RoundRobinSurvivesLosingAReplica) {
   for (int i = 0; i < 60000; ++i) ASSERT_EQ(got[i], std::max(0, i % 100 - 50)) << i;
 }
 
+// A unary call refused with UNAVAILABLE is called again by the client, so
+// nothing is lost; gRPC's own retries are off (--retries 1) to see that the
+// client's resend does it, and one call at a time makes every refused
+// chunk's next call succeed.
+TEST_F(ClientE2E, UnaryChunksRefusedAsUnavailableAreSentAgain) {
+  Server flaky(*dir_, {"--skew-ulp", "0", "--unavailable-every", "3"}, SKEWED_SERVER_PATH);
+  ASSERT_NE(flaky.port(), 0);
+  const std::string out = *dir_ + "/resent.txt";
+  for (const char* command : {"eval", "grad"}) {
+    const Result r = Client(std::string(command) + " --target " + flaky.address() +
+                                " --retries 1 --rpc unary --inflight 1 -a relu --chunk 100 -i - -o " + out,
+                            Ramp(0, 3000));
+    ASSERT_EQ(r.code, 0) << command << ": " << r.err;
+    const std::vector<double> got = Lines(Slurp(out));
+    ASSERT_EQ(got.size(), 3000u) << command;
+    for (int i = 0; i < 3000; ++i) {
+      const int x = i % 100 - 50;
+      const double want = std::string(command) == "eval" ? std::max(0, x) : x > 0 ? 1 : 0;
+      ASSERT_EQ(got[i], want) << command << " element " << i;
+    }
+  }
+  // A server that refuses every call: the resends run out and the run fails
+  // with the server's status.
+  Server refusing(*dir_, {"--skew-ulp", "0", "--unavailable-every", "1"}, SKEWED_SERVER_PATH);
+  ASSERT_NE(refusing.port(), 0);
+  const Result r = Client("eval --target " + refusing.address() + " --retries 1 --rpc unary -a relu -i - -o " + out,
+                          Ramp(0, 100));
+  EXPECT_EQ(r.code, 1);
+  EXPECT_THAT(r.err, HasSubstr("UNAVAILABLE: test double: refusing this call"));
+}
+
 TEST_F(ClientE2E, ProgressOnlyOnATerminal) {
   const std::string in = *dir_ + "/progress.f32";
   { std::ofstream(in, std::ios::binary) << std::string(4 << 20, '\0'); }

@@ -3,9 +3,12 @@
 // evaluation path, then moves one answer in every 64 by --skew-ulp values of
 // its dtype (float32 values or raw bytes of any dtype),
 // and names --simd-target (default: the target it runs on) as its target in
-// ListActivations.
+// ListActivations. With --unavailable-every N it refuses every Nth unary
+// call with UNAVAILABLE, as a server going away does (for the client's
+// resends).
 //
-//   skewed_server --port-file F --skew-ulp K --simd-target NAME
+//   skewed_server --port-file F --skew-ulp K --simd-target NAME --unavailable-every N
+#include <atomic>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -80,10 +83,12 @@ void SkewTensor(v1::Tensor* t, int ulp) {
 
 class SkewedService final : public ActivationService::Service {
  public:
-  SkewedService(int ulp, std::string target) : ulp_(ulp), target_(std::move(target)) {}
+  SkewedService(int ulp, std::string target, int unavailable_every)
+      : ulp_(ulp), target_(std::move(target)), unavailable_every_(unavailable_every) {}
 
   grpc::Status Evaluate(grpc::ServerContext*, const v1::EvaluateRequest* request,
                         v1::EvaluateResponse* response) override {
+    if (Refuse()) return RefusedStatus();
     activation::server::ServeSummary summary;
     grpc::Status status = activation::server::Serve(*request, response, kLimit, &summary);
     if (status.ok()) SkewTensor(response->mutable_output(), ulp_);
@@ -91,6 +96,7 @@ class SkewedService final : public ActivationService::Service {
   }
   grpc::Status Gradient(grpc::ServerContext*, const v1::GradientRequest* request,
                         v1::GradientResponse* response) override {
+    if (Refuse()) return RefusedStatus();
     activation::server::ServeSummary summary;
     grpc::Status status = activation::server::Serve(*request, response, kLimit, &summary);
     if (status.ok()) SkewTensor(response->mutable_grad_input(), ulp_);
@@ -104,9 +110,16 @@ class SkewedService final : public ActivationService::Service {
   }
 
  private:
+  bool Refuse() { return unavailable_every_ > 0 && ++calls_ % unavailable_every_ == 0; }
+  static grpc::Status RefusedStatus() {
+    return grpc::Status(grpc::StatusCode::UNAVAILABLE, "test double: refusing this call");
+  }
+
   static constexpr std::size_t kLimit = 64 << 20;
   int ulp_;
   std::string target_;
+  int unavailable_every_;
+  std::atomic<long> calls_{0};
 };
 
 }  // namespace
@@ -114,14 +127,16 @@ class SkewedService final : public ActivationService::Service {
 int main(int argc, char** argv) {
   std::string port_file, target;  // empty: the real one
   int ulp = 1;
+  int unavailable_every = 0;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
     if (flag == "--port-file") port_file = argv[i + 1];
     else if (flag == "--skew-ulp") ulp = std::stoi(argv[i + 1]);
     else if (flag == "--simd-target") target = argv[i + 1];
+    else if (flag == "--unavailable-every") unavailable_every = std::stoi(argv[i + 1]);
     else return 2;
   }
-  SkewedService service(ulp, target);
+  SkewedService service(ulp, target, unavailable_every);
   int port = 0;
   grpc::ServerBuilder builder;
   builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
