@@ -33,14 +33,13 @@ constexpr float kInvSqrt2PiF = 3.989422917e-01f;
 
 // e^(-t^2 / 2) for |t| <= 13 as 2^k (1 + m) (ReduceExp), so the caller
 // folds 1 + m into its last fma instead of rounding it. A rounded t^2 would
-// be off by up to 5e-6 at t = 13 (80 ULP of the result), so t^2 = h + l
-// exactly (fma) and the argument is -h/2 - l/2, both halves exact.
+// be off by up to 5e-6 at t = 13 (80 ULP of the result), so -t^2 / 2 = h +
+// l exactly: h = t (-t / 2) rounded, l its error (fma; -t / 2 is exact).
 template <class D, class V>
 HWY_INLINE ReducedExp<V> ExpMinusHalfSquare(D d, V t) {
-  const V h = hn::Mul(t, t);
-  const V l = hn::MulSub(t, t, h);
-  const V minus_half = hn::Set(d, -0.5f);
-  return ReduceExp<5>(d, hn::Mul(minus_half, h), hn::Mul(minus_half, l));
+  const V minus_half_t = hn::Mul(hn::Set(d, -0.5f), t);
+  const V h = hn::Mul(t, minus_half_t);
+  return ReduceExp<5>(d, h, hn::MulSub(t, minus_half_t, h));
 }
 
 // Mills ratio Phi(-t) e^(t^2 / 2) for t in [0, 13] as G(s) / (t + 4),

@@ -143,7 +143,7 @@ struct GeluErf {
     const V w = hn::MulAdd(residual, hn::Add(hn::Set(d, 1.0f), e.m), e.m);  // (1 + m)(1 + residual) - 1
     const V y = hn::Mul(hn::Min(x, t), rg);  // x r G; +inf: 13 r G
     const V tail = hn::Mul(hn::MulAdd(y, w, y), e.scale);  // min(x, 13) Phi(-t)
-    return KeepNaN(x, hn::IfThenElse(hn::Lt(x, hn::Zero(d)), tail, hn::Sub(x, tail)));
+    return hn::IfThenElse(hn::Lt(x, hn::Zero(d)), tail, hn::Sub(x, tail));  // NaN: x - tail
   }
   // Phi(x) + x phi(x) = E H(t) below 0 and 1 - E H(t) above, H = Q - t / sqrt(2 pi);
   // H cancels around its root (x = -0.75): there the fitted window.
