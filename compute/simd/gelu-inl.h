@@ -1,5 +1,7 @@
-// Float building blocks of gelu's vector kernels (compute/simd/gelu.cc), each
-// accurate to about 1 float ULP on its stated range; fitted coefficients from
+// Float building blocks of gelu's vector kernels (compute/simd/gelu.cc) on
+// t in [0, 13]: ExpMinusHalfSquare within 1 float ULP, MillsRatio and
+// MillsSlope within 3 (as the caller combines their parts); tested alone in
+// tests/compute/primitives_simd_test.cc. Fitted coefficients from
 // compute/simd/fit/gelu.py (its output is pasted below unchanged). Lanes:
 // float vectors on targets with a fused multiply-add (HWY_NATIVE_FMA): the
 // error-free products below rely on it. Per-target include: see map-inl.h.
@@ -13,7 +15,7 @@
 #include <cstddef>
 
 #include "compute/simd/exp-inl.h"
-#include "compute/simd/math-inl.h"  // Polynomial, TwoSum, AroundRoot
+#include "compute/simd/math-inl.h"  // Polynomial, TwoSum
 #include "hwy/highway.h"
 
 HWY_BEFORE_NAMESPACE();
@@ -23,12 +25,11 @@ namespace gelu_fit {
 // fit/gelu.py output:
 // kMillsPoly: degree 10 on [-1.0, 0.555556], relative error 1.82e-8 (float coefficients)
 constexpr float kMillsPoly[11] = {7.552851439e-01f, -6.078966260e-01f, 3.871368468e-01f, -1.865221858e-01f, 6.040268391e-02f, -7.536598016e-03f, -3.506551264e-03f, 1.611061161e-03f, 1.826078515e-04f, -1.852550195e-04f, -3.033133908e-05f};
-constexpr float kErfSlopeRootHi = -7.517915368e-01f, kErfSlopeRootLo = 1.211444989e-08f;  // -0.75179152469356445746
-// kErfSlopeWindow: degree 10 on [-0.748208, 0.501792], relative error 1.23e-8 (float coefficients)
-constexpr float kErfSlopeWindow[11] = {4.314939976e-01f, 3.882849813e-01f, -1.819992997e-02f, -1.140084192e-01f, -1.476826798e-02f, 1.942600310e-02f, 4.524868913e-03f, -2.266696887e-03f, -7.322132005e-04f, 2.355432080e-04f, 1.153487319e-04f};
+constexpr float kMillsSlopeRootHi = 7.517915368e-01f, kMillsSlopeRootLo = -1.211444989e-08f;  // 0.75179152469356445746
+// kErfSlopeFactor: degree 8 on [-1.0, 0.555556], relative error 1.87e-8 (float coefficients)
+constexpr float kErfSlopeFactor[9] = {4.622112513e-01f, -1.033659503e-01f, 6.046255305e-02f, -2.808215283e-02f, 9.509634227e-03f, -1.794229611e-03f, -1.761893072e-04f, 1.887950784e-04f, 1.719994179e-05f};
 constexpr float kGeluTanhC1Hi = 1.595769167e+00f, kGeluTanhC1Lo = -4.534068054e-08f;
 constexpr float kGeluTanhC3Hi = 7.135481387e-02f, kGeluTanhC3Lo = 2.398832466e-09f;
-constexpr float kInvSqrt2PiF = 3.989422917e-01f;
 }  // namespace gelu_fit
 
 // e^(-t^2 / 2) for |t| <= 13 as 2^k (1 + m) (ReduceExp), so the caller
@@ -42,26 +43,55 @@ HWY_INLINE ReducedExp<V> ExpMinusHalfSquare(D d, V t) {
   return ReduceExp<5>(d, h, hn::MulSub(t, minus_half_t, h));
 }
 
-// Mills ratio Phi(-t) e^(t^2 / 2) for t in [0, 13] as G(s) / (t + 4),
-// s = (t - 4) / (t + 4) = 1 - 8 / (t + 4) (kMillsPoly). Returns r G(s) with
-// r an estimate of 1 / (t + 4) (the hardware's 12- or 14-bit reciprocal,
-// no division), and in `residual` the factor that corrects it: 1 / (t + 4)
-// = r (1 + residual) to ~2^-36, from rho = 1 - r (t + 4) (t + 4 carried
-// as its rounded sum + exact error) and residual = rho + rho^2. The
-// caller folds 1 + residual into its own fma. (Phi(-t)'s relative error is
-// 3 times that of 1 / (t + 4) near t = 0, so none of it may be lost.)
+// For t in [0, 13]: r, an estimate of 1 / (t + 4) (the hardware's 12- or
+// 14-bit reciprocal, no division); `residual`, the factor that corrects it:
+// 1 / (t + 4) = r (1 + residual) to ~2^-36, from rho = 1 - r (t + 4) (t + 4
+// carried as its rounded sum + exact error) and residual = rho + rho^2; and
+// s = (t - 4) / (t + 4) = 1 - 8 / (t + 4), the argument of the fitted
+// polynomials in t.
+template <class V>
+struct MillsArgument {
+  V r, residual, s;
+};
 template <class D, class V>
-HWY_INLINE V MillsRatio(D d, V t, V& residual) {
+HWY_INLINE MillsArgument<V> ReduceMills(D d, V t) {
   const V one = hn::Set(d, 1.0f);
   const V four = hn::Set(d, 4.0f);
   const V eight = hn::Set(d, 8.0f);
   const V sum = hn::Add(t, four);
   const V sum_error = hn::Sub(t, hn::Sub(sum, four));  // exact: t + 4 = sum + sum_error
-  const V r = hn::ApproximateReciprocal(sum);
-  const V rho = hn::NegMulAdd(r, sum_error, hn::NegMulAdd(r, sum, one));
-  residual = hn::MulAdd(rho, rho, rho);
-  const V s = hn::NegMulAdd(hn::Mul(eight, r), residual, hn::NegMulAdd(eight, r, one));
-  return hn::Mul(r, Polynomial(d, s, gelu_fit::kMillsPoly));
+  MillsArgument<V> a;
+  a.r = hn::ApproximateReciprocal(sum);
+  const V rho = hn::NegMulAdd(a.r, sum_error, hn::NegMulAdd(a.r, sum, one));
+  a.residual = hn::MulAdd(rho, rho, rho);
+  a.s = hn::NegMulAdd(hn::Mul(eight, a.r), a.residual, hn::NegMulAdd(eight, a.r, one));
+  return a;
+}
+
+// Mills ratio Phi(-t) e^(t^2 / 2) for t in [0, 13] as G(s) / (t + 4)
+// (kMillsPoly): returns r G(s), and the caller folds 1 + residual into its
+// own fma. (Phi(-t)'s relative error is 3 times that of 1 / (t + 4) near t
+// = 0, so none of it may be lost.)
+template <class D, class V>
+HWY_INLINE V MillsRatio(D d, V t, V& residual) {
+  const MillsArgument<V> a = ReduceMills(d, t);
+  residual = a.residual;
+  return hn::Mul(a.r, Polynomial(d, a.s, gelu_fit::kMillsPoly));
+}
+
+// H(t) = Mills(t) - t / sqrt(2 pi) for t in [0, 13] (gelu's erf-form slope
+// is e^(-t^2/2) H(|x|) below 0, 1 - that above) as (t_r - t) J(s) with its
+// root t_r in two floats and J fitted (kErfSlopeFactor): H keeps its
+// relative accuracy through the root, where Mills(t) and the line cancel.
+// H = returned + lo exactly (the product's rounding error).
+template <class D, class V>
+HWY_INLINE V MillsSlope(D d, V t, V& lo) {
+  using namespace gelu_fit;
+  const V from_root = hn::Add(hn::Sub(hn::Set(d, kMillsSlopeRootHi), t), hn::Set(d, kMillsSlopeRootLo));
+  const V factor = Polynomial(d, ReduceMills(d, t).s, kErfSlopeFactor);
+  const V h = hn::Mul(from_root, factor);
+  lo = hn::MulSub(from_root, factor, h);
+  return h;
 }
 
 // a = 2u = C1 x + C3 x^3 (the tanh form's argument, u = sqrt(2/pi) (x +

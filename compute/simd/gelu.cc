@@ -6,8 +6,9 @@
 //       x below -13 (erf) or -9.5 (tanh forward), where float intermediates
 //       would turn subnormal, and targets without an fma take GeluInDouble.
 //     Method: a fitted float Mills ratio times e^(-x^2/2), x^2 split exactly
-//       (erf form); 2u as a float pair (tanh form); a fitted polynomial
-//       around the root of the erf form's gelu' (gelu-inl.h, fit/gelu.py).
+//       (erf form; its slope from the Mills ratio minus a line, fitted as a
+//       multiple of the distance to its root); 2u as a float pair (tanh
+//       form) (gelu-inl.h, fit/gelu.py).
 //     GeluInDouble: the scalar references' formulas in double lanes, with
 //       erfc-inl.h's erfc, rounded to float once.
 //   gelu, float64 results (Gelu64): double lanes, every target; see Gelu64.
@@ -112,14 +113,6 @@ HWY_INLINE auto AtOrAbove(D d, V x, float floor) {
 #endif
 }
 
-// The fitted window [low, high] (fit/gelu.py) where a derivative's general
-// formula would cancel.
-template <class D, class V>
-HWY_INLINE V InWindow(D d, V x, float low, float high, V general, V window) {
-  const auto inside = hn::And(hn::Ge(x, hn::Set(d, low)), hn::Le(x, hn::Set(d, high)));
-  return hn::IfThenElse(inside, window, general);
-}
-
 // approximate = 0: x Phi(x).
 struct GeluErf {
   using Precise = GeluInDouble;
@@ -145,21 +138,15 @@ struct GeluErf {
     const V tail = hn::Mul(hn::MulAdd(y, w, y), e.scale);  // min(x, 13) Phi(-t)
     return hn::IfThenElse(hn::Lt(x, hn::Zero(d)), tail, hn::Sub(x, tail));  // NaN: x - tail
   }
-  // Phi(x) + x phi(x) = E H(t) below 0 and 1 - E H(t) above, H = Q - t / sqrt(2 pi);
-  // H cancels around its root (x = -0.75): there the fitted window.
+  // Phi(x) + x phi(x) = E H(t) below 0 and 1 - E H(t) above (MillsSlope).
   template <class D, class V>
   HWY_INLINE V Derivative(D d, V x) const {
-    using namespace gelu_fit;
     const V t = hn::Min(hn::Abs(x), hn::Set(d, 13.0f));
-    V residual;
     const ReducedExp<V> e = ExpMinusHalfSquare(d, t);
-    const V rg = MillsRatio(d, t, residual);
-    const V h = hn::NegMulAdd(t, hn::Set(d, kInvSqrt2PiF), hn::MulAdd(rg, residual, rg));
-    const V eh = hn::Mul(hn::MulAdd(h, e.m, h), e.scale);
-    const V general = hn::IfThenElse(hn::Lt(x, hn::Zero(d)), eh, hn::Sub(hn::Set(d, 1.0f), eh));
-    const V body = InWindow(d, x, -1.5f, -0.25f, general,
-                            AroundRoot(d, x, kErfSlopeRootHi, kErfSlopeRootLo, kErfSlopeWindow));
-    return KeepNaN(x, body);
+    V h_lo;
+    const V h = MillsSlope(d, t, h_lo);
+    const V eh = hn::Mul(hn::Add(h, hn::MulAdd(h, e.m, h_lo)), e.scale);  // (h + h_lo)(1 + m), one rounding
+    return KeepNaN(x, hn::IfThenElse(hn::Lt(x, hn::Zero(d)), eh, hn::Sub(hn::Set(d, 1.0f), eh)));
   }
 };
 

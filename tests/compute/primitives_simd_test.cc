@@ -1,6 +1,8 @@
-// The exponential (compute/simd/exp-inl.h), log1p (log1p-inl.h) and erfc
-// (erfc-inl.h, double lanes) primitives alone, on every instruction set this
-// machine runs: each function against long double expl/expm1l/log1pl/erfcl
+// The exponential (compute/simd/exp-inl.h), log1p (log1p-inl.h), erfc
+// (erfc-inl.h, double lanes) and gelu's Mills-ratio pieces (gelu-inl.h,
+// float lanes on targets with an fma) primitives alone, on every instruction
+// set this machine runs: each function against long double
+// expl/expm1l/log1pl/erfcl
 // (64-bit significands: 11 bits beyond double's) over its documented range, sampled
 // evenly in bit patterns, with every float whose e^a is subnormal or rounds
 // to 0, and +-0, +-inf and NaN where the function takes them.
@@ -12,13 +14,20 @@
 
 #include "compute/simd/erfc-inl.h"
 #include "compute/simd/exp-inl.h"
+#include "compute/simd/gelu-inl.h"
 #include "compute/simd/log1p-inl.h"
 #include "hwy/highway.h"
 
 HWY_BEFORE_NAMESPACE();
 namespace activation::simd::HWY_NAMESPACE {
 
-enum class Primitive { kInRange, kExpm1InRange, kNonPositive, kLeanNonPositive, kAll, kExpm1All, kReducedWithLow, kLog1pUnit, kErfcAll };
+enum class Primitive {
+  kInRange, kExpm1InRange, kNonPositive, kLeanNonPositive, kAll, kExpm1All, kReducedWithLow, kLog1pUnit, kErfcAll,
+  kMillsRatio, kMillsSlope, kExpMinusHalfSquare
+};
+
+// Whether gelu-inl.h's float pieces run on this target (they need an fma).
+bool HasFma() { return HWY_NATIVE_FMA; }
 
 // y[i] = f(x[i]); kReducedWithLow: e^(x + lo) = scale (1 + y), scale in
 // `scale`. n a multiple of 16, so whole vectors on every target.
@@ -42,12 +51,32 @@ void ApplyPrimitive(int primitive, const T* x, const T* lo, T* y, T* scale, std:
       case Primitive::kErfcAll:
         if constexpr (sizeof(T) == 8) r = ErfcAll(d, v);
         break;
+      case Primitive::kMillsRatio:  // r G (1 + residual), rounded once
+        if constexpr (sizeof(T) == 4 && HWY_NATIVE_FMA) {
+          V residual;
+          const V rg = MillsRatio(d, v, residual);
+          r = hn::MulAdd(rg, residual, rg);
+        }
+        break;
+      case Primitive::kMillsSlope:  // h + lo, rounded once
+        if constexpr (sizeof(T) == 4 && HWY_NATIVE_FMA) {
+          V lo;
+          r = hn::Add(MillsSlope(d, v, lo), lo);
+        }
+        break;
       case Primitive::kReducedWithLow: {
         const ReducedExp<V> e = ReduceExp(d, v, hn::LoadU(d, lo + i));
         hn::StoreU(e.scale, d, scale + i);
         r = e.m;
         break;
       }
+      case Primitive::kExpMinusHalfSquare:  // as kReducedWithLow
+        if constexpr (sizeof(T) == 4 && HWY_NATIVE_FMA) {
+          const ReducedExp<V> e = ExpMinusHalfSquare(d, v);
+          hn::StoreU(e.scale, d, scale + i);
+          r = e.m;
+        }
+        break;
     }
     hn::StoreU(r, d, y + i);
   }
@@ -79,6 +108,7 @@ HWY_AFTER_NAMESPACE();
 namespace activation::simd {
 HWY_EXPORT(ApplyPrimitiveFloat);
 HWY_EXPORT(ApplyPrimitiveDouble);
+HWY_EXPORT(HasFma);
 namespace {
 
 using HWY_NAMESPACE::Primitive;
@@ -147,6 +177,12 @@ long double Exp(long double v) { return std::exp(v); }
 long double Expm1(long double v) { return std::expm1(v); }
 long double Log1p(long double v) { return std::log1p(v); }
 long double Erfc(long double v) { return std::erfc(v); }
+// Phi(-t) e^(t^2 / 2), and that minus t / sqrt(2 pi) (gelu-inl.h).
+long double Mills(long double t) {
+  return std::erfc(t / std::sqrt(2.0L)) / 2 * std::exp(t * t / 2);
+}
+long double ExpMinusHalfSquare(long double t) { return std::exp(-t * t / 2); }
+long double MillsSlope(long double t) { return Mills(t) - t / std::sqrt(2 * 3.141592653589793238462643383279502884L); }
 
 // The worst ULP error of `primitive` over xs (plus lows, if any) on every
 // target is at most `bound`; the reference is computed once.
@@ -160,14 +196,18 @@ void ExpectWithin(Primitive primitive, const std::vector<T>& xs, long double (*e
     if (std::isinf(static_cast<T>(reference[i]))) reference[i] = static_cast<T>(reference[i]);
   }
   std::vector<T> y(xs.size()), scale(xs.size());
+  const bool fma_only = primitive == Primitive::kMillsRatio || primitive == Primitive::kMillsSlope ||
+                        primitive == Primitive::kExpMinusHalfSquare;
+  const bool reduced = primitive == Primitive::kReducedWithLow || primitive == Primitive::kExpMinusHalfSquare;
   for (std::int64_t target : AvailableTargets()) {
     TargetScope scope(target);
     SCOPED_TRACE(TargetName(target));
+    if (fma_only && !HWY_DYNAMIC_DISPATCH(HasFma)()) continue;
     Apply<T>(primitive, xs.data(), lows.empty() ? xs.data() : lows.data(), y.data(), scale.data(), xs.size());
     long double worst = 0;
     T worst_x = 0;
     for (std::size_t i = 0; i < xs.size(); ++i) {
-      const long double value = primitive == Primitive::kReducedWithLow
+      const long double value = reduced
                                     ? static_cast<long double>(scale[i]) * (1.0L + y[i])
                                     : static_cast<long double>(y[i]);
       const long double e = UlpError<T>(value, reference[i]);
@@ -267,6 +307,14 @@ TEST(ErfcPrimitive, ErfcAllEverywhere) {
     zs.insert(zs.end(), dense.begin(), dense.end());
   }
   ExpectWithin(Primitive::kErfcAll, zs, Erfc, 2.0L);
+}
+
+// Every documented argument t in [0, 13], densely around the slope's root.
+TEST(GeluPrimitives, MillsPiecesWithinTheirBounds) {
+  const std::vector<float> ts = Sweep(0.0f, 13.0f, 1u << 22, Sweep(0.7f, 0.8f, 1u << 20));
+  ExpectWithin(Primitive::kExpMinusHalfSquare, ts, ExpMinusHalfSquare, 1.0L);
+  ExpectWithin(Primitive::kMillsRatio, ts, Mills, 3.0L);
+  ExpectWithin(Primitive::kMillsSlope, ts, MillsSlope, 3.0L);
 }
 
 }  // namespace
