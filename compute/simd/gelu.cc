@@ -168,7 +168,8 @@ struct GeluTanh {
     const V e = hn::Mul(hn::Add(hn::Set(d, 1.0f), a.m), a.scale);
     const V x_scaled = hn::Mul(x, a.scale);  // exact: a power of 2
     const V numerator = hn::IfThenElse(hn::Lt(x, hn::Zero(d)), hn::MulAdd(x_scaled, a.m, x_scaled), x);
-    return KeepNaN(x, hn::Div(numerator, hn::Add(hn::Set(d, 1.0f), e)));  // x = +inf: inf / 1
+    // x = +inf: inf / 1. NaN: the numerator is x (a clamped argument gives e a value).
+    return hn::Div(numerator, hn::Add(hn::Set(d, 1.0f), e));
   }
  private:
   // e^-|a| = scale (1 + m), for x clamped to 10 (beyond, sigmoid(a) = 1 in
