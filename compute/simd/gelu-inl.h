@@ -26,8 +26,8 @@ namespace gelu_fit {
 // kMillsPoly: degree 10 on [-1.0, 0.555556], relative error 1.82e-8 (float coefficients)
 constexpr float kMillsPoly[11] = {7.552851439e-01f, -6.078966260e-01f, 3.871368468e-01f, -1.865221858e-01f, 6.040268391e-02f, -7.536598016e-03f, -3.506551264e-03f, 1.611061161e-03f, 1.826078515e-04f, -1.852550195e-04f, -3.033133908e-05f};
 constexpr float kMillsSlopeRootHi = 7.517915368e-01f, kMillsSlopeRootLo = -1.211444989e-08f;  // 0.75179152469356445746
-// kErfSlopeFactor: degree 8 on [-1.0, 0.555556], relative error 1.87e-8 (float coefficients)
-constexpr float kErfSlopeFactor[9] = {4.622112513e-01f, -1.033659503e-01f, 6.046255305e-02f, -2.808215283e-02f, 9.509634227e-03f, -1.794229611e-03f, -1.761893072e-04f, 1.887950784e-04f, 1.719994179e-05f};
+// kMillsSlopeFactor: degree 8 on [-1.0, 0.555556], relative error 1.87e-8 (float coefficients)
+constexpr float kMillsSlopeFactor[9] = {4.622112513e-01f, -1.033659503e-01f, 6.046255305e-02f, -2.808215283e-02f, 9.509634227e-03f, -1.794229611e-03f, -1.761893072e-04f, 1.887950784e-04f, 1.719994179e-05f};
 constexpr float kGeluTanhC1Hi = 1.595769167e+00f, kGeluTanhC1Lo = -4.534068054e-08f;
 constexpr float kGeluTanhC3Hi = 7.135481387e-02f, kGeluTanhC3Lo = 2.398832466e-09f;
 }  // namespace gelu_fit
@@ -81,14 +81,14 @@ HWY_INLINE V MillsRatio(D d, V t, V& residual) {
 
 // H(t) = Mills(t) - t / sqrt(2 pi) for t in [0, 13] (gelu's erf-form slope
 // is e^(-t^2/2) H(|x|) below 0, 1 - that above) as (t_r - t) J(s) with its
-// root t_r in two floats and J fitted (kErfSlopeFactor): H keeps its
+// root t_r in two floats and J fitted (kMillsSlopeFactor): H keeps its
 // relative accuracy through the root, where Mills(t) and the line cancel.
 // H = returned + lo exactly (the product's rounding error).
 template <class D, class V>
 HWY_INLINE V MillsSlope(D d, V t, V& lo) {
   using namespace gelu_fit;
   const V from_root = hn::Add(hn::Sub(hn::Set(d, kMillsSlopeRootHi), t), hn::Set(d, kMillsSlopeRootLo));
-  const V factor = Polynomial(d, ReduceMills(d, t).s, kErfSlopeFactor);
+  const V factor = Polynomial(d, ReduceMills(d, t).s, kMillsSlopeFactor);
   const V h = hn::Mul(from_root, factor);
   lo = hn::MulSub(from_root, factor, h);
   return h;

@@ -145,7 +145,7 @@ struct GeluErf {
     const ReducedExp<V> e = ExpMinusHalfSquare(d, t);
     V h_lo;
     const V h = MillsSlope(d, t, h_lo);
-    const V eh = hn::Mul(hn::Add(h, hn::MulAdd(h, e.m, h_lo)), e.scale);  // (h + h_lo)(1 + m), one rounding
+    const V eh = hn::Mul(hn::Add(h, hn::MulAdd(h, e.m, h_lo)), e.scale);  // (h + h_lo)(1 + m): h unrounded
     return KeepNaN(x, hn::IfThenElse(hn::Lt(x, hn::Zero(d)), eh, hn::Sub(hn::Set(d, 1.0f), eh)));
   }
 };

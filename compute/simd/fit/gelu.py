@@ -9,7 +9,7 @@ each polynomial, its relative error after rounding the coefficients to float
 1. kMillsPoly: Phi(-t) e^(t^2/2) = G(s) / (t + 4), s = (t - 4) / (t + 4),
    t in [0, 14] (s in [-1, 5/9]; the kernel uses t <= 13); G is a smooth function of s between 2 and
    0.5, so a degree-10 polynomial reaches ~1e-8.
-2. kErfSlopeFactor: gelu'(x) (erf form) is e^(-t^2/2) H(t) below 0 and
+2. kMillsSlopeFactor: gelu'(x) (erf form) is e^(-t^2/2) H(t) below 0 and
    1 - e^(-t^2/2) H(t) above, t = |x|, H(t) = Mills(t) - t / sqrt(2 pi),
    whose root t_r (kMillsSlopeRoot, split in two floats) is where the slope
    crosses 0. H = (t_r - t) J(s), s as in 1., with J a smooth function of s
@@ -67,7 +67,7 @@ def slope_factor(s):  # J(s) = H(t) / (t_r - t)
     return mills_slope(t) / (slope_root - t)
 
 
-fit("kErfSlopeFactor", slope_factor, mp.mpf(-1), mp.mpf(T - K) / (T + K), 8)
+fit("kMillsSlopeFactor", slope_factor, mp.mpf(-1), mp.mpf(T - K) / (T + K), 8)
 
 print("constexpr float kGeluTanhC1Hi = %.9ef, kGeluTanhC1Lo = %.9ef;" % (to_float(C1), to_float(C1 - mp.mpf(to_float(C1)))))
 print("constexpr float kGeluTanhC3Hi = %.9ef, kGeluTanhC3Lo = %.9ef;" % (to_float(C3), to_float(C3 - mp.mpf(to_float(C3)))))
