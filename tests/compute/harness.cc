@@ -53,6 +53,18 @@ Comparison Compare(float got, long double exact) {
   return c;
 }
 
+namespace {
+// Among equal errors the input with the lower bit pattern is reported, so
+// that a sweep split over threads reports the same case every run.
+bool ReplacesWorst(std::int64_t ulp, float in, const Worst& worst) {
+  if (ulp != worst.ulp) return ulp > worst.ulp;
+  std::uint32_t a, b;
+  std::memcpy(&a, &in, sizeof a);
+  std::memcpy(&b, &worst.x, sizeof b);
+  return a < b;
+}
+}  // namespace
+
 void Worst::Add(const Comparison& c, float in, float out, long double ex, const std::string& p) {
   if (!c.ok) {
     if (failures++ == 0) {
@@ -61,7 +73,7 @@ void Worst::Add(const Comparison& c, float in, float out, long double ex, const 
     }
     return;
   }
-  if (c.counted && c.ulp > ulp) {
+  if (c.counted && ReplacesWorst(c.ulp, in, *this)) {
     ulp = c.ulp;
     x = in;
     got = out;
@@ -71,7 +83,7 @@ void Worst::Add(const Comparison& c, float in, float out, long double ex, const 
 }
 
 void Worst::Merge(const Worst& o) {
-  if (o.ulp > ulp) {
+  if (ReplacesWorst(o.ulp, o.x, *this)) {
     ulp = o.ulp;
     x = o.x;
     got = o.got;

@@ -33,7 +33,7 @@ Comparison Compare(float got, long double exact);
 // precision, and formulas such as x * erfc(x) do not become inf * 0).
 long double ReferenceArgument(float x);
 
-// Worst case seen in one mode.
+// Worst case seen in one mode (among equal errors, the lowest bit pattern of x).
 struct Worst {
   std::int64_t ulp = 0;
   float x = 0;              // input where it occurs (first element of the row for row-wise)
