@@ -56,16 +56,24 @@ HWY_INLINE hn::Vec<D> HalfToFloat(D df, VI h) {
   return hn::BitCast(df, hn::Or(o, hn::ShiftLeft<16>(hn::And(h, hn::Set(di, 0x8000)))));
 }
 
+// Float bits to the bfloat16 bit pattern (its upper 16 bits, rounded),
+// where `carry` (0 or 1) decides a tie: the low half is 0x8000 exactly.
 template <class D, class VI>
-HWY_INLINE VI BFloatBits(D, VI bits) {
+HWY_INLINE VI BFloatBitsRounded(D, VI bits, VI carry) {
   const hn::RebindToSigned<D> di;
   const hn::RebindToUnsigned<D> du;
   const auto ubits = hn::BitCast(du, bits);
-  const VI lsb = hn::BitCast(di, hn::And(hn::ShiftRight<16>(ubits), hn::Set(du, 1u)));
-  const VI rounded = hn::BitCast(di, hn::ShiftRight<16>(hn::BitCast(du, hn::Add(hn::Add(bits, hn::Set(di, 0x7FFF)), lsb))));
+  const VI rounded = hn::BitCast(di, hn::ShiftRight<16>(hn::BitCast(du, hn::Add(hn::Add(bits, hn::Set(di, 0x7FFF)), carry))));
   const VI quiet = hn::BitCast(di, hn::Or(hn::ShiftRight<16>(ubits), hn::Set(du, 0x40u)));
   const VI abs = hn::And(bits, hn::Set(di, 0x7FFFFFFF));
   return hn::IfThenElse(hn::Gt(abs, hn::Set(di, 0x7F800000)), quiet, rounded);
+}
+
+// Ties to even: the carry is the last kept bit.
+template <class D, class VI>
+HWY_INLINE VI BFloatBits(D df, VI bits) {
+  const hn::RebindToSigned<D> di;
+  return BFloatBitsRounded(df, bits, hn::And(hn::ShiftRight<16>(bits), hn::Set(di, 1)));
 }
 
 // One full vector at `out`.
@@ -194,6 +202,31 @@ HWY_INLINE hn::Vec<D> ProductToOdd(D df, hn::Vec<D> a, hn::Vec<D> b) {
 }
 #endif
 
+#if HWY_NATIVE_FMA
+// a b rounded once to bfloat16, for a narrow value a times a float b, as
+// bits in int32 lanes. Rounding the float product p to bfloat16 rounds the
+// exact product too, except where p lies exactly halfway between two
+// bfloat16 values (low half 0x8000) and the exact product does not: there
+// the fma's error says on which side of p it lies. (The tie rule of
+// ProductToOdd's round to odd, without building the odd float.) A product
+// that is 0 in float is 0 in bfloat16 too (whose subnormals stop at 2^-133);
+// other tiny ones go per lane, as in ProductToOdd.
+template <class D>
+HWY_INLINE hn::Vec<hn::RebindToSigned<D>> BFloatProduct(D df, hn::Vec<D> a, hn::Vec<D> b) {
+  const hn::RebindToSigned<D> di;
+  const hn::RebindToUnsigned<D> du;
+  const auto p = hn::Mul(a, b);
+  const auto tiny = hn::And(hn::Lt(hn::Abs(p), hn::Set(df, 0x1p-100f)), hn::Ne(p, hn::Zero(df)));
+  if (HWY_UNLIKELY(!hn::AllFalse(df, tiny))) return BFloatBits(df, hn::BitCast(di, ProductToOddPerLane(df, a, b)));
+  const auto error = hn::MulSub(a, b, p);  // NaN for an inf or NaN factor: "exact"
+  const auto bits = hn::BitCast(di, p);
+  const auto lsb = hn::And(hn::ShiftRight<16>(bits), hn::Set(di, 1));
+  // 1 where the exact product is farther from 0 than p (error and p of one sign).
+  const auto beyond = hn::BitCast(di, hn::ShiftRight<31>(hn::BitCast(du, hn::Not(hn::Xor(bits, hn::BitCast(di, error))))));
+  return BFloatBitsRounded(df, bits, hn::IfThenElse(hn::RebindMask(di, hn::Ne(error, hn::Zero(df))), beyond, lsb));
+}
+#endif
+
 // One vector of slopes: at `slope` or, kLookup, slope[x[j]] for the
 // vector of 16-bit patterns at `x` (a gather, no wider than the table).
 template <bool kLookup, class D>
@@ -216,7 +249,17 @@ void NarrowProductOf(const std::uint16_t* g, const float* slope, const std::uint
   const std::size_t lanes = hn::Lanes(df);
   const auto step = [&](const std::uint16_t* g_at, const float* slope_at, const std::uint16_t* x_at,
                         std::uint16_t* out_at) {
-    NarrowVector(df, kHalf, ProductToOdd(df, WidenVector(df, kHalf, g_at), Slopes<kLookup>(df, slope_at, x_at)), out_at);
+    const auto a = WidenVector(df, kHalf, g_at);
+    const auto b = Slopes<kLookup>(df, slope_at, x_at);
+#if HWY_NATIVE_FMA
+    if constexpr (!kHalf) {
+      const hn::Rebind<std::uint16_t, decltype(df)> du16;
+      hn::StoreU(hn::TruncateTo(du16, hn::BitCast(hn::RebindToUnsigned<decltype(df)>(), BFloatProduct(df, a, b))), du16,
+                 out_at);  // every lane is in [0, 65535]
+      return;
+    }
+#endif
+    NarrowVector(df, kHalf, ProductToOdd(df, a, b), out_at);
   };
   std::size_t i = 0;
   for (; i + lanes <= n; i += lanes) {

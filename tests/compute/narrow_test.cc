@@ -214,6 +214,16 @@ TEST(NarrowConversions, ProductRoundsOnceOnEveryTarget) {
       g[i] = FloatToNarrow(dtype, i % 2 ? 1.5f : -1.5f);
       slope[i] = std::ldexp(109227.0f, -149);
     }
+    // Products whose float rounding lands exactly halfway between two values
+    // of the type while the exact product does not: slope = M / g rounded,
+    // M such a midpoint, so g slope is within a float ULP or so of M.
+    for (std::size_t i = 3; i < g.size(); i += 7) {
+      const float factor = NarrowToFloat(dtype, static_cast<std::uint16_t>(random() % 0x3C00 + 0x2000));
+      const std::uint16_t low = static_cast<std::uint16_t>(random() % 0x3800 + 0x1000);
+      const double midpoint = (double{NarrowToFloat(dtype, low)} + NarrowToFloat(dtype, low + 1)) / 2;
+      g[i] = FloatToNarrow(dtype, i % 2 ? factor : -factor);
+      slope[i] = static_cast<float>(midpoint / factor);
+    }
     for (std::int64_t target : simd::AvailableTargets()) {
       simd::TargetScope scope(target);
       SCOPED_TRACE(simd::TargetName(target));
