@@ -134,19 +134,23 @@ struct GeluErf {
     const ReducedExp<V> e = ExpMinusHalfSquare(d, t);  // E = 2^n (1 + m)
     const V rg = MillsRatio(d, t, residual);
     const V w = hn::MulAdd(residual, hn::Add(hn::Set(d, 1.0f), e.m), e.m);  // (1 + m)(1 + residual) - 1
-    const V y = hn::Mul(hn::Min(x, t), rg);  // x r G; +inf: 13 r G
-    const V tail = hn::Mul(hn::MulAdd(y, w, y), e.scale);  // min(x, 13) Phi(-t)
-    return hn::IfThenElse(hn::Lt(x, hn::Zero(d)), tail, hn::Sub(x, tail));  // NaN: x - tail
+    const V y = hn::Mul(t, rg);
+    const V tail = hn::Mul(hn::MulAdd(y, w, y), e.scale);  // t Phi(-t)
+    // x - tail above 0, -tail below. Max returns its second operand when
+    // one is NaN (x86 and Arm alike), so NaN stays NaN.
+    return hn::Sub(hn::Max(hn::Zero(d), x), tail);
   }
   // Phi(x) + x phi(x) = E H(t) below 0 and 1 - E H(t) above (MillsSlope).
+  // Min returns its second operand when one is NaN, so a NaN x makes t, and
+  // with it the result, NaN.
   template <class D, class V>
   HWY_INLINE V Derivative(D d, V x) const {
-    const V t = hn::Min(hn::Abs(x), hn::Set(d, 13.0f));
+    const V t = hn::Min(hn::Set(d, 13.0f), hn::Abs(x));
     const ReducedExp<V> e = ExpMinusHalfSquare(d, t);
     V h_lo;
     const V h = MillsSlope(d, t, h_lo);
     const V eh = hn::Mul(hn::Add(h, hn::MulAdd(h, e.m, h_lo)), e.scale);  // (h + h_lo)(1 + m): h unrounded
-    return KeepNaN(x, hn::IfThenElse(hn::Lt(x, hn::Zero(d)), eh, hn::Sub(hn::Set(d, 1.0f), eh)));
+    return hn::IfThenElse(hn::Lt(x, hn::Zero(d)), eh, hn::Sub(hn::Set(d, 1.0f), eh));
   }
 };
 
