@@ -76,12 +76,18 @@ HWY_INLINE VI BFloatBits(D df, VI bits) {
   return BFloatBitsRounded(df, bits, hn::And(hn::ShiftRight<16>(bits), hn::Set(di, 1)));
 }
 
+// Narrow bit patterns in int32 lanes (each in [0, 65535]): one full vector at `out`.
+template <class D, class VI>
+HWY_INLINE void StoreNarrowBits(D, VI narrow, std::uint16_t* out) {
+  const hn::RebindToUnsigned<D> du;
+  const hn::Rebind<std::uint16_t, D> du16;
+  hn::StoreU(hn::TruncateTo(du16, hn::BitCast(du, narrow)), du16, out);
+}
+
 // One full vector at `out`.
 template <class D>
 HWY_INLINE void NarrowVector(D df, bool half, hn::Vec<D> v, std::uint16_t* out) {
   const hn::RebindToSigned<D> di;
-  const hn::RebindToUnsigned<D> du;
-  const hn::Rebind<std::uint16_t, D> du16;
 #if HWY_TARGET <= HWY_AVX2
   if (half) {
     const hn::Rebind<hwy::float16_t, D> df16;
@@ -90,8 +96,7 @@ HWY_INLINE void NarrowVector(D df, bool half, hn::Vec<D> v, std::uint16_t* out) 
   }
 #endif
   const auto bits = hn::BitCast(di, v);
-  const auto narrow = half ? HalfBits(df, bits) : BFloatBits(df, bits);
-  hn::StoreU(hn::TruncateTo(du16, hn::BitCast(du, narrow)), du16, out);  // every lane is in [0, 65535]
+  StoreNarrowBits(df, half ? HalfBits(df, bits) : BFloatBits(df, bits), out);
 }
 
 // One full vector from `in`.
@@ -208,16 +213,14 @@ HWY_INLINE hn::Vec<D> ProductToOdd(D df, hn::Vec<D> a, hn::Vec<D> b) {
 // exact product too, except where p lies exactly halfway between two
 // bfloat16 values (low half 0x8000) and the exact product does not: there
 // the fma's error says on which side of p it lies. (The tie rule of
-// ProductToOdd's round to odd, without building the odd float.) A product
-// that is 0 in float is 0 in bfloat16 too (whose subnormals stop at 2^-133);
-// other tiny ones go per lane, as in ProductToOdd.
+// ProductToOdd's round to odd, without building the odd float.) Tiny
+// products go per lane, as in ProductToOdd.
 template <class D>
 HWY_INLINE hn::Vec<hn::RebindToSigned<D>> BFloatProduct(D df, hn::Vec<D> a, hn::Vec<D> b) {
   const hn::RebindToSigned<D> di;
   const hn::RebindToUnsigned<D> du;
   const auto p = hn::Mul(a, b);
-  const auto tiny = hn::And(hn::Lt(hn::Abs(p), hn::Set(df, 0x1p-100f)), hn::Ne(p, hn::Zero(df)));
-  if (HWY_UNLIKELY(!hn::AllFalse(df, tiny))) return BFloatBits(df, hn::BitCast(di, ProductToOddPerLane(df, a, b)));
+  if (HWY_UNLIKELY(AnyTinyProduct(df, a, b, p))) return BFloatBits(df, hn::BitCast(di, ProductToOddPerLane(df, a, b)));
   const auto error = hn::MulSub(a, b, p);  // NaN for an inf or NaN factor: "exact"
   const auto bits = hn::BitCast(di, p);
   const auto lsb = hn::And(hn::ShiftRight<16>(bits), hn::Set(di, 1));
@@ -253,9 +256,7 @@ void NarrowProductOf(const std::uint16_t* g, const float* slope, const std::uint
     const auto b = Slopes<kLookup>(df, slope_at, x_at);
 #if HWY_NATIVE_FMA
     if constexpr (!kHalf) {
-      const hn::Rebind<std::uint16_t, decltype(df)> du16;
-      hn::StoreU(hn::TruncateTo(du16, hn::BitCast(hn::RebindToUnsigned<decltype(df)>(), BFloatProduct(df, a, b))), du16,
-                 out_at);  // every lane is in [0, 65535]
+      StoreNarrowBits(df, BFloatProduct(df, a, b), out_at);
       return;
     }
 #endif
